@@ -1,0 +1,1 @@
+"""fieldops: event-day field operations. Import nothing here: entry points monkey-patch first."""

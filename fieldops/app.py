@@ -1,0 +1,93 @@
+"""create_app(): wires configuration, extensions, blueprints and socket handlers."""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import timedelta
+
+from flask import Flask
+
+from fieldops import realtime
+from fieldops.config import load_config
+from fieldops.db import configure_sqlite
+from fieldops.errors import register_error_handlers
+from fieldops.extensions import csrf, db, login_manager, migrate, socketio
+
+MIGRATIONS = os.path.join(os.path.dirname(__file__), "migrations")
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    config = load_config(overrides)
+    app = Flask(__name__, instance_path=config["INSTANCE_PATH"])
+    app.config.update(config)
+    app.config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=16))
+    os.makedirs(app.instance_path, exist_ok=True)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    _import_socket_handlers()
+    _init_socketio(app)
+    realtime.init_app(app)
+    register_error_handlers(app)
+    _register_blueprints(app)
+
+    @app.teardown_appcontext
+    def _end_session(_exc):
+        db.session.remove()
+
+    return app
+
+
+def _init_socketio(app: Flask) -> None:
+    origins = app.config["ALLOWED_ORIGINS"] or None  # None: same origin only
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        message_queue=app.config["MESSAGE_QUEUE"],
+        cors_allowed_origins=origins,
+        ping_interval=10,
+        ping_timeout=20,
+        max_http_buffer_size=1_000_000,
+    )
+
+
+def _import_socket_handlers() -> None:
+    """Before init_app: handlers declared then are applied to every app's server."""
+    from fieldops import sockets  # noqa: F401
+    from fieldops.tracking import sockets as tracking_sockets  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from fieldops.auth import models as auth_models
+    from fieldops.auth.routes import bp as auth_bp
+    from fieldops.events.routes import bp as events_bp
+    from fieldops.tracking.protocol_routes import bp as protocol_bp
+    from fieldops.tracking.routes import bp as tracking_bp
+    from fieldops.web.routes import bp as web_bp
+
+    @login_manager.user_loader
+    def _load_user(user_id: str):
+        return db.session.get(auth_models.User, int(user_id))
+
+    for bp in (auth_bp, events_bp, tracking_bp, protocol_bp, web_bp):
+        app.register_blueprint(bp)
+    # JSON API writes are protected by fieldops.auth.principal (token or CSRF header).
+    csrf.exempt(auth_bp)
+    csrf.exempt(events_bp)
+    csrf.exempt(tracking_bp)
+    csrf.exempt(protocol_bp)
+
+
+def start_background(app: Flask) -> None:
+    """The ingest tick: once per serving process, never in tests' in-process apps."""
+    from fieldops.tracking import ingest
+
+    socketio.start_background_task(ingest.run_forever, app)

@@ -1,0 +1,264 @@
+"""The `fieldops` command: set up the database, users, events, posts; serve; run the demo."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import click
+from flask.cli import FlaskGroup, with_appcontext
+
+from fieldops.app import create_app
+from fieldops.db import write_transaction
+from fieldops.errors import ApiError
+from fieldops.events.course_import import CourseImportError
+
+
+def _app_factory():
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_app_factory, add_version_option=False,
+             load_dotenv=False)
+def cli():
+    """fieldops: event-day field operations."""
+
+
+def upgrade_database() -> None:
+    from flask_migrate import upgrade
+
+    upgrade()
+
+
+@cli.command("init")
+@with_appcontext
+def init_command():
+    """Create the database or upgrade it to the latest schema."""
+    upgrade_database()
+    click.echo("database is up to date")
+
+
+@cli.group("user")
+def user_group():
+    """Manage staff logins."""
+
+
+@user_group.command("create")
+@click.option("--role", required=True,
+              type=click.Choice(["admin", "command", "officer", "organizer"]))
+@click.option("--username", required=True)
+@click.option("--password", required=True)
+@click.option("--name", default="", help="Display name (defaults to the username).")
+@with_appcontext
+def user_create(role, username, password, name):
+    """Create a user who signs in with a username and password."""
+    from fieldops.auth.services import create_user
+
+    try:
+        with write_transaction():
+            user = create_user(username=username, password=password, role=role,
+                               display_name=name)
+            user_id = user.id
+    except ApiError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"created {role} {username} (id {user_id})")
+
+
+def _parse_time(value: str | None, default: datetime) -> datetime:
+    if not value:
+        return default
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@cli.group("event")
+def event_group():
+    """Manage events."""
+
+
+@event_group.command("create")
+@click.option("--name", required=True)
+@click.option("--kind", type=click.Choice(["marathon", "school", "other"]), default="other")
+@click.option("--venue", default="")
+@click.option("--starts", help="ISO time, e.g. 2026-11-01T08:00:00-05:00 (default: now).")
+@click.option("--ends", help="ISO time (default: 10 hours after the start).")
+@click.option("--timezone", default="UTC")
+@click.option("--unit", type=click.Choice(["km", "mi"]), default="km")
+@click.option("--course", "course_file", type=click.Path(exists=True, dir_okay=False),
+              help="GPX or GeoJSON file with the course.")
+@with_appcontext
+def event_create(name, kind, venue, starts, ends, timezone, unit, course_file):
+    """Create an event; prints its id and enrollment code."""
+    from fieldops.events import services
+
+    starts_at = _parse_time(starts, datetime.now(UTC))
+    ends_at = _parse_time(ends, starts_at + timedelta(hours=10))
+    try:
+        with write_transaction():
+            event = services.create_event(name=name, kind=kind, venue=venue,
+                                          starts_at=starts_at, ends_at=ends_at,
+                                          timezone=timezone, distance_unit=unit)
+            if course_file:
+                with click.progressbar(length=1, label="importing course") as bar:
+                    course = services.set_course(event, Path(course_file).read_bytes(),
+                                                 Path(course_file).name)
+                    bar.update(1)
+                click.echo(f"course: {course.length_m / 1000:.2f} km")
+            event_id, code = event.id, event.enrollment_code
+    except CourseImportError as exc:
+        raise click.ClickException(f"course not imported: {exc}") from None
+    except ApiError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"event id: {event_id}")
+    click.echo(f"enrollment code: {code}")
+
+
+@cli.group("post")
+def post_group():
+    """Manage posts."""
+
+
+@post_group.command("add")
+@click.option("--event", "event_id", type=int, required=True)
+@click.option("--name", required=True)
+@click.option("--kind", default="traffic_point")
+@click.option("--lat", type=float, required=True)
+@click.option("--lon", type=float, required=True)
+@click.option("--radius", type=float, default=50.0, help="Metres.")
+@click.option("--orders", default="", help="Post orders shown to the officer.")
+@with_appcontext
+def post_add(event_id, name, kind, lat, lon, radius, orders):
+    """Add a post (a point with a radius) to an event."""
+    from fieldops.events import services
+    from fieldops.events.models import Event
+    from fieldops.extensions import db
+
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise click.ClickException(f"event {event_id} does not exist")
+    try:
+        with write_transaction():
+            post = services.add_post(event, name=name, kind=kind, lat=lat, lon=lon,
+                                     radius_m=radius, orders=orders)
+            post_id = post.id
+    except ApiError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"post id: {post_id}")
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@with_appcontext
+def serve_command(host, port):
+    """Serve the app (run through the `fieldops` script so the async mode is patched in)."""
+    from flask import current_app
+
+    from fieldops.server import serve
+
+    upgrade_database()
+    serve(current_app._get_current_object(), host, port)
+
+
+def main() -> None:  # pragma: no cover - convenience for `python -m fieldops.cli`
+    sys.exit(cli())
+
+
+@cli.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, type=int, show_default=True)
+@click.option(
+    "--simulate/--no-simulate",
+    default=True,
+    show_default=True,
+    help="Run the simulated officers in the server process.",
+)
+@with_appcontext
+def demo_command(host, port, simulate):
+    """Seed the demo (a marathon on the NYC course, a school event) and serve it live.
+
+    Seeding is idempotent: a second run reuses the demo data. Simulated officers send their
+    fixes through the HTTP API a phone uses, from a background task of this server.
+    """
+    from flask import current_app
+
+    from fieldops.demo import keep_logging_audible
+    from fieldops.demo.seed import banner, seed_demo
+    from fieldops.demo.simulator import Simulator, events_from_tokens, local_url
+    from fieldops.extensions import socketio
+    from fieldops.server import serve
+
+    app = current_app._get_current_object()
+    upgrade_database()
+    keep_logging_audible()
+    try:
+        info = seed_demo(progress=True)
+    except (CourseImportError, OSError) as exc:
+        raise click.ClickException(f"demo not seeded: {exc}") from None
+    except ApiError as exc:
+        raise click.ClickException(f"demo not seeded: {exc.message}") from None
+    url = local_url(host, port)
+    for line in banner(info, url, bind_host=host):
+        click.echo(line)
+    if simulate:
+        simulator = Simulator(
+            url,
+            events_from_tokens(info.tokens),
+            sleep=socketio.sleep,
+            off_post_after=app.config["OFF_POST_AFTER"],
+            stale_after=app.config["STALE_AFTER"],
+        )
+        click.echo(f"simulator: {sum(e.simulated for e in info.events)} officers; Ctrl-C stops")
+        # Waits for the server to listen, then talks to it over HTTP like the phones do.
+        socketio.start_background_task(simulator.run)
+    click.echo("")
+    serve(app, host, port)
+
+
+@cli.command("simulate")
+@click.option(
+    "--url", default="http://127.0.0.1:5000", show_default=True, help="The server to send fixes to."
+)
+@click.option(
+    "--event",
+    "event_ids",
+    type=int,
+    multiple=True,
+    help="Only this event (repeatable; default: every demo event).",
+)
+@click.option(
+    "--tokens",
+    "tokens_file",
+    type=click.Path(dir_okay=False),
+    help="The token file `fieldops demo` writes (default: instance/demo-tokens.json).",
+)
+@with_appcontext
+def simulate_command(url, event_ids, tokens_file):
+    """Run the simulated officers alone against a server, with the demo's device tokens."""
+    from flask import current_app
+
+    from fieldops.demo.seed import tokens_path
+    from fieldops.demo.simulator import Simulator, events_from_tokens, load_tokens
+
+    path = Path(tokens_file) if tokens_file else tokens_path()
+    if not path.exists():
+        raise click.ClickException(f"no demo tokens at {path}: run `fieldops demo` first")
+    try:
+        events = events_from_tokens(load_tokens(path), list(event_ids))
+    except (OSError, ValueError, KeyError) as exc:
+        raise click.ClickException(f"cannot read {path}: {exc}") from None
+    if not events:
+        raise click.ClickException(f"no such demo event in {path}")
+    try:
+        simulator = Simulator(url, events, off_post_after=current_app.config["OFF_POST_AFTER"])
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    count = sum(len(e.get("officers", [])) for e in events)
+    names = ", ".join(f"#{e['id']} {e.get('name', '')}" for e in events)
+    click.echo(f"simulating {count} officers at {names} against {url}; Ctrl-C stops")
+    try:
+        simulator.run()
+    except KeyboardInterrupt:
+        simulator.stop()
+        click.echo("stopped")

@@ -1,0 +1,92 @@
+"""Configuration from FIELDOPS_* environment variables, with safe defaults for one machine."""
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(f"FIELDOPS_{name}", default)
+
+
+def _env_float(name: str, default: float) -> float:
+    return float(_env(name, str(default)))
+
+
+def async_mode_from_env() -> str:
+    """Read before anything else is imported: the entry points monkey-patch by it."""
+    return (_env("ASYNC_MODE", "eventlet") or "eventlet").lower()
+
+
+def _secret_key(instance: Path) -> str:
+    """FIELDOPS_SECRET_KEY, else a random key kept in instance/ so sessions survive restarts."""
+    configured = _env("SECRET_KEY")
+    if configured:
+        return configured
+    key_file = instance / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def normalize_database_url(url: str) -> str:
+    """postgresql:// means psycopg2 here: psycopg 3 does not support eventlet."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg2://" + url[len(prefix) :]
+    return url
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    """The app's configuration: environment first, then overrides (tests, CLI)."""
+    overrides = dict(overrides or {})
+    instance = Path(
+        overrides.pop("INSTANCE_PATH", None) or _env("INSTANCE_PATH") or DEFAULT_INSTANCE
+    )
+    config = {
+        "INSTANCE_PATH": str(instance),
+        "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL")
+        or f"sqlite:///{instance / 'fieldops.sqlite3'}",
+        "ASYNC_MODE": async_mode_from_env(),
+        "MESSAGE_QUEUE": _env("MESSAGE_QUEUE") or None,
+        # Tile URL template for the base map; empty string = no remote tiles (plain background).
+        "TILE_URL": _env("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        "TILE_ATTRIBUTION": _env(
+            "TILE_ATTRIBUTION",
+            '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+            " contributors",
+        ),
+        # A local MBTiles file served at /tiles/<z>/<x>/<y>.png; takes precedence over TILE_URL.
+        "MBTILES_PATH": _env("MBTILES_PATH") or None,
+        "STALE_AFTER": _env_float("STALE_AFTER", 120.0),
+        "OFF_POST_AFTER": _env_float("OFF_POST_AFTER", 60.0),
+        "PUSH_TICK": _env_float("PUSH_TICK", 0.5),
+        "CLOCK_SKEW": _env_float("CLOCK_SKEW", 120.0),
+        "MAX_FIX_AGE": _env_float("MAX_FIX_AGE", 7 * 24 * 3600.0),
+        "MAX_ACCURACY": _env_float("MAX_ACCURACY", 10_000.0),
+        "ALLOWED_ORIGINS": [o for o in (_env("ALLOWED_ORIGINS", "") or "").split(",") if o],
+        "MAX_CONNECTIONS": int(_env("MAX_CONNECTIONS", "10000")),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": (_env("SECURE_COOKIES", "0") == "1"),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_CHECK_DEFAULT": False,  # checked by fieldops.auth.csrf for cookie sessions only
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "START_BACKGROUND": False,
+        "TESTING": False,
+    }
+    config.update(overrides)
+    config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    if "SECRET_KEY" not in config:
+        config["SECRET_KEY"] = _secret_key(instance)
+    return config

@@ -1,0 +1,88 @@
+"""Database plumbing: SQLite pragmas, short write transactions, UTC timestamps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.types import TypeDecorator
+
+from fieldops.extensions import db
+
+WRITE_OPTION = "fieldops_write"
+_AFTER_COMMIT = "fieldops_after_commit"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores naive UTC (portable across SQLite and PostgreSQL), returns aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """WAL, synchronous=FULL, a busy timeout, and BEGIN IMMEDIATE for write transactions."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        immediate = connection.get_execution_options().get(WRITE_OPTION)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run callback once the current write_transaction() has committed; never on rollback.
+
+    This is how a push describes only what the database really holds.
+    """
+    db.session().info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+@contextmanager
+def write_transaction():
+    """One short write transaction: commit at exit, roll back on error.
+
+    SQLite: takes the write lock up front (BEGIN IMMEDIATE) so a read transaction is never
+    upgraded mid-way. Keep the body free of network I/O: under eventlet SQLite blocks the hub.
+    """
+    session = db.session()  # the scoped session's current Session
+    if session.in_transaction():
+        session.commit()  # end any read transaction; nothing pending is expected here
+    session.connection(execution_options={WRITE_OPTION: True})
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.info.pop(_AFTER_COMMIT, None)
+        session.rollback()
+        raise
+    for callback in session.info.pop(_AFTER_COMMIT, []):
+        callback()
