@@ -1,0 +1,58 @@
+"""Who can act: users with roles, and officers' personal device tokens."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fieldops.db import UTCDateTime, utcnow
+from fieldops.extensions import db
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    COMMAND = "command"
+    OFFICER = "officer"
+    ORGANIZER = "organizer"
+
+
+STAFF_ROLES = (Role.ADMIN, Role.COMMAND, Role.ORGANIZER)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Officers who joined with a code have no username or password: they hold a device token.
+    username: Mapped[str | None] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=16))
+    display_name: Mapped[str] = mapped_column(String(120))
+    badge: Mapped[str | None] = mapped_column(String(40))
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class DeviceToken(db.Model):
+    """A personal secret for one officer at one event; only its hash is stored."""
+
+    __tablename__ = "device_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    revoked_at = mapped_column(UTCDateTime)
+
+    user = db.relationship("User")

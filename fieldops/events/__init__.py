@@ -1,0 +1,1 @@
+"""Event set-up: events, courses, posts, roster."""

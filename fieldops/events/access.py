@@ -1,0 +1,46 @@
+"""Which events a caller may see: staff see all, an officer only the events they joined."""
+
+from __future__ import annotations
+
+from flask import g, has_request_context
+from sqlalchemy import select
+
+from fieldops.auth.models import Role, User
+from fieldops.errors import Forbidden, NotFound
+from fieldops.events.models import Event, EventOfficer
+from fieldops.extensions import db
+
+
+def is_member(user: User, event_id: int) -> bool:
+    return (
+        db.session.scalar(
+            select(EventOfficer.id).where(
+                EventOfficer.event_id == event_id, EventOfficer.officer_id == user.id
+            )
+        )
+        is not None
+    )
+
+
+def visible_event(user: User, event_id: int, token_event_id: int | None = None) -> Event:
+    """The event, if this user may see it; NotFound or Forbidden otherwise."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise NotFound(f"event {event_id} does not exist")
+    if user.role == Role.OFFICER:
+        if token_event_id is None and has_request_context():
+            token_event_id = g.get("token_event_id")
+        if token_event_id is not None and token_event_id != event_id:
+            raise Forbidden("this device token belongs to another event")
+        if not is_member(user, event_id):
+            raise Forbidden("you have not joined this event")
+    return event
+
+
+def events_for(user: User) -> list[Event]:
+    query = select(Event).order_by(Event.starts_at.desc())
+    if user.role == Role.OFFICER:
+        query = query.join(EventOfficer, EventOfficer.event_id == Event.id).where(
+            EventOfficer.officer_id == user.id
+        )
+    return list(db.session.scalars(query))

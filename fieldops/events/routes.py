@@ -1,0 +1,183 @@
+"""Event set-up over HTTP (admin), and the event list every signed-in user sees."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, jsonify, request
+
+from fieldops.api import caller_and_event, json_object, text_field
+from fieldops.auth.models import Role, User
+from fieldops.auth.principal import request_user, require
+from fieldops.db import write_transaction
+from fieldops.errors import ApiError
+from fieldops.events import services
+from fieldops.events.access import events_for
+from fieldops.events.course_import import CourseImportError
+from fieldops.events.models import EventOfficer, Post
+from fieldops.events.schemas import course_to_dict, event_to_dict, iso, post_to_dict
+from fieldops.extensions import db
+
+bp = Blueprint("events", __name__)
+
+
+def _time_field(body: dict, name: str) -> datetime:
+    value = body.get(name)
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        parsed = None
+    if value is None or parsed is None or parsed.tzinfo is None:
+        raise ApiError(
+            f"{name} must be an ISO 8601 time with a time zone",
+            code="invalid",
+            field=name,
+            status=422,
+        )
+    return parsed
+
+
+def _number(body: dict, name: str, default=None) -> float:
+    value = body.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ApiError(f"{name} must be a number", code="invalid", field=name, status=422)
+    return float(value)
+
+
+@bp.get("/api/v1/events")
+@require()
+def list_events():
+    """Any signed-in user: the events they may see (officers: the ones they joined)."""
+    user = request_user()
+    rows = []
+    for event in events_for(user):
+        row = event_to_dict(event)
+        if user.role == Role.ADMIN:
+            row["enrollment_code"] = event.enrollment_code
+        rows.append(row)
+    return jsonify(events=rows)
+
+
+@bp.post("/api/v1/events")
+@require(Role.ADMIN)
+def create_event():
+    """Admin creates an event; the answer carries its enrollment code."""
+    body = json_object()
+    with write_transaction():
+        event = services.create_event(
+            name=text_field(body, "name"),
+            kind=body.get("kind", "other"),
+            venue=text_field(body, "venue", required=False),
+            starts_at=_time_field(body, "starts_at"),
+            ends_at=_time_field(body, "ends_at"),
+            timezone=body.get("timezone", "UTC"),
+            distance_unit=body.get("distance_unit", "km"),
+        )
+    return jsonify(event_to_dict(event) | {"enrollment_code": event.enrollment_code}), 201
+
+
+@bp.get("/api/v1/events/<int:event_id>")
+@require()
+def get_event(event_id: int):
+    """Any user who may see the event: the event, its course and posts."""
+    _user, event = caller_and_event(event_id)
+    return jsonify(
+        event_to_dict(event)
+        | {
+            "course": course_to_dict(event.course, event.distance_unit),
+            "posts": [post_to_dict(p) for p in event.posts],
+        }
+    )
+
+
+@bp.put("/api/v1/events/<int:event_id>/course")
+@require(Role.ADMIN)
+def put_course(event_id: int):
+    """Admin uploads the course (GPX or GeoJSON, raw body or multipart field `file`)."""
+    _user, event = caller_and_event(event_id)
+    upload = request.files.get("file")
+    data = upload.read() if upload else request.get_data()
+    name = upload.filename if upload else request.args.get("filename", "")
+    try:
+        with write_transaction():
+            course = services.set_course(event, data, name or "")
+    except CourseImportError as exc:
+        raise ApiError(
+            f"course not imported: {exc}", code="invalid_course", field="file", status=422
+        ) from None
+    return jsonify(course_to_dict(course, event.distance_unit))
+
+
+@bp.post("/api/v1/events/<int:event_id>/posts")
+@require(Role.ADMIN)
+def create_post(event_id: int):
+    """Admin adds a post: a point with a radius, or a polygon."""
+    _user, event = caller_and_event(event_id)
+    body = json_object()
+    with write_transaction():
+        post = services.add_post(
+            event,
+            name=text_field(body, "name", max_length=120),
+            kind=body.get("kind", "traffic_point"),
+            lat=_number(body, "lat"),
+            lon=_number(body, "lon"),
+            radius_m=_number(body, "radius_m", 50.0),
+            polygon=body.get("polygon"),
+            orders=text_field(body, "orders", required=False, max_length=4000),
+        )
+    return jsonify(post_to_dict(post)), 201
+
+
+@bp.post("/api/v1/events/<int:event_id>/assignments")
+@require(Role.ADMIN)
+def create_assignment(event_id: int):
+    """Admin puts an officer (by badge; created if new) on a post for a shift window."""
+    _user, event = caller_and_event(event_id)
+    body = json_object()
+    post = (
+        db.session.get(Post, body.get("post_id")) if isinstance(body.get("post_id"), int) else None
+    )
+    if post is None or post.event_id != event.id:
+        raise ApiError(
+            "post_id must name a post of this event", code="invalid", field="post_id", status=422
+        )
+    with write_transaction():
+        member = services.enroll_officer(
+            event, name=text_field(body, "name"), badge=text_field(body, "badge", max_length=40)
+        )
+        assignment = services.assign(
+            event,
+            officer=db.session.get(User, member.officer_id),
+            post=post,
+            starts_at=_time_field(body, "starts_at"),
+            ends_at=_time_field(body, "ends_at"),
+            hourly_rate=body.get("hourly_rate"),
+        )
+    return jsonify(
+        {
+            "id": assignment.id,
+            "officer_id": assignment.officer_id,
+            "post_id": assignment.post_id,
+            "starts_at": iso(assignment.starts_at),
+            "ends_at": iso(assignment.ends_at),
+        }
+    ), 201
+
+
+@bp.get("/api/v1/events/<int:event_id>/officers")
+@require(Role.ADMIN, Role.COMMAND, Role.ORGANIZER)
+def list_members(event_id: int):
+    """Staff: who has joined or is rostered."""
+    _user, event = caller_and_event(event_id)
+    members = db.session.scalars(db.select(EventOfficer).where(EventOfficer.event_id == event.id))
+    return jsonify(
+        officers=[
+            {
+                "id": m.officer_id,
+                "name": m.officer.display_name,
+                "badge": m.officer.badge,
+                "joined_at": iso(m.joined_at),
+            }
+            for m in members
+        ]
+    )

@@ -1,0 +1,59 @@
+"""Serializers for event set-up resources, shared by REST responses and socket snapshots."""
+
+from __future__ import annotations
+
+from fieldops.events import course_import
+from fieldops.events.models import Course, Event, Post
+
+UNIT_METRES = {"km": 1000.0, "mi": 1609.344}
+
+
+def iso(value) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value is not None else None
+
+
+def event_to_dict(event: Event) -> dict:
+    return {
+        "id": event.id,
+        "name": event.name,
+        "kind": event.kind.value,
+        "venue": event.venue,
+        "starts_at": iso(event.starts_at),
+        "ends_at": iso(event.ends_at),
+        "timezone": event.timezone,
+        "distance_unit": event.distance_unit,
+    }
+
+
+def post_to_dict(post: Post) -> dict:
+    return {
+        "id": post.id,
+        "name": post.name,
+        "kind": post.kind.value,
+        "lat": post.lat,
+        "lon": post.lon,
+        "radius_m": post.radius_m,
+        "polygon": post.polygon,
+        "orders": post.orders,
+    }
+
+
+def course_to_dict(course: Course | None, unit: str) -> dict | None:
+    if course is None:
+        return None
+    parsed = course_import.Course(
+        lines=[[tuple(p) for p in line] for line in course.lines],
+        length_m=course.length_m,
+        source_format=course.source_format,
+    )
+    every = UNIT_METRES[unit]
+    markers = [
+        {"lat": m["lat"], "lon": m["lon"], "label": f"{round(m['distance_m'] / every)} {unit}"}
+        for m in course_import.distance_markers(parsed, every)
+    ]
+    return {
+        "lines": course.lines,
+        "length_m": round(course.length_m, 1),
+        "length_label": f"{course.length_m / every:.1f} {unit}",
+        "markers": markers,
+    }
