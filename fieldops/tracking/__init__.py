@@ -1,0 +1,1 @@
+"""Tracking: position fixes from phones and tracking apps, shifts, live officer state."""

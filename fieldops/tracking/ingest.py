@@ -1,0 +1,201 @@
+"""Fixes arrive one by one; they are written and pushed once per tick, in one batch.
+
+Every tick: one short write transaction stores all buffered fixes and moves the latest fix of
+each officer; after the commit, each event's command room gets at most one `positions`
+envelope, and officers whose stale or off-post flag changed get an `officer` envelope.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from fieldops import realtime
+from fieldops.db import utcnow, write_transaction
+from fieldops.events.models import EventOfficer
+from fieldops.extensions import db, socketio
+from fieldops.tracking import live
+from fieldops.tracking.models import PositionFix
+from fieldops.tracking.schemas import FixIn
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PendingFix:
+    event_id: int
+    officer_id: int
+    fix: FixIn
+    source: str
+    received_at: datetime
+
+    def row(self) -> dict:
+        f = self.fix
+        return {
+            "event_id": self.event_id,
+            "officer_id": self.officer_id,
+            "lat": f.lat,
+            "lon": f.lon,
+            "accuracy": f.accuracy,
+            "heading": f.heading,
+            "speed": f.speed,
+            "altitude": f.altitude,
+            "battery": f.battery,
+            "recorded_at": f.recorded_at,
+            "received_at": self.received_at,
+            "source": self.source,
+        }
+
+    def live_fix(self) -> dict:
+        """The fields the live map keeps for an officer's latest fix."""
+        row = self.row()
+        return {key: row[key] for key in (*live.FIX_FIELDS, "recorded_at", "received_at")}
+
+
+_queue: deque[PendingFix] = deque()
+_stats = {"stored": 0, "ticks": 0, "failed": 0}
+
+
+def enqueue(items: list[PendingFix]) -> None:
+    _queue.extend(items)
+
+
+def pending() -> int:
+    return len(_queue)
+
+
+def stats() -> dict:
+    return dict(_stats, pending=len(_queue))
+
+
+def _drain() -> list[PendingFix]:
+    items = []
+    while _queue:
+        items.append(_queue.popleft())
+    return items
+
+
+def flush(*, stale_after: float, off_post_after: float) -> int:
+    """Store and push everything buffered; returns how many fixes were stored."""
+    items = _drain()
+    stored = _store(items) if items else []
+    moved = _move_markers(stored)
+    for event_id, fixes in moved.items():
+        realtime.publish_now(
+            realtime.command_room(event_id), "positions", {"event_id": event_id, "fixes": fixes}
+        )
+    _publish_flag_changes(stale_after, off_post_after)
+    _stats["ticks"] += 1
+    return len(stored)
+
+
+def _store(items: list[PendingFix]) -> list[PendingFix]:
+    """One transaction for the batch; if it fails, each fix alone, so one bad fix loses only
+    itself."""
+    try:
+        _write(items)
+        return items
+    except Exception:
+        log.exception("batch of %d fixes failed; storing one by one", len(items))
+    stored = []
+    for item in items:
+        try:
+            _write([item])
+            stored.append(item)
+        except Exception:
+            _stats["failed"] += 1
+            log.exception("dropped a fix for officer %s", item.officer_id)
+    return stored
+
+
+def _write(items: list[PendingFix]) -> None:
+    latest = _latest_per_officer(items)
+    with write_transaction() as session:
+        session.execute(_insert_new_fixes(session), [item.row() for item in items])
+        updates = []
+        for item in latest:
+            state = live.officer(item.event_id, item.officer_id)
+            if state is not None and live.is_newer(state, item.fix.recorded_at):
+                f = item.fix
+                updates.append(
+                    {
+                        "id": state.member_id,
+                        "fix_lat": f.lat,
+                        "fix_lon": f.lon,
+                        "fix_accuracy": f.accuracy,
+                        "fix_heading": f.heading,
+                        "fix_speed": f.speed,
+                        "fix_battery": f.battery,
+                        "fix_recorded_at": f.recorded_at,
+                        "fix_received_at": item.received_at,
+                    }
+                )
+        if updates:
+            session.execute(update(EventOfficer), updates)
+    _stats["stored"] += len(items)
+
+
+def _insert_new_fixes(session):
+    """INSERT that skips a fix already stored (same officer, same recorded_at): a resend."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(PositionFix).on_conflict_do_nothing()
+
+
+def _latest_per_officer(items: list[PendingFix]) -> list[PendingFix]:
+    latest: dict[tuple[int, int], PendingFix] = {}
+    for item in items:
+        key = (item.event_id, item.officer_id)
+        if key not in latest or item.fix.recorded_at > latest[key].fix.recorded_at:
+            latest[key] = item
+    return list(latest.values())
+
+
+def _move_markers(stored: list[PendingFix]) -> dict[int, list[dict]]:
+    """Apply the newest stored fix of each officer; an older fix never moves a marker back."""
+    moved: dict[int, list[dict]] = defaultdict(list)
+    for item in _latest_per_officer(stored):
+        state = live.officer(item.event_id, item.officer_id)
+        if state is None or not live.is_newer(state, item.fix.recorded_at):
+            continue
+        fix = item.live_fix()
+        live.apply_fix(state, fix)
+        moved[item.event_id].append(live.fix_to_dict(item.officer_id, fix))
+    return moved
+
+
+def _publish_flag_changes(stale_after: float, off_post_after: float) -> None:
+    now = utcnow()
+    for event in live.loaded_events():
+        for state in list(event.officers.values()):
+            if live.evaluate_flags(
+                state, now, stale_after=stale_after, off_post_after=off_post_after
+            ):
+                publish_officer(state)
+
+
+def publish_officer(state: live.OfficerLive) -> None:
+    data = state.to_dict()
+    realtime.publish_now(realtime.command_room(state.event_id), "officer", data)
+    realtime.publish_now(realtime.officer_room(state.officer_id), "officer", data)
+
+
+def run_forever(app) -> None:
+    """The background tick; started once per server process."""
+    tick = app.config["PUSH_TICK"]
+    while True:
+        socketio.sleep(tick)
+        with app.app_context():
+            try:
+                flush(
+                    stale_after=app.config["STALE_AFTER"],
+                    off_post_after=app.config["OFF_POST_AFTER"],
+                )
+            except Exception:
+                log.exception("ingest tick failed")
+            finally:
+                db.session.remove()

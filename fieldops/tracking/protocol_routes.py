@@ -1,0 +1,106 @@
+"""Background tracking apps: Traccar Client (OsmAnd protocol) and OwnTracks (HTTP mode).
+
+They keep reporting with the screen locked. Both authenticate with the officer's device token;
+their fixes go through the same checks and the same ingest tick as the officer page's.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+
+from flask import Blueprint, jsonify, request
+
+from fieldops.auth.services import officer_for_token
+from fieldops.errors import ApiError, Unauthorized
+from fieldops.tracking import services
+from fieldops.tracking.protocols import DeviceFix, ProtocolError, parse_osmand, parse_owntracks
+from fieldops.tracking.schemas import parse_fixes
+
+bp = Blueprint("protocols", __name__)
+log = logging.getLogger(__name__)
+
+
+def _as_fix_body(fix: DeviceFix) -> dict:
+    return {
+        "lat": fix.lat,
+        "lon": fix.lon,
+        "accuracy": fix.accuracy,
+        "heading": fix.heading,
+        "speed": fix.speed,
+        "altitude": fix.altitude,
+        "battery": fix.battery,
+        "recorded_at": fix.recorded_at.isoformat(),
+    }
+
+
+def _record(token: str | None, fix: DeviceFix, source: str) -> None:
+    found = officer_for_token(token) if token else None
+    if found is None:
+        raise Unauthorized("unknown or revoked device token")
+    officer, event_id = found
+    services.record_fixes(event_id, officer, parse_fixes(_as_fix_body(fix)), source)
+
+
+def _protocol_error(exc: ProtocolError) -> ApiError:
+    return ApiError(str(exc), code="invalid", field=exc.field, status=400)
+
+
+@bp.route("/track/osmand", methods=["GET", "POST"])
+@bp.route("/track/osmand/", methods=["GET", "POST"])
+def osmand():
+    """Traccar Client: query string/form (classic) or JSON body; the device id is the token."""
+    query = {**request.args.to_dict(), **request.form.to_dict()}
+    body = None
+    if request.is_json or request.get_data()[:1] == b"{":  # some builds omit the content type
+        body = request.get_json(silent=True, force=True)
+    try:
+        fix = parse_osmand(query, body)
+    except ProtocolError as exc:
+        raise _protocol_error(exc) from None
+    try:
+        _record(fix.device_id, fix, "osmand")
+    except ApiError as exc:
+        if exc.status in (401, 403):
+            raise
+        # Traccar Client resends its oldest unacknowledged fix until it gets a 2xx, holding back
+        # every newer one: a refused fix is dropped with a 200 that says so, never retried.
+        log.warning("dropped a Traccar fix: %s", exc.message)
+        return jsonify(stored=False, **exc.to_dict()), 200
+    return jsonify(stored=True), 200
+
+
+def _basic_auth_token() -> str | None:
+    """The device token as the Basic password (or as the user name, if the password is empty)."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        user, _, password = base64.b64decode(encoded.strip()).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return password or user or None
+
+
+@bp.post("/track/owntracks")
+def owntracks():
+    """OwnTracks HTTP mode: HTTP Basic with the token; answers the JSON array it expects."""
+    token = _basic_auth_token()
+    if token is None or officer_for_token(token) is None:
+        return (
+            jsonify(
+                error={"code": "unauthorized", "message": "device token required", "field": None}
+            ),
+            401,
+            {"WWW-Authenticate": 'Basic realm="fieldops"'},
+        )
+    body = request.get_json(silent=True, force=True)
+    try:
+        fix = parse_owntracks(body)
+    except ProtocolError as exc:
+        raise _protocol_error(exc) from None
+    if fix is not None:
+        _record(token, fix, "owntracks")
+    return jsonify([])

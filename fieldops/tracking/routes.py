@@ -1,0 +1,113 @@
+"""Tracking over HTTP: the officer page's fallback, shifts, status, and the snapshot."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from fieldops.api import caller_and_event, json_body, json_object
+from fieldops.auth.models import Role
+from fieldops.auth.principal import require
+from fieldops.db import write_transaction
+from fieldops.errors import ApiError, Forbidden
+from fieldops.tracking import services
+from fieldops.tracking.schemas import parse_fixes
+
+bp = Blueprint("tracking", __name__)
+
+
+def _officer_and_event(event_id: int):
+    user, event = caller_and_event(event_id)
+    if user.role != Role.OFFICER:
+        raise Forbidden("only officers report positions and shifts")
+    return user, event
+
+
+def _optional_coordinate(body: dict, name: str, limit: float) -> float | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not -limit <= value <= limit
+    ):
+        raise ApiError(
+            f"{name} must be a number between -{limit} and {limit}",
+            code="invalid",
+            field=name,
+            status=422,
+        )
+    return float(value)
+
+
+@bp.post("/api/v1/events/<int:event_id>/positions")
+@require(Role.OFFICER)
+def post_positions(event_id: int):
+    """An officer's phone (or any token holder) sends one fix or a list; stored next tick."""
+    user, _event = _officer_and_event(event_id)
+    fixes = parse_fixes(json_body())
+    accepted = services.record_fixes(event_id, user, fixes, "web")
+    return jsonify(accepted=accepted), 202
+
+
+@bp.get("/api/v1/events/<int:event_id>/snapshot")
+@require()
+def get_snapshot(event_id: int):
+    """The live picture: staff see every officer; an officer sees themselves."""
+    user, event = caller_and_event(event_id)
+    return jsonify(services.snapshot(event, user))
+
+
+@bp.get("/api/v1/events/<int:event_id>/me")
+@require(Role.OFFICER)
+def get_me(event_id: int):
+    """The officer's page: own post, orders, shift."""
+    user, event = _officer_and_event(event_id)
+    return jsonify(services.officer_view(event, user))
+
+
+@bp.post("/api/v1/events/<int:event_id>/shift/check-in")
+@require(Role.OFFICER)
+def post_check_in(event_id: int):
+    """The officer starts the billed shift at their post; pushes `officer`."""
+    user, event = _officer_and_event(event_id)
+    body = json_object(required=False)
+    post_id = body.get("post_id")
+    if post_id is not None and (isinstance(post_id, bool) or not isinstance(post_id, int)):
+        raise ApiError("post_id must be a number", code="invalid", field="post_id", status=422)
+    with write_transaction():
+        shift = services.check_in(
+            event,
+            user,
+            post_id=post_id,
+            lat=_optional_coordinate(body, "lat", 90),
+            lon=_optional_coordinate(body, "lon", 180),
+        )
+    return jsonify(services.shift_to_dict(shift)), 201
+
+
+@bp.post("/api/v1/events/<int:event_id>/shift/check-out")
+@require(Role.OFFICER)
+def post_check_out(event_id: int):
+    """The officer ends the shift; pushes `officer`."""
+    user, event = _officer_and_event(event_id)
+    body = json_object(required=False)
+    with write_transaction():
+        shift = services.check_out(
+            event,
+            user,
+            lat=_optional_coordinate(body, "lat", 90),
+            lon=_optional_coordinate(body, "lon", 180),
+        )
+    return jsonify(services.shift_to_dict(shift))
+
+
+@bp.post("/api/v1/events/<int:event_id>/status")
+@require(Role.OFFICER)
+def post_status(event_id: int):
+    """The officer sets on_post / responding / on_break; pushes `officer`."""
+    user, event = _officer_and_event(event_id)
+    body = json_object()
+    with write_transaction():
+        services.set_status(event, user, body.get("status"))
+    return jsonify(services.officer_view(event, user)["officer"])

@@ -1,0 +1,90 @@
+"""What a position fix must look like, wherever it comes from."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+
+from fieldops.db import utcnow
+from fieldops.errors import ApiError, from_validation_error
+
+MAX_FIXES_PER_REQUEST = 500
+
+
+class FixIn(BaseModel):
+    model_config = ConfigDict(extra="ignore", allow_inf_nan=False, frozen=True)
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    accuracy: float | None = Field(default=None, ge=0)
+    heading: float | None = Field(default=None, ge=0, le=360)
+    speed: float | None = Field(default=None, ge=0, le=200)
+    altitude: float | None = Field(default=None, ge=-500, le=10_000)
+    battery: float | None = Field(default=None, ge=0, le=100)
+    recorded_at: datetime
+
+    @field_validator("recorded_at")
+    @classmethod
+    def _must_have_timezone(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("must include a time zone (e.g. 2026-11-01T14:03:07Z)")
+        return value
+
+
+_fix_list = TypeAdapter(list[FixIn])
+
+
+def parse_fixes(body) -> list[FixIn]:
+    """One fix object or a list of them; ApiError (422) naming the field otherwise."""
+    if isinstance(body, dict):
+        body, single = [body], True
+    elif isinstance(body, list):
+        single = False
+    else:
+        raise ApiError("body must be a fix object or a list of fixes", code="invalid", status=422)
+    if not body:
+        raise ApiError("no fixes given", code="invalid", status=422)
+    if len(body) > MAX_FIXES_PER_REQUEST:
+        raise ApiError(
+            f"at most {MAX_FIXES_PER_REQUEST} fixes per request", code="too_many", status=413
+        )
+    try:
+        fixes = _fix_list.validate_python(body)
+    except ValidationError as exc:
+        err = from_validation_error(exc)
+        if single and err.field and err.field.startswith("0."):
+            err.field = err.field[2:]
+            err.message = err.message[2:]
+        raise err from None
+    return fixes
+
+
+def check_plausible(
+    fixes: list[FixIn], *, clock_skew: float, max_age: float, max_accuracy: float
+) -> None:
+    """Server-side limits a schema can't know: the clock, and the accuracy we accept."""
+    now = utcnow()
+    for index, fix in enumerate(fixes):
+        where = f"{index}." if len(fixes) > 1 else ""
+        if fix.recorded_at > now + timedelta(seconds=clock_skew):
+            raise ApiError(
+                f"{where}recorded_at is in the future; check the phone's clock",
+                code="invalid",
+                field=f"{where}recorded_at",
+                status=422,
+            )
+        if fix.recorded_at < now - timedelta(seconds=max_age):
+            raise ApiError(
+                f"{where}recorded_at is too old",
+                code="invalid",
+                field=f"{where}recorded_at",
+                status=422,
+            )
+        if fix.accuracy is not None and fix.accuracy > max_accuracy:
+            raise ApiError(
+                f"{where}accuracy over {max_accuracy:.0f} m is not a usable fix",
+                code="invalid",
+                field=f"{where}accuracy",
+                status=422,
+            )

@@ -1,0 +1,182 @@
+"""Tracking writes: accepting fixes, checking in and out of a shift, officer status."""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import select
+
+from fieldops import realtime
+from fieldops.auth.models import User
+from fieldops.db import after_commit, utcnow
+from fieldops.errors import ApiError, choice
+from fieldops.events.models import Event, EventOfficer, OfficerStatus, Post
+from fieldops.events.schemas import course_to_dict, event_to_dict, iso, post_to_dict
+from fieldops.extensions import db
+from fieldops.tracking import ingest, live
+from fieldops.tracking.models import ShiftLog
+from fieldops.tracking.schemas import FixIn, check_plausible
+
+SOURCES = ("web", "socket", "osmand", "owntracks", "sim")
+
+
+def record_fixes(event_id: int, officer: User, fixes: list[FixIn], source: str) -> int:
+    """Check and buffer fixes for the next tick (which stores and pushes them)."""
+    cfg = current_app.config
+    check_plausible(
+        fixes,
+        clock_skew=cfg["CLOCK_SKEW"],
+        max_age=cfg["MAX_FIX_AGE"],
+        max_accuracy=cfg["MAX_ACCURACY"],
+    )
+    if live.officer(event_id, officer.id) is None:
+        raise ApiError("you have not joined this event", code="forbidden", status=403)
+    received_at = utcnow()
+    ingest.enqueue(
+        [ingest.PendingFix(event_id, officer.id, fix, source, received_at) for fix in fixes]
+    )
+    return len(fixes)
+
+
+def _member(event_id: int, officer_id: int) -> EventOfficer:
+    member = db.session.scalar(
+        select(EventOfficer).where(
+            EventOfficer.event_id == event_id, EventOfficer.officer_id == officer_id
+        )
+    )
+    if member is None:
+        raise ApiError("you have not joined this event", code="forbidden", status=403)
+    return member
+
+
+def _open_shift(event_id: int, officer_id: int) -> ShiftLog | None:
+    return db.session.scalar(
+        select(ShiftLog).where(
+            ShiftLog.event_id == event_id,
+            ShiftLog.officer_id == officer_id,
+            ShiftLog.checked_out_at.is_(None),
+        )
+    )
+
+
+def announce_officer(event_id: int, officer_id: int) -> None:
+    """After commit: refresh the live picture and tell the command post."""
+    after_commit(lambda: ingest.publish_officer(live.reload_officer(event_id, officer_id)))
+
+
+def check_in(
+    event: Event,
+    officer: User,
+    *,
+    post_id: int | None = None,
+    lat: float | None = None,
+    lon: float | None = None,
+) -> ShiftLog:
+    _member(event.id, officer.id)
+    if _open_shift(event.id, officer.id) is not None:
+        raise ApiError("already checked in; check out first", code="conflict", status=409)
+    assignment = live.current_assignment(event.id, officer.id)
+    if post_id is None:
+        if assignment is None:
+            raise ApiError(
+                "you have no post on the roster; choose one",
+                code="invalid",
+                field="post_id",
+                status=422,
+            )
+        post_id = assignment.post_id
+    post = db.session.get(Post, post_id)
+    if post is None or post.event_id != event.id:
+        raise ApiError("no such post at this event", code="invalid", field="post_id", status=422)
+    shift = ShiftLog(
+        event_id=event.id,
+        officer_id=officer.id,
+        post_id=post.id,
+        assignment_id=assignment.id if assignment and assignment.post_id == post.id else None,
+        checked_in_at=utcnow(),
+        check_in_lat=lat,
+        check_in_lon=lon,
+    )
+    db.session.add(shift)
+    db.session.flush()
+    announce_officer(event.id, officer.id)
+    return shift
+
+
+def check_out(
+    event: Event, officer: User, *, lat: float | None = None, lon: float | None = None
+) -> ShiftLog:
+    shift = _open_shift(event.id, officer.id)
+    if shift is None:
+        raise ApiError("not checked in", code="conflict", status=409)
+    shift.checked_out_at = utcnow()
+    shift.check_out_lat, shift.check_out_lon = lat, lon
+    db.session.flush()
+    announce_officer(event.id, officer.id)
+    return shift
+
+
+def set_status(event: Event, officer: User, status: str) -> EventOfficer:
+    status = choice(OfficerStatus, status, "status")
+    member = _member(event.id, officer.id)
+    member.status = status
+    db.session.flush()
+    announce_officer(event.id, officer.id)
+    return member
+
+
+def shift_to_dict(shift: ShiftLog) -> dict:
+    return {
+        "id": shift.id,
+        "event_id": shift.event_id,
+        "officer_id": shift.officer_id,
+        "post_id": shift.post_id,
+        "checked_in_at": iso(shift.checked_in_at),
+        "checked_out_at": iso(shift.checked_out_at),
+    }
+
+
+def officer_view(event: Event, officer: User) -> dict:
+    """What an officer's phone shows: themselves, their post and orders, their shift."""
+    state = live.officer(event.id, officer.id)
+    assignment = live.current_assignment(event.id, officer.id)
+    post = None
+    if state and state.post:
+        post = post_to_dict(db.session.get(Post, state.post["id"]))
+    return {
+        "event": event_to_dict(event),
+        "officer": state.to_dict() if state else None,
+        "post": post,
+        "assignment": {
+            "post_id": assignment.post_id,
+            "starts_at": iso(assignment.starts_at),
+            "ends_at": iso(assignment.ends_at),
+        }
+        if assignment
+        else None,
+        "posts": [post_to_dict(p) for p in event.posts],
+    }
+
+
+def snapshot(event: Event, viewer: User | None = None) -> dict:
+    """The whole live picture for the command post (an officer sees only themselves)."""
+    static = {
+        "event": event_to_dict(event),
+        "course": course_to_dict(event.course, event.distance_unit),
+        "posts": [post_to_dict(p) for p in event.posts],
+        "stale_after": current_app.config["STALE_AFTER"],
+    }
+    if current_app.config.get("MESSAGE_QUEUE"):
+        live.sync_from_db(event.id)  # other processes may hold officers this one has not seen
+    officers = live.get_event(event.id).officers
+    if viewer is not None and viewer.role == "officer":
+        states = [officers[viewer.id]] if viewer.id in officers else []
+    else:
+        states = list(officers.values())
+    # From here to the return nothing touches the database, so nothing yields.
+    return dict(static, officers=[s.to_dict() for s in states], server_time=iso(utcnow()))
+
+
+def stream_for(event: Event, viewer: User) -> str:
+    if viewer.role == "officer":
+        return realtime.officer_room(viewer.id)
+    return realtime.command_room(event.id)
