@@ -1,0 +1,1 @@
+"""Pages: the command dashboard, the officer page, map tiles."""
