@@ -1,0 +1,273 @@
+"""Fixtures: an app on a real database, an authenticated client, factories, a real server."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.support.databases import drop_test_databases, postgres_url_or_skip, sqlite_template
+from tests.support.live_server import LiveServer
+
+STAFF_PASSWORD = "correct-horse-battery"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    drop_test_databases()
+
+
+def _app_config(db_url: str, tmp_path) -> dict:
+    return {
+        "SQLALCHEMY_DATABASE_URI": db_url,
+        "ASYNC_MODE": "threading",
+        "SECRET_KEY": "test-secret",
+        "TESTING": True,
+        "TILE_URL": "",
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "MESSAGE_QUEUE": None,
+    }
+
+
+@pytest.fixture
+def backend(request) -> str:
+    """sqlite by default; parametrize with indirect=True to run on PostgreSQL too."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def app(backend, tmp_path):
+    from fieldops.app import create_app
+    from fieldops.extensions import db
+    from fieldops.tracking import ingest, live
+
+    if backend == "postgresql":
+        db_url = postgres_url_or_skip()
+    else:
+        target = tmp_path / "fieldops.sqlite3"
+        shutil.copy(sqlite_template(), target)
+        db_url = f"sqlite:///{target}"
+    live.reset()
+    ingest._queue.clear()
+    app = create_app(_app_config(db_url, tmp_path))
+    if backend == "postgresql":
+        with app.app_context():
+            from flask_migrate import upgrade
+
+            upgrade()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        if backend == "postgresql":
+            db.drop_all()
+            db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
+            db.session.commit()
+        db.engine.dispose()
+    live.reset()
+    ingest._queue.clear()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class Auth:
+    """Signs a test client in through the real login endpoint and adds the CSRF header."""
+
+    def __init__(self, client):
+        self.client = client
+        self.csrf = None
+
+    def login(self, username: str, password: str = STAFF_PASSWORD):
+        response = self.client.post(
+            "/api/v1/auth/login", json={"username": username, "password": password}
+        )
+        if response.status_code == 200:
+            self.csrf = response.get_json()["csrf_token"]
+        return response
+
+    def join(self, code: str, name: str = "Pat Officer", badge: str = "1001"):
+        response = self.client.post(
+            "/api/v1/join", json={"code": code, "name": name, "badge": badge}
+        )
+        if response.status_code == 201:
+            self.csrf = response.get_json()["csrf_token"]
+        return response
+
+    def post(self, url: str, **kwargs):
+        headers = kwargs.pop("headers", {})
+        if self.csrf:
+            headers.setdefault("X-CSRF-Token", self.csrf)
+        return self.client.post(url, headers=headers, **kwargs)
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def make_user(app):
+    from fieldops.auth.services import create_user
+    from fieldops.db import write_transaction
+
+    def make(role: str = "command", username: str | None = None, password: str = STAFF_PASSWORD):
+        username = username or f"{role}-{uuid.uuid4().hex[:6]}"
+        with app.app_context(), write_transaction():
+            user = create_user(username=username, password=password, role=role)
+            return user.id, username
+
+    return make
+
+
+@pytest.fixture
+def make_event(app):
+    from fieldops.db import write_transaction
+    from fieldops.events import services
+
+    def make(name: str = "City Marathon", kind: str = "marathon", **kwargs):
+        starts = kwargs.pop("starts_at", datetime.now(UTC) - timedelta(hours=1))
+        ends = kwargs.pop("ends_at", starts + timedelta(hours=10))
+        with app.app_context(), write_transaction():
+            event = services.create_event(
+                name=name, kind=kind, starts_at=starts, ends_at=ends, **kwargs
+            )
+            return {"id": event.id, "code": event.enrollment_code}
+
+    return make
+
+
+@pytest.fixture
+def make_post(app):
+    from fieldops.db import write_transaction
+    from fieldops.events import services
+    from fieldops.events.models import Event
+    from fieldops.extensions import db
+
+    def make(
+        event_id: int,
+        name: str = "Mile 1 crossing",
+        lat: float = 40.6,
+        lon: float = -74.0,
+        radius_m: float = 50.0,
+        kind: str = "traffic_point",
+        **kwargs,
+    ):
+        with app.app_context(), write_transaction():
+            post = services.add_post(
+                db.session.get(Event, event_id),
+                name=name,
+                kind=kind,
+                lat=lat,
+                lon=lon,
+                radius_m=radius_m,
+                **kwargs,
+            )
+            return post.id
+
+    return make
+
+
+@pytest.fixture
+def make_officer(app):
+    """Join an event as an officer through the service; returns (officer id, device token)."""
+    from fieldops.db import write_transaction
+    from fieldops.events import services
+    from fieldops.events.models import Event
+    from fieldops.extensions import db
+
+    def make(event: dict, name: str = "Pat Officer", badge: str | None = None):
+        badge = badge or uuid.uuid4().hex[:6]
+        with app.app_context(), write_transaction():
+            enrollment = services.join_event(
+                db.session.get(Event, event["id"]), code=event["code"], name=name, badge=badge
+            )
+            return enrollment.officer.id, enrollment.token
+
+    return make
+
+
+@pytest.fixture
+def assign(app):
+    from fieldops.auth.models import User
+    from fieldops.db import write_transaction
+    from fieldops.events import services
+    from fieldops.events.models import Event, Post
+    from fieldops.extensions import db
+
+    def make(event_id: int, officer_id: int, post_id: int, hours: float = 8):
+        now = datetime.now(UTC)
+        with app.app_context(), write_transaction():
+            services.assign(
+                db.session.get(Event, event_id),
+                officer=db.session.get(User, officer_id),
+                post=db.session.get(Post, post_id),
+                starts_at=now - timedelta(hours=1),
+                ends_at=now + timedelta(hours=hours),
+            )
+
+    return make
+
+
+@pytest.fixture
+def tick(app):
+    """Run one ingest tick, as the server's background task does every PUSH_TICK."""
+    from fieldops.tracking import ingest
+
+    def run() -> int:
+        with app.app_context():
+            return ingest.flush(
+                stale_after=app.config["STALE_AFTER"], off_post_after=app.config["OFF_POST_AFTER"]
+            )
+
+    return run
+
+
+def fix(lat: float = 40.6, lon: float = -74.0, seconds_ago: float = 0, **extra) -> dict:
+    recorded = datetime.now(UTC) - timedelta(seconds=seconds_ago)
+    return {
+        "lat": lat,
+        "lon": lon,
+        "accuracy": 8.0,
+        "recorded_at": recorded.isoformat().replace("+00:00", "Z"),
+        **extra,
+    }
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """The real server (eventlet) in a subprocess, on a fresh database, with staff seeded."""
+    server = LiveServer(tmp_path_factory.mktemp("live"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless chromium for the session."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.support.browser import CHROMIUM_ARGS, chromium_path
+
+    path = chromium_path()
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def screenshots(request):
+    """Where a test saves what it saw (test-artifacts/, git-ignored), for people to look at."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent.parent / "test-artifacts"
+    folder.mkdir(exist_ok=True)
+
+    def path(name: str) -> str:
+        return str(folder / f"{request.node.name}-{name}.png")
+
+    return path

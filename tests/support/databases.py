@@ -1,0 +1,90 @@
+"""Real databases for the tests: a migrated SQLite template, and PostgreSQL where it runs."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+PG_ADMIN_URL = os.environ.get(
+    "FIELDOPS_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+
+
+@cache
+def sqlite_template() -> Path:
+    """Run the migrations once; each test copies the result."""
+    from fieldops.app import create_app
+
+    folder = Path(tempfile.mkdtemp(prefix="fieldops-template-"))
+    path = folder / "template.sqlite3"
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "ASYNC_MODE": "threading",
+            "SECRET_KEY": "x",
+            "INSTANCE_PATH": str(folder),
+        }
+    )
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        from fieldops.extensions import db
+
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
+    return path
+
+
+_created: list[str] = []
+
+
+def _create_postgres_database() -> str:
+    """A new, empty database; "SKIP:<reason>" if PostgreSQL is not reachable."""
+    try:
+        import psycopg2
+
+        conn = psycopg2.connect(PG_ADMIN_URL, connect_timeout=3)
+    except Exception as exc:  # any failure means: not reachable here
+        return f"SKIP:{exc}"
+    name = f"fieldops_test_{uuid.uuid4().hex[:8]}"
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+    _created.append(name)
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+_shared: list[str] = []
+
+
+def postgres_url_or_skip(fresh: bool = False) -> str:
+    """The suite's PostgreSQL database (or a fresh one); skips, saying why, if unreachable."""
+    if fresh or not _shared:
+        url = _create_postgres_database()
+        if url.startswith("SKIP:"):
+            pytest.skip(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {url[5:]}")
+        if fresh:
+            return url
+        _shared.append(url)
+    return _shared[0]
+
+
+def drop_test_databases() -> None:
+    if not _created:
+        return
+    import psycopg2
+
+    conn = psycopg2.connect(PG_ADMIN_URL, connect_timeout=3)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        for name in _created:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    conn.close()
+    _created.clear()

@@ -1,0 +1,216 @@
+"""A real fieldops server in a subprocess, and real clients for it (HTTP and Socket.IO)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+import socketio
+
+ROOT = Path(__file__).resolve().parents[2]
+STAFF_PASSWORD = "correct-horse-battery"
+
+SEED = """
+import json, sys
+from datetime import UTC, datetime, timedelta
+from fieldops.app import create_app
+from fieldops.db import write_transaction
+from fieldops.auth.services import create_user
+from flask_migrate import upgrade
+app = create_app()
+with app.app_context():
+    upgrade()
+    with write_transaction():
+        for role in ("admin", "command", "organizer"):
+            create_user(username=role, password=sys.argv[1], role=role)
+print(json.dumps({"ok": True}))
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    def __init__(self, folder: Path, seed: bool = True, **env):
+        self.folder = folder
+        self.seed = seed
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = folder / "server.log"
+        self.env = {
+            **os.environ,
+            "FIELDOPS_DATABASE_URL": f"sqlite:///{folder / 'live.sqlite3'}",
+            "FIELDOPS_SECRET_KEY": "live-test-secret",
+            "FIELDOPS_INSTANCE_PATH": str(folder / "instance"),
+            "FIELDOPS_TILE_URL": "",
+            "FIELDOPS_PUSH_TICK": "0.2",
+            "FIELDOPS_ASYNC_MODE": "eventlet",
+            "PYTHONUNBUFFERED": "1",
+            **env,
+        }
+        self.process = None
+
+    def start(self) -> None:
+        if self.seed:
+            subprocess.run(
+                [sys.executable, "-c", SEED, STAFF_PASSWORD],
+                env=self.env,
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+                timeout=120,
+            )
+        self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "fieldops.entry",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
+            env=self.env,
+            cwd=ROOT,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                self.stop()
+                raise RuntimeError(f"server exited:\n{self.log()}")
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=1).ok:
+                    return
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"server did not start:\n{self.log()}")
+
+    def log(self) -> str:
+        return self.log_path.read_text() if self.log_path.exists() else ""
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if getattr(self, "_log", None):
+            self._log.close()
+
+    # --- clients -----------------------------------------------------------------------
+
+    def staff(self, role: str) -> StaffSession:
+        session = StaffSession(self.url)
+        session.login(role, STAFF_PASSWORD)
+        return session
+
+    def create_event(self, admin: StaffSession, **overrides) -> dict:
+        from datetime import UTC, datetime, timedelta
+
+        now = datetime.now(UTC)
+        body = {
+            "name": "Live Test Marathon",
+            "kind": "marathon",
+            "starts_at": (now - timedelta(hours=1)).isoformat(),
+            "ends_at": (now + timedelta(hours=9)).isoformat(),
+            **overrides,
+        }
+        response = admin.post("/api/v1/events", json=body)
+        response.raise_for_status()
+        return response.json()
+
+    def join_officer(self, code: str, name: str, badge: str) -> tuple[requests.Session, dict]:
+        session = requests.Session()
+        response = session.post(
+            f"{self.url}/api/v1/join", json={"code": code, "name": name, "badge": badge}, timeout=10
+        )
+        response.raise_for_status()
+        return session, response.json()
+
+    def socket(
+        self,
+        *,
+        token: str | None = None,
+        cookies: requests.Session | None = None,
+        headers: dict | None = None,
+        transport: str = "websocket",
+    ) -> socketio.Client:
+        client = socketio.Client(reconnection=False)
+        all_headers = dict(headers or {})
+        if cookies is not None:
+            all_headers["Cookie"] = "; ".join(f"{c.name}={c.value}" for c in cookies.cookies)
+        client.connect(
+            self.url,
+            namespaces=["/live"],
+            transports=[transport],
+            auth={"token": token} if token else None,
+            headers=all_headers,
+            wait_timeout=10,
+        )
+        return client
+
+
+class StaffSession(requests.Session):
+    """A browser-like session: cookie plus the CSRF header on writes."""
+
+    def __init__(self, base_url: str):
+        super().__init__()
+        self.base_url = base_url
+        self.csrf = None
+
+    def login(self, username: str, password: str) -> None:
+        response = super().request(
+            "POST",
+            f"{self.base_url}/api/v1/auth/login",
+            json={"username": username, "password": password},
+            timeout=10,
+        )
+        response.raise_for_status()
+        self.csrf = response.json()["csrf_token"]
+
+    def request(self, method, url, *args, **kwargs):
+        if url.startswith("/"):
+            url = self.base_url + url
+        headers = kwargs.pop("headers", None) or {}
+        if self.csrf and method.upper() not in ("GET", "HEAD", "OPTIONS"):
+            headers.setdefault("X-CSRF-Token", self.csrf)
+        kwargs.setdefault("timeout", 10)
+        return super().request(method, url, *args, headers=headers, **kwargs)
+
+
+class Recorder:
+    """Collects every envelope a socket client receives."""
+
+    def __init__(self, client: socketio.Client):
+        self.envelopes: list[dict] = []
+        client.on("*", self._on_any, namespace="/live")
+
+    def _on_any(self, event, data):
+        self.envelopes.append(data)
+
+    def wait_for(self, predicate, timeout: float = 5.0) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for envelope in list(self.envelopes):
+                if predicate(envelope):
+                    return envelope
+            time.sleep(0.02)
+        raise AssertionError(
+            f"no matching envelope in {timeout}s; got {json.dumps(self.envelopes)[:2000]}"
+        )

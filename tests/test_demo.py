@@ -1,0 +1,248 @@
+"""The demo: an idempotent seed on the NYC course, the simulator, and `fieldops demo` for real."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import stat
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+import pytest
+import requests
+
+from tests.support.live_server import ROOT, Recorder, StaffSession, free_port
+
+TAVERN_ON_THE_GREEN = (40.7723, -73.9776)  # by the marathon's finish line in Central Park
+
+
+def _seed(app):
+    from fieldops.demo.seed import seed_demo
+
+    with app.app_context():
+        return seed_demo()
+
+
+def _counts(app) -> dict:
+    from sqlalchemy import func, select
+
+    from fieldops.auth.models import DeviceToken, User
+    from fieldops.events.models import Assignment, Course, Event, EventOfficer, Post
+    from fieldops.extensions import db
+
+    with app.app_context():
+        return {
+            model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
+            for model in (User, Event, Course, Post, Assignment, EventOfficer, DeviceToken)
+        }
+
+
+def test_seeding_twice_reuses_the_demo_data(app):
+    first = _seed(app)
+    counts = _counts(app)
+    second = _seed(app)
+
+    assert _counts(app) == counts
+    assert counts["events"] == 2 and counts["courses"] == 1
+    assert [(e.id, e.code) for e in second.events] == [(e.id, e.code) for e in first.events]
+    assert second.logins == first.logins  # the same printed passwords
+    assert all(len(login["password"]) >= 10 for login in first.logins)
+    assert second.tokens["events"] == first.tokens["events"]  # device tokens kept, not reissued
+    mode = stat.S_IMODE(os.stat(first.tokens_path).st_mode)
+    assert mode == 0o600
+
+
+def test_lost_tokens_are_reissued_without_duplicating_anyone(app):
+    from fieldops.auth.services import officer_for_token
+
+    first = _seed(app)
+    counts = _counts(app)
+    first.tokens_path.unlink()
+    second = _seed(app)
+
+    after = _counts(app)
+    assert {k: v for k, v in after.items() if k != "device_tokens"} == {
+        k: v for k, v in counts.items() if k != "device_tokens"
+    }
+    old = [o["token"] for e in first.tokens["events"].values() for o in e["officers"]]
+    new = [o["token"] for e in second.tokens["events"].values() for o in e["officers"]]
+    with app.app_context():
+        assert all(officer_for_token(t) is None for t in old)  # revoked
+        assert all(officer_for_token(t) is not None for t in new)
+
+
+def test_the_marathon_is_on_the_nyc_course_fully_rostered(app):
+    from sqlalchemy import select
+
+    from fieldops.auth.services import officer_for_token
+    from fieldops.db import utcnow
+    from fieldops.demo.seed import COURSE_FILE, course_bytes
+    from fieldops.demo.simulator import CoursePath
+    from fieldops.events.course_import import parse_course
+    from fieldops.events.models import Assignment, Event, EventOfficer, Post
+    from fieldops.extensions import db
+    from fieldops.tracking.geometry import distance_m
+
+    info = _seed(app)
+    marathon, school = info.events
+    assert marathon.kind == "marathon" and school.kind == "school"
+    with app.app_context():
+        event = db.session.get(Event, marathon.id)
+        # The shipped course is the real 2006 recording: its GPS had no signal from the start on
+        # Staten Island to 1st Avenue, so it covers the last ~16 km (1st Ave, the Bronx, 5th Ave,
+        # Central Park). A full 42.2 km course file would be used the same way.
+        shipped = parse_course(course_bytes(), COURSE_FILE)
+        assert event.course.length_m == pytest.approx(shipped.length_m)
+        assert 15_000 <= event.course.length_m <= 44_000
+        path = CoursePath(event.course.lines)
+        finish = path.at(path.length)
+        assert distance_m(finish[0], finish[1], *TAVERN_ON_THE_GREEN) < 300
+        posts = list(db.session.scalars(select(Post).where(Post.event_id == event.id)))
+        assert len(posts) >= 60
+        vertices = [p for line in event.course.lines for p in line]
+        for post in posts:  # every post on (or, for tents and the command post, beside) the course
+            nearest = min(distance_m(post.lat, post.lon, lat, lon) for lat, lon in vertices)
+            assert nearest < 250, post.name
+        assert all(40 <= p.radius_m <= 80 and p.orders for p in posts)
+        kinds = {p.kind.value for p in posts}
+        assert {"traffic_point", "water_station", "medical", "command_post"} <= kinds
+        now = utcnow()
+        roster = list(db.session.scalars(select(Assignment).where(Assignment.event_id == event.id)))
+        assert len({a.officer_id for a in roster}) >= 60
+        assert {a.post_id for a in roster} == {p.id for p in posts}  # every post staffed
+        assert all(a.starts_at <= now and a.ends_at >= now + timedelta(hours=7) for a in roster)
+        members = db.session.scalars(select(EventOfficer).where(EventOfficer.event_id == event.id))
+        assert len(list(members)) >= 66  # posted officers plus roaming patrols
+
+        school_posts = list(db.session.scalars(select(Post).where(Post.event_id == school.id)))
+        assert len(school_posts) == 4 and any(p.polygon for p in school_posts)
+        assert school.officers == 5 and school.rostered == 5
+
+        simulated = info.tokens["events"][str(event.id)]["officers"]
+        assert {o["kind"] for o in simulated} == {"posted", "bike", "foot"}
+        for officer in simulated:
+            user, event_id = officer_for_token(officer["token"])
+            assert (user.id, event_id) == (officer["officer_id"], event.id)
+        assert info.human["badge"] not in {o["badge"] for o in simulated}
+
+
+def test_simulated_fixes_look_like_a_phones():
+    from fieldops.demo.simulator import CoursePath, SimOfficer, Simulator
+    from fieldops.tracking.geometry import distance_m
+    from fieldops.tracking.schemas import parse_fixes
+
+    sim = Simulator("http://127.0.0.1:9", [], seed=1)
+    path = CoursePath([[(40.60, -74.05), (40.61, -74.04)], [(40.62, -74.03)]])
+    sim.paths[1] = path
+    post = {"id": 1, "lat": 40.6, "lon": -74.0, "radius_m": 50.0, "polygon": None}
+    posted = SimOfficer(1, 1, "Posted", "t", "posted", post=post, rng=random.Random(2))
+    posted.anchor = (40.6, -74.0)
+    posted.lat, posted.lon = posted.anchor
+    bike = SimOfficer(1, 2, "Bike", "t", "bike", behaviour="roam", rng=random.Random(3))
+    bike.walk_speed, bike.path_d = 5.0, 100.0
+    for t in range(1, 60):
+        for officer in (posted, bike):
+            sim._advance(officer, float(t * 4), 4.0)
+            fix = parse_fixes(sim.fix_for(officer))[0]
+            assert 5 <= fix.accuracy <= 25 and fix.recorded_at.tzinfo is not None
+            assert 0 <= fix.heading <= 360 and 0 < fix.battery <= 100
+        assert distance_m(fix.lat, fix.lon, 40.6, -74.0) > 0
+        assert distance_m(posted.lat, posted.lon, 40.6, -74.0) <= 0.6 * 50
+    assert bike.path_d != 100.0 and bike.speed > 3
+    assert posted.battery < 100
+
+
+# --- `fieldops demo` for real ---------------------------------------------------------------
+
+
+@pytest.mark.live
+def test_fieldops_demo_serves_simulated_officers_from_the_first_seconds(tmp_path):
+    port = free_port()
+    env = {
+        **os.environ,
+        "FIELDOPS_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        "FIELDOPS_INSTANCE_PATH": str(tmp_path / "instance"),
+        "FIELDOPS_TILE_URL": "",
+        "FIELDOPS_PUSH_TICK": "0.2",
+        "FIELDOPS_ASYNC_MODE": "eventlet",
+        "PYTHONUNBUFFERED": "1",
+    }
+    entry = [sys.executable, "-m", "fieldops.entry"]
+    subprocess.run([*entry, "init"], env=env, cwd=ROOT, check=True, capture_output=True)
+    log_path = tmp_path / "demo.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [*entry, "demo", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    dashboard = None
+    try:
+        deadline = time.monotonic() + 25
+        while True:
+            assert process.poll() is None, f"demo exited:\n{log_path.read_text()}"
+            assert time.monotonic() < deadline, f"demo did not start:\n{log_path.read_text()}"
+            try:
+                if requests.get(f"{url}/healthz", timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        output = log_path.read_text()
+        for path in ("/command", "/officer", "/login"):
+            assert f"{url}{path}" in output
+        logins = dict(re.findall(r"username (\w+)\s+password (\S+)", output))
+        assert set(logins) == {"admin", "command", "organizer"}
+        assert len(re.findall(r"enrollment code [A-Z0-9]{6}", output)) == 2
+        assert "badge 4199" in output
+
+        command = StaffSession(url)
+        command.login("command", logins["command"])
+        events = command.get("/api/v1/events").json()["events"]
+        marathon = next(e for e in events if e["kind"] == "marathon")
+
+        import socketio
+
+        dashboard = socketio.Client(reconnection=False)
+        recorder = Recorder(dashboard)
+        cookie = "; ".join(f"{c.name}={c.value}" for c in command.cookies)
+        dashboard.connect(
+            url,
+            namespaces=["/live"],
+            transports=["websocket"],
+            headers={"Cookie": cookie},
+            wait_timeout=10,
+        )
+        ack = dashboard.call("join", {"event_id": marathon["id"]}, namespace="/live", timeout=10)
+        assert ack["ok"], ack
+        assert len(ack["snapshot"]["posts"]) >= 60
+
+        seen: set[int] = set()
+        deadline = time.monotonic() + 15
+        while len(seen) < 10 and time.monotonic() < deadline:
+            for envelope in list(recorder.envelopes):
+                if envelope.get("type") == "positions":
+                    assert envelope["data"]["event_id"] == marathon["id"]
+                    seen |= {f["officer_id"] for f in envelope["data"]["fixes"]}
+            time.sleep(0.1)
+        assert len(seen) >= 10, f"positions for {len(seen)} officers:\n{log_path.read_text()}"
+        snapshot = command.get(f"/api/v1/events/{marathon['id']}/snapshot").json()
+        assert sum(1 for o in snapshot["officers"] if o["on_shift"]) >= 5  # checked in via API
+    finally:
+        if dashboard is not None:
+            dashboard.disconnect()
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    tokens = json.loads((tmp_path / "instance" / "demo-tokens.json").read_text())
+    assert len(tokens["events"]) == 2
+    assert "Traceback" not in log_path.read_text()

@@ -1,0 +1,179 @@
+"""The real server (eventlet, subprocess) with real Socket.IO clients."""
+
+import pytest
+import socketio
+
+from tests.conftest import fix
+from tests.support.live_server import Recorder
+
+pytestmark = pytest.mark.live
+
+
+@pytest.fixture(scope="module")
+def marathon(live_server):
+    admin = live_server.staff("admin")
+    event = live_server.create_event(admin)
+    post = admin.post(
+        f"/api/v1/events/{event['id']}/posts",
+        json={
+            "name": "Mile 3 water",
+            "kind": "water_station",
+            "lat": 40.65,
+            "lon": -74.01,
+            "radius_m": 60,
+            "orders": "Keep lane 2 open.",
+        },
+    )
+    assert post.status_code == 201, post.text
+    return event
+
+
+def test_an_officers_fix_reaches_the_dashboard_in_a_positions_batch(live_server, marathon):
+    command = live_server.staff("command")
+    dashboard = live_server.socket(cookies=command)
+    recorder = Recorder(dashboard)
+    ack = dashboard.call("join", {"event_id": marathon["id"]}, namespace="/live", timeout=10)
+    assert ack["ok"] and ack["stream"] == f"event:{marathon['id']}:command"
+    assert isinstance(ack["seq"], int) and ack["snapshot"]["posts"][0]["name"] == "Mile 3 water"
+
+    _phone, joined = live_server.join_officer(marathon["enrollment_code"], "Sam Ortiz", "9001")
+    phone = live_server.socket(token=joined["device_token"])
+    assert phone.call("join", {"event_id": marathon["id"]}, namespace="/live")["ok"]
+    sent = phone.call("position", fix(40.6501, -74.0101), namespace="/live", timeout=10)
+    assert sent == {"ok": True, "accepted": 1}
+
+    officer_id = joined["officer"]["id"]
+    envelope = recorder.wait_for(
+        lambda e: (
+            e["type"] == "positions"
+            and any(f["officer_id"] == officer_id for f in e["data"]["fixes"])
+        )
+    )
+    moved = next(f for f in envelope["data"]["fixes"] if f["officer_id"] == officer_id)
+    assert (moved["lat"], moved["lon"]) == (40.6501, -74.0101)
+    assert envelope["seq"] > ack["seq"]
+    phone.disconnect()
+    dashboard.disconnect()
+
+
+def test_http_fallback_fix_reaches_the_dashboard_too(live_server, marathon):
+    command = live_server.staff("command")
+    dashboard = live_server.socket(cookies=command)
+    recorder = Recorder(dashboard)
+    dashboard.call("join", {"event_id": marathon["id"]}, namespace="/live")
+    _phone, joined = live_server.join_officer(marathon["enrollment_code"], "Lee Park", "9002")
+    response = command.__class__.request(
+        command,
+        "POST",
+        f"/api/v1/events/{marathon['id']}/positions",
+        json=fix(40.66, -74.02),
+        headers={"Authorization": f"Bearer {joined['device_token']}"},
+    )
+    assert response.status_code == 202
+    recorder.wait_for(
+        lambda e: (
+            e["type"] == "positions"
+            and any(f["officer_id"] == joined["officer"]["id"] for f in e["data"]["fixes"])
+        )
+    )
+    dashboard.disconnect()
+
+
+def test_sockets_without_credentials_are_refused(live_server):
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        live_server.socket()
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        live_server.socket(token="not-a-real-token")
+
+
+def test_sockets_from_a_foreign_origin_are_refused(live_server):
+    command = live_server.staff("command")
+    # Polling carries exactly the Origin we set (websocket-client adds one of its own).
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        live_server.socket(
+            cookies=command, headers={"Origin": "https://evil.example"}, transport="polling"
+        )
+    same = live_server.socket(
+        cookies=command, headers={"Origin": live_server.url}, transport="polling"
+    )
+    assert same.connected and "/live" in same.namespaces
+    same.disconnect()
+
+
+def test_an_officer_cannot_join_another_events_stream(live_server, marathon):
+    admin = live_server.staff("admin")
+    other = live_server.create_event(admin, name="School Day")
+    _phone, joined = live_server.join_officer(marathon["enrollment_code"], "Kim", "9003")
+    phone = live_server.socket(token=joined["device_token"])
+    ack = phone.call("join", {"event_id": other["id"]}, namespace="/live")
+    assert ack["ok"] is False and ack["error"]["code"] == "forbidden"
+    bad = phone.call("join", {"event_id": "x"}, namespace="/live")
+    assert bad["ok"] is False and bad["error"]["field"] == "event_id"
+    phone.disconnect()
+
+
+def test_organizer_can_watch_but_not_report_positions(live_server, marathon):
+    organizer = live_server.staff("organizer")
+    watcher = live_server.socket(cookies=organizer)
+    assert watcher.call("join", {"event_id": marathon["id"]}, namespace="/live")["ok"]
+    refused = watcher.call("position", fix(), namespace="/live")
+    assert refused["ok"] is False and refused["error"]["code"] == "forbidden"
+    watcher.disconnect()
+
+
+def test_check_in_is_pushed_to_the_dashboard_as_an_officer_envelope(live_server, marathon):
+    command = live_server.staff("command")
+    dashboard = live_server.socket(cookies=command)
+    recorder = Recorder(dashboard)
+    dashboard.call("join", {"event_id": marathon["id"]}, namespace="/live")
+    phone, joined = live_server.join_officer(marathon["enrollment_code"], "Ana Cruz", "9004")
+    post_id = (
+        live_server.staff("admin").get(f"/api/v1/events/{marathon['id']}").json()["posts"][0]["id"]
+    )
+    response = phone.post(
+        f"{live_server.url}/api/v1/events/{marathon['id']}/shift/check-in",
+        json={"post_id": post_id},
+        headers={"X-CSRF-Token": joined["csrf_token"]},
+    )
+    assert response.status_code == 201, response.text
+    envelope = recorder.wait_for(
+        lambda e: (
+            e["type"] == "officer"
+            and e["data"]["id"] == joined["officer"]["id"]
+            and e["data"]["on_shift"]
+        )
+    )
+    assert envelope["data"]["post"]["name"] == "Mile 3 water"
+    dashboard.disconnect()
+
+
+def test_an_officer_joining_is_pushed_to_the_dashboard_with_name_and_badge(live_server, marathon):
+    dashboard = live_server.socket(cookies=live_server.staff("command"))
+    recorder = Recorder(dashboard)
+    dashboard.call("join", {"event_id": marathon["id"]}, namespace="/live")
+    _phone, joined = live_server.join_officer(marathon["enrollment_code"], "New Face", "9100")
+    envelope = recorder.wait_for(
+        lambda e: e["type"] == "officer" and e["data"]["id"] == joined["officer"]["id"]
+    )
+    assert (envelope["data"]["name"], envelope["data"]["badge"]) == ("New Face", "9100")
+    dashboard.disconnect()
+
+
+def test_a_dashboard_switching_events_stops_receiving_the_old_one(live_server, marathon):
+    admin = live_server.staff("admin")
+    other = live_server.create_event(admin, name="Switch Target")
+    dashboard = live_server.socket(cookies=live_server.staff("command"))
+    recorder = Recorder(dashboard)
+    dashboard.call("join", {"event_id": marathon["id"]}, namespace="/live")
+    assert dashboard.call("join", {"event_id": other["id"]}, namespace="/live")["ok"]
+    _phone, joined = live_server.join_officer(marathon["enrollment_code"], "Old Event", "9101")
+    _phone2, joined2 = live_server.join_officer(other["enrollment_code"], "New Event", "9102")
+    recorder.wait_for(
+        lambda e: e["type"] == "officer" and e["data"]["id"] == joined2["officer"]["id"]
+    )
+    assert not [
+        e
+        for e in recorder.envelopes
+        if e["type"] == "officer" and e["data"]["id"] == joined["officer"]["id"]
+    ]
+    dashboard.disconnect()
