@@ -273,9 +273,9 @@ def test_offline_fixes_and_changes_are_kept_and_sent_once(
     expect(page.get_by_test_id("connection")).to_have_text("Offline")
     walked = [(round(POST["lat"] + 0.001 * i, 6), POST["lon"]) for i in (1, 2, 3)]  # 111 m apart
     for count, (lat, lon) in enumerate(walked, start=1):
+        page.wait_for_timeout(1100)  # the page queues a 20 m jump at most once a second
         phone.set_geolocation({"latitude": lat, "longitude": lon, "accuracy": 12})
-        expect(page.get_by_test_id("waiting")).to_have_text(str(count), timeout=15_000)
-        page.wait_for_timeout(1100)  # the page sends a 20 m jump at most once a second
+        expect(page.get_by_test_id("waiting")).to_have_text(str(count))
     page.get_by_test_id("shift-button").click()
     expect(page.get_by_test_id("shift-state")).to_have_text("ON SHIFT (saved, waiting for signal)")
     page.get_by_test_id("status-on_break").click()
