@@ -19,8 +19,7 @@ def _app_factory():
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_app_factory, add_version_option=False,
-             load_dotenv=False)
+@click.group(cls=FlaskGroup, create_app=_app_factory, add_version_option=False, load_dotenv=False)
 def cli():
     """fieldops: event-day field operations."""
 
@@ -45,8 +44,9 @@ def user_group():
 
 
 @user_group.command("create")
-@click.option("--role", required=True,
-              type=click.Choice(["admin", "command", "officer", "organizer"]))
+@click.option(
+    "--role", required=True, type=click.Choice(["admin", "command", "officer", "organizer"])
+)
 @click.option("--username", required=True)
 @click.option("--password", required=True)
 @click.option("--name", default="", help="Display name (defaults to the username).")
@@ -57,8 +57,7 @@ def user_create(role, username, password, name):
 
     try:
         with write_transaction():
-            user = create_user(username=username, password=password, role=role,
-                               display_name=name)
+            user = create_user(username=username, password=password, role=role, display_name=name)
             user_id = user.id
     except ApiError as exc:
         raise click.ClickException(exc.message) from None
@@ -85,8 +84,12 @@ def event_group():
 @click.option("--ends", help="ISO time (default: 10 hours after the start).")
 @click.option("--timezone", default="UTC")
 @click.option("--unit", type=click.Choice(["km", "mi"]), default="km")
-@click.option("--course", "course_file", type=click.Path(exists=True, dir_okay=False),
-              help="GPX or GeoJSON file with the course.")
+@click.option(
+    "--course",
+    "course_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="GPX or GeoJSON file with the course.",
+)
 @with_appcontext
 def event_create(name, kind, venue, starts, ends, timezone, unit, course_file):
     """Create an event; prints its id and enrollment code."""
@@ -96,13 +99,20 @@ def event_create(name, kind, venue, starts, ends, timezone, unit, course_file):
     ends_at = _parse_time(ends, starts_at + timedelta(hours=10))
     try:
         with write_transaction():
-            event = services.create_event(name=name, kind=kind, venue=venue,
-                                          starts_at=starts_at, ends_at=ends_at,
-                                          timezone=timezone, distance_unit=unit)
+            event = services.create_event(
+                name=name,
+                kind=kind,
+                venue=venue,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                timezone=timezone,
+                distance_unit=unit,
+            )
             if course_file:
                 with click.progressbar(length=1, label="importing course") as bar:
-                    course = services.set_course(event, Path(course_file).read_bytes(),
-                                                 Path(course_file).name)
+                    course = services.set_course(
+                        event, Path(course_file).read_bytes(), Path(course_file).name
+                    )
                     bar.update(1)
                 click.echo(f"course: {course.length_m / 1000:.2f} km")
             event_id, code = event.id, event.enrollment_code
@@ -139,8 +149,9 @@ def post_add(event_id, name, kind, lat, lon, radius, orders):
         raise click.ClickException(f"event {event_id} does not exist")
     try:
         with write_transaction():
-            post = services.add_post(event, name=name, kind=kind, lat=lat, lon=lon,
-                                     radius_m=radius, orders=orders)
+            post = services.add_post(
+                event, name=name, kind=kind, lat=lat, lon=lon, radius_m=radius, orders=orders
+            )
             post_id = post.id
     except ApiError as exc:
         raise click.ClickException(exc.message) from None

@@ -14,16 +14,17 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
 
 from fieldops import realtime
-from fieldops.auth.models import User
+from fieldops.auth.models import Role, User
 from fieldops.auth.services import officer_for_token
-from fieldops.errors import ApiError
+from fieldops.errors import ApiError, Forbidden
 from fieldops.events.access import visible_event
 from fieldops.extensions import db, socketio
 from fieldops.tracking import services as tracking
 
 log = logging.getLogger(__name__)
 
-# sid -> {"user_id", "token_event" (a device token's only event, or None), "event_id" (joined)}
+# sid -> {"user_id", "role", "token_event" (a device token's only event, or None),
+#         "event_id" (set by a successful join)}
 _connections: dict[str, dict] = {}
 
 
@@ -35,9 +36,22 @@ def principal() -> tuple[User, int | None]:
     return user, entry["token_event"]
 
 
-def joined_event_id() -> int | None:
+def joined_officer() -> tuple[int, int]:
+    """(officer id, event id) of an officer's socket after `join`, from what connect and join
+    verified: the hot `position` path reads nothing from the database."""
     entry = _connections.get(request.sid)
-    return entry.get("event_id") if entry else None
+    if entry is None:
+        raise ApiError("not authenticated", code="unauthorized", status=401)
+    if entry["role"] != Role.OFFICER:
+        raise Forbidden("only officers report positions")
+    if entry.get("event_id") is None:
+        raise ApiError(
+            "join an event before sending positions",
+            code="not_joined",
+            field="event_id",
+            status=409,
+        )
+    return entry["user_id"], entry["event_id"]
 
 
 def handler(event_name: str):
@@ -78,11 +92,15 @@ def on_connect(auth=None):
             if found is None:
                 raise ConnectionRefusedError("unknown or revoked device token")
             user, token_event = found
-            _connections[request.sid] = {"user_id": user.id, "token_event": token_event}
         elif current_user.is_authenticated:
-            _connections[request.sid] = {"user_id": current_user.id, "token_event": None}
+            user, token_event = current_user, None
         else:
             raise ConnectionRefusedError("authentication required")
+        _connections[request.sid] = {
+            "user_id": user.id,
+            "role": Role(user.role),
+            "token_event": token_event,
+        }
     finally:
         db.session.remove()
 

@@ -112,6 +112,20 @@ def test_an_officer_cannot_join_another_events_stream(live_server, marathon):
     phone.disconnect()
 
 
+def test_a_phone_sends_positions_only_after_joining_and_bad_fixes_name_their_field(
+    live_server, marathon
+):
+    _phone, joined = live_server.join_officer(marathon["enrollment_code"], "Max Roe", "9005")
+    phone = live_server.socket(token=joined["device_token"])
+    early = phone.call("position", fix(), namespace="/live")
+    assert early["ok"] is False and early["error"]["code"] == "not_joined"
+    assert phone.call("join", {"event_id": marathon["id"]}, namespace="/live")["ok"]
+    bad = phone.call("position", fix(lat=91), namespace="/live")
+    assert bad["ok"] is False and bad["error"]["field"] == "lat"
+    assert phone.call("position", [fix(), fix()], namespace="/live") == {"ok": True, "accepted": 2}
+    phone.disconnect()
+
+
 def test_organizer_can_watch_but_not_report_positions(live_server, marathon):
     organizer = live_server.staff("organizer")
     watcher = live_server.socket(cookies=organizer)

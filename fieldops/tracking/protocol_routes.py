@@ -40,7 +40,7 @@ def _record(token: str | None, fix: DeviceFix, source: str) -> None:
     if found is None:
         raise Unauthorized("unknown or revoked device token")
     officer, event_id = found
-    services.record_fixes(event_id, officer, parse_fixes(_as_fix_body(fix)), source)
+    services.record_fixes(event_id, officer.id, parse_fixes(_as_fix_body(fix)), source)
 
 
 def _protocol_error(exc: ProtocolError) -> ApiError:

@@ -46,7 +46,7 @@ def post_positions(event_id: int):
     """An officer's phone (or any token holder) sends one fix or a list; stored next tick."""
     user, _event = _officer_and_event(event_id)
     fixes = parse_fixes(json_body())
-    accepted = services.record_fixes(event_id, user, fixes, "web")
+    accepted = services.record_fixes(event_id, user.id, fixes, "web")
     return jsonify(accepted=accepted), 202
 
 

@@ -19,7 +19,7 @@ from fieldops.tracking.schemas import FixIn, check_plausible
 SOURCES = ("web", "socket", "osmand", "owntracks", "sim")
 
 
-def record_fixes(event_id: int, officer: User, fixes: list[FixIn], source: str) -> int:
+def record_fixes(event_id: int, officer_id: int, fixes: list[FixIn], source: str) -> int:
     """Check and buffer fixes for the next tick (which stores and pushes them)."""
     cfg = current_app.config
     check_plausible(
@@ -28,11 +28,11 @@ def record_fixes(event_id: int, officer: User, fixes: list[FixIn], source: str) 
         max_age=cfg["MAX_FIX_AGE"],
         max_accuracy=cfg["MAX_ACCURACY"],
     )
-    if live.officer(event_id, officer.id) is None:
+    if live.officer(event_id, officer_id) is None:
         raise ApiError("you have not joined this event", code="forbidden", status=403)
     received_at = utcnow()
     ingest.enqueue(
-        [ingest.PendingFix(event_id, officer.id, fix, source, received_at) for fix in fixes]
+        [ingest.PendingFix(event_id, officer_id, fix, source, received_at) for fix in fixes]
     )
     return len(fixes)
 
