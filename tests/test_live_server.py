@@ -1,6 +1,7 @@
 """The real server (eventlet, subprocess) with real Socket.IO clients."""
 
 import pytest
+import requests
 import socketio
 
 from tests.conftest import fix
@@ -52,6 +53,8 @@ def test_an_officers_fix_reaches_the_dashboard_in_a_positions_batch(live_server,
     moved = next(f for f in envelope["data"]["fixes"] if f["officer_id"] == officer_id)
     assert (moved["lat"], moved["lon"]) == (40.6501, -74.0101)
     assert envelope["seq"] > ack["seq"]
+    health = requests.get(f"{live_server.url}/healthz", timeout=5).json()
+    assert health["ingest"]["stored"] >= 1 and health["ingest"]["failed"] == 0
     phone.disconnect()
     dashboard.disconnect()
 

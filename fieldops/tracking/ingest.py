@@ -8,6 +8,7 @@ envelope, and officers whose stale or off-post flag changed get an `officer` env
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from datetime import datetime
@@ -70,7 +71,10 @@ def pending() -> int:
 
 
 def stats() -> dict:
-    return dict(_stats, pending=len(_queue))
+    """Counters since start, the buffered fixes, and how long the oldest has waited (s)."""
+    oldest = _queue[0].received_at if _queue else None
+    waited = (utcnow() - oldest).total_seconds() if oldest else 0.0
+    return dict(_stats, pending=len(_queue), oldest_pending_s=round(waited, 3))
 
 
 def _drain() -> list[PendingFix]:
@@ -185,10 +189,16 @@ def publish_officer(state: live.OfficerLive) -> None:
 
 
 def run_forever(app) -> None:
-    """The background tick; started once per server process."""
+    """The background tick; started once per server process. It keeps a fixed period (the
+    flush time does not stretch it); a tick that ran late is followed at once, not skipped."""
     tick = app.config["PUSH_TICK"]
+    deadline = time.monotonic()
     while True:
-        socketio.sleep(tick)
+        deadline += tick
+        now = time.monotonic()
+        if deadline < now:  # late: run now and keep the period from here
+            deadline = now
+        socketio.sleep(deadline - now)
         with app.app_context():
             try:
                 flush(

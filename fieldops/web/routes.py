@@ -17,6 +17,7 @@ from flask_login import current_user
 from fieldops.auth.models import Role
 from fieldops.events.access import events_for
 from fieldops.events.schemas import event_to_dict
+from fieldops.tracking import ingest
 from fieldops.web import tiles
 
 bp = Blueprint("web", __name__)
@@ -110,8 +111,9 @@ def officer_service_worker():
 
 @bp.get("/healthz")
 def healthz():
-    """Load balancers and tests: the process is up."""
-    return jsonify(ok=True)
+    """Load balancers, operations and tests: the process is up, and how far its ingest
+    buffer is behind (`ingest.oldest_pending_s` well above the push tick means overload)."""
+    return jsonify(ok=True, ingest=ingest.stats())
 
 
 @bp.get("/tiles/<int:z>/<int:x>/<int:y>.png")
