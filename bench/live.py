@@ -24,7 +24,6 @@ import resource
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -38,6 +37,9 @@ import psutil
 import socketio
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.support.server_process import ServerProcess  # noqa: E402
+
 RESULTS = Path(__file__).resolve().parent / "results"
 NAMESPACE = "/live"
 STAFF_PASSWORD = "bench-password-123"
@@ -86,12 +88,6 @@ with open(out, "w") as f:
 
 
 # --- helpers -----------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def raise_open_file_limit() -> int:
@@ -143,14 +139,11 @@ def fmt_ms(stats: dict) -> str:
 # --- the server ------------------------------------------------------------------------------
 
 
-class Server:
+class Server(ServerProcess):
     """Seeds a fresh database, then runs `python -m fieldops.entry serve` in a subprocess."""
 
     def __init__(self, folder: Path, args):
         self.folder = folder
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = folder / "server.log"
         self.database_url = args.database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("FIELDOPS_")}
         env.update(
@@ -168,12 +161,10 @@ class Server:
         for item in args.server_env or []:
             key, _, value = item.partition("=")
             env[key] = value
-        self.env = env
         # The server and the seed import `fieldops` from here (their working directory comes
         # first on sys.path): point it at another checkout to compare a change.
         self.app_root = Path(args.app_root).resolve() if args.app_root else ROOT
-        self.process: subprocess.Popen | None = None
-        self._log = None
+        super().__init__(folder / "server.log", env, cwd=self.app_root)
 
     def seed(self, officers: int) -> dict:
         out = self.folder / "seed.json"
@@ -190,41 +181,6 @@ class Server:
             raise RuntimeError(f"seeding failed:\n{done.stderr[-4000:]}")
         return json.loads(out.read_text())
 
-    def start(self) -> None:
-        self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "fieldops.entry",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-            ],
-            env=self.env,
-            cwd=self.app_root,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        import urllib.request
-
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited:\n{self.log()[-4000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"server did not start:\n{self.log()[-4000:]}")
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
     def log_problems(self) -> dict:
         text = self.log()
         lines = text.splitlines()
@@ -234,17 +190,6 @@ class Server:
             "tracebacks": text.count("Traceback (most recent call last)"),
             "first_errors": errors[:5],
         }
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=15)
-        if self._log:
-            self._log.close()
 
 
 class Sampler:
@@ -1132,7 +1077,7 @@ def main(argv=None) -> int:
             f"(join_event x{count}: {seed['seconds']}s)",
             flush=True,
         )
-        server.start()
+        server.start(timeout=60)
         sampler = Sampler(server.process.pid)
         sampler.start()
         if args.profile:

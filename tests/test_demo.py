@@ -13,9 +13,9 @@ import time
 from datetime import timedelta
 
 import pytest
-import requests
 
-from tests.support.live_server import ROOT, Recorder, StaffSession, free_port
+from tests.support.live_server import Recorder, StaffSession
+from tests.support.server_process import ROOT, ServerProcess
 
 TAVERN_ON_THE_GREEN = (40.7723, -73.9776)  # by the marathon's finish line in Central Park
 
@@ -161,7 +161,6 @@ def test_simulated_fixes_look_like_a_phones():
 
 @pytest.mark.live
 def test_fieldops_demo_serves_simulated_officers_from_the_first_seconds(tmp_path):
-    port = free_port()
     env = {
         **os.environ,
         "FIELDOPS_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
@@ -171,29 +170,19 @@ def test_fieldops_demo_serves_simulated_officers_from_the_first_seconds(tmp_path
         "FIELDOPS_ASYNC_MODE": "eventlet",
         "PYTHONUNBUFFERED": "1",
     }
-    entry = [sys.executable, "-m", "fieldops.entry"]
-    subprocess.run([*entry, "init"], env=env, cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "fieldops.entry", "init"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     log_path = tmp_path / "demo.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [*entry, "demo", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
+    demo = ServerProcess(log_path, env)
+    demo.start("demo", timeout=25)
+    url = demo.url
     dashboard = None
     try:
-        deadline = time.monotonic() + 25
-        while True:
-            assert process.poll() is None, f"demo exited:\n{log_path.read_text()}"
-            assert time.monotonic() < deadline, f"demo did not start:\n{log_path.read_text()}"
-            try:
-                if requests.get(f"{url}/healthz", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.1)
         output = log_path.read_text()
         for path in ("/command", "/officer", "/login"):
             assert f"{url}{path}" in output
@@ -237,12 +226,7 @@ def test_fieldops_demo_serves_simulated_officers_from_the_first_seconds(tmp_path
     finally:
         if dashboard is not None:
             dashboard.disconnect()
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        demo.stop()
     tokens = json.loads((tmp_path / "instance" / "demo-tokens.json").read_text())
     assert len(tokens["events"]) == 2
     assert "Traceback" not in log_path.read_text()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,7 +12,8 @@ from pathlib import Path
 import requests
 import socketio
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.server_process import ROOT, ServerProcess
+
 STAFF_PASSWORD = "correct-horse-battery"
 
 SEED = """
@@ -33,31 +33,26 @@ print(json.dumps({"ok": True}))
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+class LiveServer(ServerProcess):
+    """`fieldops serve` (eventlet) on a fresh SQLite database, with staff logins seeded."""
 
-
-class LiveServer:
     def __init__(self, folder: Path, seed: bool = True, **env):
         self.folder = folder
         self.seed = seed
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = folder / "server.log"
-        self.env = {
-            **os.environ,
-            "FIELDOPS_DATABASE_URL": f"sqlite:///{folder / 'live.sqlite3'}",
-            "FIELDOPS_SECRET_KEY": "live-test-secret",
-            "FIELDOPS_INSTANCE_PATH": str(folder / "instance"),
-            "FIELDOPS_TILE_URL": "",
-            "FIELDOPS_PUSH_TICK": "0.2",
-            "FIELDOPS_ASYNC_MODE": "eventlet",
-            "PYTHONUNBUFFERED": "1",
-            **env,
-        }
-        self.process = None
+        super().__init__(
+            folder / "server.log",
+            {
+                **os.environ,
+                "FIELDOPS_DATABASE_URL": f"sqlite:///{folder / 'live.sqlite3'}",
+                "FIELDOPS_SECRET_KEY": "live-test-secret",
+                "FIELDOPS_INSTANCE_PATH": str(folder / "instance"),
+                "FIELDOPS_TILE_URL": "",
+                "FIELDOPS_PUSH_TICK": "0.2",
+                "FIELDOPS_ASYNC_MODE": "eventlet",
+                "PYTHONUNBUFFERED": "1",
+                **env,
+            },
+        )
 
     def start(self) -> None:
         if self.seed:
@@ -69,49 +64,7 @@ class LiveServer:
                 capture_output=True,
                 timeout=120,
             )
-        self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "fieldops.entry",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-            ],
-            env=self.env,
-            cwd=ROOT,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                self.stop()
-                raise RuntimeError(f"server exited:\n{self.log()}")
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=1).ok:
-                    return
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"server did not start:\n{self.log()}")
-
-    def log(self) -> str:
-        return self.log_path.read_text() if self.log_path.exists() else ""
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if getattr(self, "_log", None):
-            self._log.close()
+        super().start("serve")
 
     # --- clients -----------------------------------------------------------------------
 
