@@ -1,0 +1,100 @@
+"""Incident photos: checked by content, stored as an upright JPEG without metadata (pure)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from fieldops.errors import ApiError
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+MAX_SIDE = 2560
+JPEG_QUALITY = 85
+FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
+
+
+@dataclass(frozen=True)
+class ProcessedPhoto:
+    jpeg: bytes
+    width: int
+    height: int
+    sha256: str  # of `jpeg`, the bytes we store
+
+
+def process_photo(data: bytes | BinaryIO) -> ProcessedPhoto:
+    """The stored form of an uploaded photo, or an ApiError (413 too large, 422 not an image)."""
+    raw = _read_capped(data)
+    try:
+        image = _decode(raw)
+        jpeg, (width, height) = _encode(image)
+    except ApiError:
+        raise
+    # Pillow raises the error above 2x its own limit and warns above 1x. Whether the warning is an
+    # exception depends on the warning filters, so we catch it here and, when it is only printed,
+    # our own MAX_PIXELS check refuses the photo anyway. (warnings.catch_warnings would make this
+    # quieter but swaps process-global state, which is not thread-safe on Python 3.11.)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_large(f"photo is over the {MAX_PIXELS // 1_000_000} megapixel limit") from None
+    except UnidentifiedImageError:
+        raise _invalid("photo is not a JPEG, PNG, WebP or GIF image") from None
+    # Hostile input makes Pillow raise almost anything (OSError, ValueError, SyntaxError,
+    # struct.error, EOFError, IndexError...); each means we cannot use the photo.
+    except Exception:
+        raise _invalid("photo is a damaged or incomplete image") from None
+    return ProcessedPhoto(jpeg, width, height, hashlib.sha256(jpeg).hexdigest())
+
+
+def _read_capped(data: bytes | BinaryIO) -> bytes:
+    if isinstance(data, bytes | bytearray | memoryview):
+        raw = bytes(data)
+    else:
+        chunks, wanted = [], MAX_BYTES + 1
+        while wanted > 0 and (chunk := data.read(wanted)):
+            chunks.append(chunk)
+            wanted -= len(chunk)
+        raw = b"".join(chunks)
+    if len(raw) > MAX_BYTES:
+        raise _too_large(f"photo is over {MAX_BYTES // (1024 * 1024)} MB")
+    if not raw:
+        raise _invalid("photo is empty")
+    return raw
+
+
+def _decode(raw: bytes) -> Image.Image:
+    """The first frame, fully decoded; the size is checked from the header before any pixel."""
+    image = Image.open(io.BytesIO(raw), formats=FORMATS)
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        limit = MAX_PIXELS // 1_000_000
+        raise _too_large(f"photo is {width}x{height} pixels, over the {limit} megapixel limit")
+    image.load()
+    return image
+
+
+def _encode(image: Image.Image) -> tuple[bytes, tuple[int, int]]:
+    image = ImageOps.exif_transpose(image)
+    if image.has_transparency_data:
+        rgba = image.convert("RGBA")
+        image = Image.new("RGB", rgba.size, "white")
+        image.paste(rgba, mask=rgba.getchannel("A"))
+    else:
+        image = image.convert("RGB")
+    image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    # convert() copies info, and the JPEG writer would carry its comment over.
+    image.info.clear()
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    return out.getvalue(), image.size
+
+
+def _invalid(message: str) -> ApiError:
+    return ApiError(message, code="invalid_image", field="photo", status=422)
+
+
+def _too_large(message: str) -> ApiError:
+    return ApiError(message, code="photo_too_large", field="photo", status=413)
