@@ -51,3 +51,21 @@ def caller_and_event(event_id: int) -> tuple[User, Event]:
     if user is None:
         raise Unauthorized()
     return user, visible_event(user, event_id, g.get("token_event_id"))
+
+
+def optional_coordinate(body: dict, name: str, limit: float) -> float | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not -limit <= value <= limit
+    ):
+        raise ApiError(
+            f"{name} must be a number between -{limit} and {limit}",
+            code="invalid",
+            field=name,
+            status=422,
+        )
+    return float(value)

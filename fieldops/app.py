@@ -62,13 +62,17 @@ def _init_socketio(app: Flask) -> None:
 def _import_socket_handlers() -> None:
     """Before init_app: handlers declared then are applied to every app's server."""
     from fieldops import sockets  # noqa: F401
+    from fieldops.incidents import sockets as incident_sockets  # noqa: F401
     from fieldops.tracking import sockets as tracking_sockets  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
+    from fieldops.alerts.routes import bp as alerts_bp
     from fieldops.auth import models as auth_models
     from fieldops.auth.routes import bp as auth_bp
     from fieldops.events.routes import bp as events_bp
+    from fieldops.incidents.routes import bp as incidents_bp
+    from fieldops.messages.routes import bp as messages_bp
     from fieldops.tracking.protocol_routes import bp as protocol_bp
     from fieldops.tracking.routes import bp as tracking_bp
     from fieldops.web.routes import bp as web_bp
@@ -77,17 +81,20 @@ def _register_blueprints(app: Flask) -> None:
     def _load_user(user_id: str):
         return db.session.get(auth_models.User, int(user_id))
 
-    for bp in (auth_bp, events_bp, tracking_bp, protocol_bp, web_bp):
+    api_blueprints = (auth_bp, events_bp, tracking_bp, incidents_bp, alerts_bp, messages_bp)
+    for bp in (*api_blueprints, protocol_bp, web_bp):
         app.register_blueprint(bp)
     # JSON API writes are protected by fieldops.auth.principal (token or CSRF header).
-    csrf.exempt(auth_bp)
-    csrf.exempt(events_bp)
-    csrf.exempt(tracking_bp)
+    for bp in api_blueprints:
+        csrf.exempt(bp)
     csrf.exempt(protocol_bp)
 
 
 def start_background(app: Flask) -> None:
-    """The ingest tick: once per serving process, never in tests' in-process apps."""
+    """The ingest tick and the incident watch: once per serving process, never in tests'
+    in-process apps."""
+    from fieldops.incidents import watch
     from fieldops.tracking import ingest
 
     socketio.start_background_task(ingest.run_forever, app)
+    socketio.start_background_task(watch.run_forever, app)

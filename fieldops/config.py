@@ -68,6 +68,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "STALE_AFTER": _env_float("STALE_AFTER", 120.0),
         "OFF_POST_AFTER": _env_float("OFF_POST_AFTER", 60.0),
         "PUSH_TICK": _env_float("PUSH_TICK", 0.5),
+        # A dispatch not acknowledged by the officer within this many seconds alarms command.
+        "DISPATCH_ACK_TIMEOUT": _env_float("DISPATCH_ACK_TIMEOUT", 60.0),
         "CLOCK_SKEW": _env_float("CLOCK_SKEW", 120.0),
         "MAX_FIX_AGE": _env_float("MAX_FIX_AGE", 7 * 24 * 3600.0),
         "MAX_ACCURACY": _env_float("MAX_ACCURACY", 10_000.0),

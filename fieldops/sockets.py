@@ -36,22 +36,24 @@ def principal() -> tuple[User, int | None]:
     return user, entry["token_event"]
 
 
-def joined_officer() -> tuple[int, int]:
-    """(officer id, event id) of an officer's socket after `join`, from what connect and join
-    verified: the hot `position` path reads nothing from the database."""
+def joined_event() -> int:
+    """The event this socket joined; 409 before `join`."""
     entry = _connections.get(request.sid)
     if entry is None:
         raise ApiError("not authenticated", code="unauthorized", status=401)
-    if entry["role"] != Role.OFFICER:
-        raise Forbidden("only officers report positions")
     if entry.get("event_id") is None:
-        raise ApiError(
-            "join an event before sending positions",
-            code="not_joined",
-            field="event_id",
-            status=409,
-        )
-    return entry["user_id"], entry["event_id"]
+        raise ApiError("join an event first", code="not_joined", field="event_id", status=409)
+    return entry["event_id"]
+
+
+def joined_officer() -> tuple[int, int]:
+    """(officer id, event id) of an officer's socket after `join`, from what connect and join
+    verified: the hot `position` path reads nothing from the database."""
+    event_id = joined_event()
+    entry = _connections[request.sid]
+    if entry["role"] != Role.OFFICER:
+        raise Forbidden("only officers do this")
+    return entry["user_id"], event_id
 
 
 def handler(event_name: str):

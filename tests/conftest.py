@@ -271,3 +271,11 @@ def screenshots(request):
         return str(folder / f"{request.node.name}-{name}.png")
 
     return path
+
+
+@pytest.fixture
+def scene(app, make_user, make_event, make_post, make_officer, tick):
+    """An event with a post, command and organizer logins, and helpers to add officers."""
+    from tests.support.scene import Scene
+
+    return Scene(app, make_user, make_event, make_post, make_officer, tick)

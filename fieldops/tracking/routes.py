@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from fieldops.api import caller_and_event, json_body, json_object
+from fieldops.api import caller_and_event, json_body, json_object, optional_coordinate
 from fieldops.auth.models import Role
 from fieldops.auth.principal import require
 from fieldops.db import write_transaction
@@ -20,24 +20,6 @@ def _officer_and_event(event_id: int):
     if user.role != Role.OFFICER:
         raise Forbidden("only officers report positions and shifts")
     return user, event
-
-
-def _optional_coordinate(body: dict, name: str, limit: float) -> float | None:
-    value = body.get(name)
-    if value is None:
-        return None
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not -limit <= value <= limit
-    ):
-        raise ApiError(
-            f"{name} must be a number between -{limit} and {limit}",
-            code="invalid",
-            field=name,
-            status=422,
-        )
-    return float(value)
 
 
 @bp.post("/api/v1/events/<int:event_id>/positions")
@@ -80,8 +62,8 @@ def post_check_in(event_id: int):
             event,
             user,
             post_id=post_id,
-            lat=_optional_coordinate(body, "lat", 90),
-            lon=_optional_coordinate(body, "lon", 180),
+            lat=optional_coordinate(body, "lat", 90),
+            lon=optional_coordinate(body, "lon", 180),
         )
     return jsonify(services.shift_to_dict(shift)), 201
 
@@ -96,8 +78,8 @@ def post_check_out(event_id: int):
         shift = services.check_out(
             event,
             user,
-            lat=_optional_coordinate(body, "lat", 90),
-            lon=_optional_coordinate(body, "lon", 180),
+            lat=optional_coordinate(body, "lat", 90),
+            lon=optional_coordinate(body, "lon", 180),
         )
     return jsonify(services.shift_to_dict(shift))
 

@@ -116,11 +116,18 @@ def check_out(
 
 
 def set_status(event: Event, officer: User, status: str) -> EventOfficer:
-    status = choice(OfficerStatus, status, "status")
-    member = _member(event.id, officer.id)
-    member.status = status
-    db.session.flush()
-    announce_officer(event.id, officer.id)
+    return set_officer_status(event.id, officer.id, choice(OfficerStatus, status, "status"))
+
+
+def set_officer_status(
+    event_id: int, officer_id: int, status: OfficerStatus, *, only_from: OfficerStatus | None = None
+) -> EventOfficer:
+    """Set (or, with only_from, move on from that status only) and tell the command post."""
+    member = _member(event_id, officer_id)
+    if only_from is None or member.status == only_from:
+        member.status = status
+        db.session.flush()
+        announce_officer(event_id, officer_id)
     return member
 
 

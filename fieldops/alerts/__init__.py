@@ -1,0 +1,1 @@
+"""Alarms on the command dashboard: raised, sounded, acknowledged by a named user."""

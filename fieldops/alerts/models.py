@@ -1,0 +1,46 @@
+"""An alarm on every command screen until a named command user acknowledges it."""
+
+from __future__ import annotations
+
+import enum
+
+from sqlalchemy import Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fieldops.db import UTCDateTime, utcnow
+from fieldops.events.models import str_enum
+from fieldops.extensions import db
+
+
+class AlertKind(enum.StrEnum):
+    HELP = "help"
+    CRITICAL_INCIDENT = "critical_incident"
+    LOST_PERSON = "lost_person"
+    DISPATCH_UNACKNOWLEDGED = "dispatch_unacknowledged"
+    STALE_ASSIGNED = "stale_assigned"
+
+
+PRIORITY = {kind: rank for rank, kind in enumerate(AlertKind, start=1)}
+
+
+class Alert(db.Model):
+    __tablename__ = "alerts"
+    # A phone retrying its help call hits this constraint instead of raising a second alarm.
+    __table_args__ = (UniqueConstraint("officer_id", "client_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[AlertKind] = mapped_column(str_enum(AlertKind))
+    priority: Mapped[int] = mapped_column(Integer)
+    client_id: Mapped[str | None] = mapped_column(String(64))
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    message: Mapped[str] = mapped_column(String(300))
+    raised_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    acknowledged_at = mapped_column(UTCDateTime)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    officer = relationship("User", foreign_keys=[officer_id], lazy="joined")
+    acknowledged_by = relationship("User", foreign_keys=[acknowledged_by_id], lazy="joined")

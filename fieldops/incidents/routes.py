@@ -1,0 +1,183 @@
+"""Incidents over HTTP: report, read, move through the lifecycle, dispatch, notes, photos."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, jsonify, request, send_file
+
+from fieldops.api import caller_and_event, json_body, json_object, optional_coordinate, text_field
+from fieldops.auth.principal import request_user, require
+from fieldops.db import write_transaction
+from fieldops.errors import ApiError, Unauthorized
+from fieldops.incidents import photos, services
+from fieldops.incidents.nearest import nearest_free_officers
+from fieldops.incidents.schemas import (
+    incident_to_dict,
+    parse_incident,
+    photo_to_dict,
+    timeline_entry_to_dict,
+)
+
+bp = Blueprint("incidents", __name__)
+
+
+def _caller():
+    user = request_user()
+    if user is None:
+        raise Unauthorized()
+    return user
+
+
+def _incident(incident_id: int):
+    user = _caller()
+    return user, services.visible_incident(incident_id, user, g.get("token_event_id"))
+
+
+def _position(body: dict) -> dict:
+    return {
+        "lat": optional_coordinate(body, "lat", 90),
+        "lon": optional_coordinate(body, "lon", 180),
+    }
+
+
+def _csv_arg(name: str) -> list[str] | None:
+    value = request.args.get(name)
+    return [v for v in value.split(",") if v] if value else None
+
+
+@bp.post("/api/v1/events/<int:event_id>/incidents")
+@require()
+def create_incident(event_id: int):
+    """An officer's phone or a command user: 201 new, 200 a repeat of the same report."""
+    user, event = caller_and_event(event_id)
+    body = parse_incident(json_body())
+    with write_transaction():
+        incident, created = services.report(event, user, body)
+        data = incident_to_dict(incident)
+    return jsonify(data), 201 if created else 200
+
+
+@bp.get("/api/v1/events/<int:event_id>/incidents")
+@require()
+def list_incidents(event_id: int):
+    """Staff: every incident; an officer: those they reported or were sent to."""
+    user, event = caller_and_event(event_id)
+    found = services.incidents_for(event, user, statuses=_csv_arg("status"), types=_csv_arg("type"))
+    return jsonify(incidents=[incident_to_dict(i) for i in found])
+
+
+@bp.get("/api/v1/incidents/<int:incident_id>")
+@require()
+def get_incident(incident_id: int):
+    """The incident with its whole timeline, oldest first."""
+    _user, incident = _incident(incident_id)
+    entries = services.timeline(incident)
+    return jsonify(
+        incident_to_dict(incident) | {"timeline": [timeline_entry_to_dict(e) for e in entries]}
+    )
+
+
+@bp.post("/api/v1/incidents/<int:incident_id>/transitions")
+@require()
+def post_transition(incident_id: int):
+    """Acknowledge, resolve (with a disposition), cancel...; illegal moves are 409."""
+    user, incident = _incident(incident_id)
+    body = json_object()
+    to = text_field(body, "to", max_length=24)
+    note = text_field(body, "note", required=False, max_length=2000)
+    disposition = body.get("disposition")
+    with write_transaction():
+        services.transition(
+            incident, user, to, disposition=disposition, note=note, **_position(body)
+        )
+        data = incident_to_dict(incident)
+    return jsonify(data)
+
+
+@bp.get("/api/v1/incidents/<int:incident_id>/nearest")
+@require()
+def get_nearest(incident_id: int):
+    """Free officers by distance from their latest fresh fix; stale ones apart."""
+    user, incident = _incident(incident_id)
+    services.require_dispatcher(user)
+    return jsonify(nearest_free_officers(incident))
+
+
+@bp.post("/api/v1/incidents/<int:incident_id>/assignments")
+@require()
+def post_assignments(incident_id: int):
+    """Dispatch: each officer gets the incident full screen on their phone."""
+    user, incident = _incident(incident_id)
+    body = json_object()
+    ids = body.get("officer_ids")
+    if (
+        not isinstance(ids, list)
+        or not ids
+        or len(ids) > 20
+        or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
+        or len(set(ids)) != len(ids)
+    ):
+        raise ApiError(
+            "officer_ids must be a list of 1 to 20 different officer ids",
+            code="invalid",
+            field="officer_ids",
+            status=422,
+        )
+    with write_transaction():
+        services.dispatch(incident, user, ids)
+        data = incident_to_dict(incident)
+    return jsonify(data), 201
+
+
+@bp.post("/api/v1/incidents/<int:incident_id>/respond")
+@require()
+def post_respond(incident_id: int):
+    """The officer sent to it: acknowledged, en_route, on_scene."""
+    user, incident = _incident(incident_id)
+    body = json_object()
+    status = text_field(body, "status", max_length=24)
+    with write_transaction():
+        services.respond(incident, user, status, **_position(body))
+        data = incident_to_dict(incident)
+    return jsonify(data)
+
+
+@bp.post("/api/v1/incidents/<int:incident_id>/notes")
+@require()
+def post_note(incident_id: int):
+    user, incident = _incident(incident_id)
+    body = json_object()
+    text = text_field(body, "text", max_length=2000).strip()
+    with write_transaction():
+        entry = services.add_note(incident, user, text, **_position(body))
+        data = timeline_entry_to_dict(entry)
+    return jsonify(data), 201
+
+
+@bp.post("/api/v1/incidents/<int:incident_id>/photos")
+@require()
+def post_photo(incident_id: int):
+    """A real image only (checked by content), re-encoded without EXIF; 413 too big."""
+    user, incident = _incident(incident_id)
+    upload = request.files.get("photo")
+    if upload is None:
+        raise ApiError(
+            "send the image as multipart field `photo`", code="invalid", field="photo", status=422
+        )
+    processed = photos.process_photo(upload.stream)
+    with write_transaction():
+        photo = services.add_photo(incident, user, processed, current_app.instance_path)
+        data = photo_to_dict(photo)
+    return jsonify(data), 201
+
+
+@bp.get("/api/v1/photos/<int:photo_id>")
+@require()
+def get_photo(photo_id: int):
+    """Only to users who may see the photo's incident."""
+    user = _caller()
+    photo = services.visible_photo(photo_id, user, g.get("token_event_id"))
+    path = services.photo_path(photo, current_app.instance_path)
+    response = send_file(path, mimetype="image/jpeg", max_age=0)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

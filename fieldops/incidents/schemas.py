@@ -1,0 +1,130 @@
+"""What a report must look like, and the one serializer for incidents (REST and sockets)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from fieldops.errors import validate
+from fieldops.events.schemas import iso
+from fieldops.incidents.models import (
+    AssignmentStatus,
+    Incident,
+    IncidentAssignment,
+    IncidentType,
+    Photo,
+    Severity,
+    TimelineEntry,
+)
+
+DEFAULT_SEVERITY = {
+    IncidentType.MEDICAL: Severity.HIGH,
+    IncidentType.CROWD: Severity.MEDIUM,
+    IncidentType.TRAFFIC: Severity.MEDIUM,
+    IncidentType.SUSPICIOUS: Severity.HIGH,
+    IncidentType.FIGHT: Severity.HIGH,
+    IncidentType.LOST_PERSON: Severity.HIGH,
+    IncidentType.HAZARD: Severity.MEDIUM,
+    IncidentType.OTHER: Severity.LOW,
+}
+SEVERITY_RANK = {s: rank for rank, s in enumerate(reversed(Severity))}  # critical = 0
+
+
+# Made by the client (a UUID, say) so a retry is recognised as the same report.
+ClientId = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+
+
+class IncidentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+    client_id: ClientId
+    type: IncidentType
+    severity: Severity | None = None
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    note: str = Field(default="", max_length=2000)
+    reported_at: AwareDatetime
+
+    @property
+    def effective_severity(self) -> Severity:
+        return self.severity or DEFAULT_SEVERITY[self.type]
+
+    def fingerprint(self, event_id: int) -> str:
+        """Same report body, same hash: a repeat is recognised, a different body is not."""
+        body = self.model_dump(mode="json") | {
+            "event_id": event_id,
+            "severity": self.effective_severity.value,
+            "reported_at": self.reported_at.timestamp(),
+        }
+        return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def parse_incident(body) -> IncidentIn:
+    return validate(IncidentIn, body)
+
+
+def person(user) -> dict | None:
+    if user is None:
+        return None
+    return {"id": user.id, "name": user.display_name, "badge": user.badge, "role": user.role.value}
+
+
+def assignment_to_dict(assignment: IncidentAssignment) -> dict:
+    overdue = assignment.escalated_at is not None and assignment.acknowledged_at is None
+    return {
+        "officer_id": assignment.officer_id,
+        "name": assignment.officer.display_name,
+        "badge": assignment.officer.badge,
+        "status": assignment.status.value,
+        "dispatched_at": iso(assignment.dispatched_at),
+        "acknowledged_at": iso(assignment.acknowledged_at),
+        "en_route_at": iso(assignment.en_route_at),
+        "on_scene_at": iso(assignment.on_scene_at),
+        "released_at": iso(assignment.released_at),
+        "overdue": overdue and assignment.status == AssignmentStatus.DISPATCHED,
+    }
+
+
+def photo_to_dict(photo: Photo) -> dict:
+    return {
+        "id": photo.id,
+        "url": f"/api/v1/photos/{photo.id}",
+        "width": photo.width,
+        "height": photo.height,
+    }
+
+
+def timeline_entry_to_dict(entry: TimelineEntry) -> dict:
+    return {
+        "id": entry.id,
+        "kind": entry.kind,
+        "actor": person(entry.actor),
+        "at": iso(entry.at),
+        "lat": entry.lat,
+        "lon": entry.lon,
+        "data": entry.data or {},
+    }
+
+
+def incident_to_dict(incident: Incident) -> dict:
+    return {
+        "id": incident.id,
+        "event_id": incident.event_id,
+        "client_id": incident.client_id,
+        "type": incident.type.value,
+        "severity": incident.severity.value,
+        "status": incident.status.value,
+        "disposition": incident.disposition.value if incident.disposition else None,
+        "lat": incident.lat,
+        "lon": incident.lon,
+        "note": incident.note,
+        "reported_by": person(incident.reported_by),
+        "reported_at": iso(incident.reported_at),
+        "received_at": iso(incident.received_at),
+        "updated_at": iso(incident.updated_at),
+        "assignments": [assignment_to_dict(a) for a in incident.assignments],
+        "photos": [photo_to_dict(p) for p in incident.photos],
+    }

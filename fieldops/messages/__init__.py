@@ -1,0 +1,1 @@
+"""Messages from the command post to everyone, a post, or one officer."""

@@ -1,0 +1,142 @@
+"""Sending messages to everyone, one post or one officer, and their acknowledgements."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from fieldops import realtime
+from fieldops.auth.models import Role, User
+from fieldops.db import utcnow
+from fieldops.errors import ApiError, Forbidden, NotFound
+from fieldops.events.models import Event, Post
+from fieldops.events.schemas import iso
+from fieldops.extensions import db
+from fieldops.messages.models import Message, MessageRecipient
+from fieldops.tracking import live
+
+AUDIENCES = ("event", "post", "officer")
+
+
+def _base(message: Message) -> dict:
+    return {
+        "id": message.id,
+        "event_id": message.event_id,
+        "text": message.text,
+        "priority": message.priority,
+        "to": {"kind": message.to_kind, "id": message.to_id, "label": message.to_label},
+        "sender": {"id": message.sender.id, "name": message.sender.display_name},
+        "sent_at": iso(message.sent_at),
+    }
+
+
+def message_to_dict(message: Message) -> dict:
+    """The command post's copy: who has and who has not acknowledged."""
+    return _base(message) | {
+        "recipients": [
+            {
+                "officer_id": r.officer_id,
+                "name": r.officer.display_name,
+                "badge": r.officer.badge,
+                "acknowledged_at": iso(r.acknowledged_at),
+            }
+            for r in message.recipients
+        ]
+    }
+
+
+def officer_copy(message: Message, recipient: MessageRecipient) -> dict:
+    return _base(message) | {"acknowledged_at": iso(recipient.acknowledged_at)}
+
+
+def _recipients(event: Event, kind: str, target: int | None) -> tuple[list[int], str]:
+    officers = live.get_event(event.id).officers
+    if kind == "event":
+        return list(officers), "everyone"
+    if kind == "post":
+        post = db.session.get(Post, target) if isinstance(target, int) else None
+        if post is None or post.event_id != event.id:
+            raise ApiError("no such post at this event", code="invalid", field="to.id", status=422)
+        ids = [s.officer_id for s in officers.values() if s.post and s.post["id"] == post.id]
+        return ids, post.name
+    state = officers.get(target) if isinstance(target, int) else None
+    if state is None:
+        raise ApiError("no such officer at this event", code="invalid", field="to.id", status=422)
+    return [state.officer_id], state.name
+
+
+def send(event: Event, sender: User, text: str, to: dict, priority: bool) -> Message:
+    if sender.role not in (Role.ADMIN, Role.COMMAND):
+        raise Forbidden("only command staff send messages")
+    kind = to.get("kind") if isinstance(to, dict) else None
+    if kind not in AUDIENCES:
+        raise ApiError(
+            f"to.kind must be one of {', '.join(AUDIENCES)}",
+            code="invalid",
+            field="to.kind",
+            status=422,
+        )
+    officer_ids, label = _recipients(event, kind, to.get("id"))
+    if not officer_ids:
+        raise ApiError(f"nobody to send to at {label}", code="invalid", field="to", status=422)
+    message = Message(
+        event_id=event.id,
+        sender_id=sender.id,
+        text=text,
+        priority=priority,
+        to_kind=kind,
+        to_id=to.get("id") if kind != "event" else None,
+        to_label=label,
+        sent_at=utcnow(),
+    )
+    db.session.add(message)
+    db.session.flush()
+    db.session.add_all(MessageRecipient(message_id=message.id, officer_id=i) for i in officer_ids)
+    db.session.flush()
+    db.session.refresh(message, ["recipients"])
+    _publish(message, message.recipients)
+    return message
+
+
+def _publish(message: Message, to_officers: list[MessageRecipient]) -> None:
+    realtime.publish_on_commit(
+        realtime.command_room(message.event_id), "message", message_to_dict(message)
+    )
+    for recipient in to_officers:
+        realtime.publish_on_commit(
+            realtime.officer_room(recipient.officer_id),
+            "message",
+            officer_copy(message, recipient),
+        )
+
+
+def get_message(message_id: int) -> Message:
+    message = db.session.get(Message, message_id)
+    if message is None:
+        raise NotFound(f"message {message_id} does not exist")
+    return message
+
+
+def _recipient(message: Message, officer: User) -> MessageRecipient:
+    for recipient in message.recipients:
+        if recipient.officer_id == officer.id:
+            return recipient
+    raise NotFound(f"message {message.id} does not exist")
+
+
+def acknowledge(message: Message, officer: User) -> dict:
+    recipient = _recipient(message, officer)
+    if recipient.acknowledged_at is None:
+        recipient.acknowledged_at = utcnow()
+        db.session.flush()
+        _publish(message, [recipient])
+    return officer_copy(message, recipient)
+
+
+def messages_for(event: Event, user: User) -> list[dict]:
+    query = select(Message).where(Message.event_id == event.id)
+    if user.role != Role.OFFICER:
+        found = db.session.scalars(query.order_by(Message.sent_at.desc(), Message.id.desc()))
+        return [message_to_dict(m) for m in found]
+    query = query.join(MessageRecipient).where(MessageRecipient.officer_id == user.id)
+    found = db.session.scalars(query.order_by(Message.sent_at.desc(), Message.id.desc()))
+    return [officer_copy(m, _recipient(m, user)) for m in found]
