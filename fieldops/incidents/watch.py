@@ -26,7 +26,7 @@ def _active_assignments() -> list[tuple[IncidentAssignment, Incident]]:
         .join(Incident, Incident.id == IncidentAssignment.incident_id)
         .where(IncidentAssignment.status.in_(lifecycle.ACTIVE_ASSIGNMENT))
     )
-    return list(db.session.execute(query).tuples())
+    return [(row[0], row[1]) for row in db.session.execute(query)]
 
 
 def _overdue(assignment: IncidentAssignment, deadline) -> bool:
