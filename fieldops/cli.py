@@ -219,12 +219,21 @@ def demo_command(host, port, simulate):
             sleep=socketio.sleep,
             off_post_after=app.config["OFF_POST_AFTER"],
             stale_after=app.config["STALE_AFTER"],
+            command_login=_command_login(info.tokens),
         )
         click.echo(f"simulator: {sum(e.simulated for e in info.events)} officers; Ctrl-C stops")
         # Waits for the server to listen, then talks to it over HTTP like the phones do.
         socketio.start_background_task(simulator.run)
     click.echo("")
     serve(app, host, port)
+
+
+def _command_login(tokens: dict) -> dict | None:
+    """The demo's command user: simulated officers learn of their dispatches through it."""
+    login = tokens.get("logins", {}).get("command") or {}
+    if not login.get("password"):
+        return None
+    return {"username": login["username"], "password": login["password"]}
 
 
 @cli.command("simulate")
@@ -262,7 +271,12 @@ def simulate_command(url, event_ids, tokens_file):
     if not events:
         raise click.ClickException(f"no such demo event in {path}")
     try:
-        simulator = Simulator(url, events, off_post_after=current_app.config["OFF_POST_AFTER"])
+        simulator = Simulator(
+            url,
+            events,
+            off_post_after=current_app.config["OFF_POST_AFTER"],
+            command_login=_command_login(load_tokens(path)),
+        )
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     count = sum(len(e.get("officers", [])) for e in events)

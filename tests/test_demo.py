@@ -223,6 +223,27 @@ def test_fieldops_demo_serves_simulated_officers_from_the_first_seconds(tmp_path
         assert len(seen) >= 10, f"positions for {len(seen)} officers:\n{log_path.read_text()}"
         snapshot = command.get(f"/api/v1/events/{marathon['id']}/snapshot").json()
         assert sum(1 for o in snapshot["officers"] if o["on_shift"]) >= 5  # checked in via API
+
+        # A simulated officer reports an incident; the one the dashboard sends to it responds.
+        reported = recorder.wait_for(lambda e: e.get("type") == "incident", timeout=25)["data"]
+        assert reported["reported_by"]["role"] == "officer" and reported["status"] == "reported"
+        incident_url = f"/api/v1/incidents/{reported['id']}"
+        nearest = command.get(f"{incident_url}/nearest").json()["officers"]
+        sent = nearest[0]["officer"]["id"]
+        answer = command.post(f"{incident_url}/assignments", json={"officer_ids": [sent]})
+        assert answer.status_code == 201, answer.text
+        recorder.wait_for(
+            lambda e: e.get("type") == "incident"
+            and e["data"]["id"] == reported["id"]
+            and e["data"]["status"] == "on_scene",
+            timeout=40,
+        )
+        responses = [
+            entry["data"]["status"]
+            for entry in command.get(incident_url).json()["timeline"]
+            if entry["kind"] == "response" and entry["actor"]["id"] == sent
+        ]
+        assert responses == ["acknowledged", "en_route", "on_scene"]
     finally:
         if dashboard is not None:
             dashboard.disconnect()

@@ -33,10 +33,11 @@ from fieldops.auth.services import authenticate, create_user, officer_for_token
 from fieldops.auth.services import revoke_device_tokens as revoke_tokens
 from fieldops.db import utcnow, write_transaction
 from fieldops.demo import TOKENS_FILE
-from fieldops.demo.simulator import CoursePath, destination
+from fieldops.demo.simulator import CoursePath
 from fieldops.events import services
 from fieldops.events.models import Assignment, Event, EventKind, EventOfficer, Post, PostKind
 from fieldops.extensions import db
+from fieldops.tracking.geometry import destination
 
 COURSE_FILE = "nyc-marathon-course.geojson"
 MARATHON_NAME = "NYC Marathon course (demo)"

@@ -26,14 +26,13 @@ import logging
 import math
 import random
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
-from fieldops.tracking.geometry import distance_m, in_polygon
+from fieldops.demo.incidents import IncidentPlayer
+from fieldops.demo.phone_api import Api, ServerUnavailable, error_message, iso_now
+from fieldops.tracking.geometry import bearing, destination, distance_m, in_polygon
 
 log = logging.getLogger(__name__)
 
@@ -41,29 +40,9 @@ SEND_EVERY = (3.0, 5.0)  # seconds between one officer's fixes (uniform jitter)
 LOOP_SLEEP = 0.25
 MAX_BACKOFF = 15.0
 SUMMARY_EVERY = 600.0
-METRES_PER_DEGREE = 111_320.0
 
 
 # --- small geometry ------------------------------------------------------------------------
-
-
-def destination(lat: float, lon: float, bearing_deg: float, dist: float) -> tuple[float, float]:
-    """The point `dist` metres from (lat, lon) on a bearing (flat earth: fine at this scale)."""
-    rad = math.radians(bearing_deg)
-    north, east = dist * math.cos(rad), dist * math.sin(rad)
-    return (
-        lat + north / METRES_PER_DEGREE,
-        lon + east / (METRES_PER_DEGREE * math.cos(math.radians(lat))),
-    )
-
-
-def bearing(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Initial bearing from the first point to the second, degrees in [0, 360)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dl = math.radians(lon2 - lon1)
-    x = math.sin(dl) * math.cos(p2)
-    y = math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl)
-    return math.degrees(math.atan2(x, y)) % 360.0
 
 
 class CoursePath:
@@ -128,69 +107,6 @@ def point_in_post(rng: random.Random, post: dict, share: float = 0.5) -> tuple[f
     return destination(post["lat"], post["lon"], rng.uniform(0, 360), dist)
 
 
-# --- talking to the server -----------------------------------------------------------------
-
-
-class ServerUnavailable(Exception):
-    """No answer, a dropped connection, or a 5xx: worth retrying later."""
-
-
-class Api:
-    """The phone's side of the HTTP API, with the standard library only."""
-
-    def __init__(self, base_url: str, timeout: float = 5.0):
-        base_url = base_url.rstrip("/")
-        if not base_url.startswith(("http://", "https://")):
-            raise ValueError(f"the server URL must start with http:// or https://: {base_url}")
-        self.base_url = base_url
-        self.timeout = timeout
-
-    def call(
-        self, method: str, path: str, token: str | None = None, body: dict | None = None
-    ) -> tuple[int, dict | None]:
-        """(status, JSON body) for 2xx and 4xx; ServerUnavailable otherwise."""
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(  # noqa: S310 - the scheme is checked in __init__
-            self.base_url + path, data=data, method=method
-        )
-        request.add_header("Accept", "application/json")
-        if data is not None:
-            request.add_header("Content-Type", "application/json")
-        if token:
-            request.add_header("Authorization", f"Bearer {token}")
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                return response.status, _json(response.read())
-        except urllib.error.HTTPError as exc:
-            payload = _json(exc.read())
-            exc.close()
-            if exc.code >= 500:
-                raise ServerUnavailable(f"HTTP {exc.code}") from None
-            return exc.code, payload
-        except (urllib.error.URLError, OSError, TimeoutError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise ServerUnavailable(str(reason) or type(exc).__name__) from None
-
-
-def iso_now() -> str:
-    """Now, as a phone sends it: ISO 8601 UTC with a Z."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _json(raw: bytes) -> dict | None:
-    try:
-        value = json.loads(raw or b"null")
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
-
-
-def _error_message(payload: dict | None) -> str:
-    if payload and isinstance(payload.get("error"), dict):
-        return str(payload["error"].get("message", ""))
-    return ""
-
-
 # --- the officers --------------------------------------------------------------------------
 
 
@@ -225,6 +141,10 @@ class SimOfficer:
     lateral: float = 0.0
     paused_until: float = 0.0
 
+    errand: tuple[float, float] | None = None  # an incident to go to, or the way back from one
+    errand_speed: float = 2.5
+    going_home: bool = False
+
     next_due: float = 0.0
     last_step: float = 0.0
     dropped: bool = False
@@ -256,6 +176,7 @@ class Simulator:
         off_post_after: float = 60.0,
         stale_after: float | None = None,
         seed: int | None = None,
+        command_login: dict | None = None,
     ):
         self.api = Api(base_url)
         self.events = events
@@ -264,6 +185,9 @@ class Simulator:
         self.off_post_after = off_post_after
         self.stale_after = stale_after
         self.rng = random.Random(seed)
+        self.incidents = IncidentPlayer(
+            self.api, Api(base_url, session=True), command_login, self.rng, self._home
+        )
         self.officers: list[SimOfficer] = []
         self.paths: dict[int, CoursePath | None] = {}
         self.sent = 0
@@ -349,7 +273,7 @@ class Simulator:
                 "simulator: cannot read event %s (HTTP %s: %s); are the tokens for this server?",
                 event_id,
                 status,
-                _error_message(event),
+                error_message(event),
             )
             return
         if self.stale_after is None:
@@ -450,7 +374,9 @@ class Simulator:
     def _advance(self, o: SimOfficer, now: float, dt: float) -> None:
         """Move the officer's true position by dt seconds of its behaviour."""
         start = (o.lat, o.lon)
-        if o.behaviour == "roam":
+        if o.errand is not None:
+            self._run_errand(o, dt)
+        elif o.behaviour == "roam":
             self._roam(o, now, dt)
         else:
             self._phase_change(o, now)
@@ -470,11 +396,23 @@ class Simulator:
             else:
                 self._shuffle(o, o.anchor, 0.2 * post_reach(o.post), 1.0, dt)
         moved = distance_m(start[0], start[1], o.lat, o.lon)
-        if o.behaviour != "roam":
+        if o.behaviour != "roam" or o.errand is not None:
             o.speed = moved / dt if dt > 0 else 0.0
             if moved > 0.5:
                 o.heading = bearing(start[0], start[1], o.lat, o.lon)
         o.battery = max(5.0, o.battery - o.drain * dt)
+
+    def _run_errand(self, o: SimOfficer, dt: float) -> None:
+        self._walk_to(o, o.errand, o.errand_speed, dt)
+        if o.going_home and distance_m(o.lat, o.lon, *o.errand) < 3.0:
+            o.errand, o.going_home = None, False
+
+    def _home(self, o: SimOfficer) -> tuple[float, float]:
+        """Where an officer goes back to after an incident: the post, or the patrol's path."""
+        if o.behaviour == "roam":
+            lat, lon, course_bearing = self.paths[o.event_id].at(o.path_d)
+            return destination(lat, lon, (course_bearing + 90) % 360, o.lateral)
+        return o.anchor
 
     def _phase_change(self, o: SimOfficer, now: float) -> None:
         if now < o.phase_until:
@@ -573,6 +511,11 @@ class Simulator:
                 self._outage(exc)
                 return
             o.next_due = now + o.rng.uniform(*SEND_EVERY)
+        try:
+            self.incidents.step(self.officers, now)
+        except ServerUnavailable as exc:
+            self._outage(exc)
+            return
         self._recovered()
         if now >= self._summary_at > 0:
             log.info(
@@ -619,7 +562,7 @@ class Simulator:
                 o.name,
                 o.officer_id,
                 status,
-                _error_message(body),
+                error_message(body),
             )
             return False
         key = (what, status)
@@ -630,7 +573,7 @@ class Simulator:
                 what,
                 o.name,
                 status,
-                _error_message(body),
+                error_message(body),
             )
         return True
 

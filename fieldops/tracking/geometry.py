@@ -1,10 +1,11 @@
-"""Small geodesy: distances and whether a point is within a post."""
+"""Small geodesy: distances, bearings, and whether a point is within a post."""
 
 from __future__ import annotations
 
 import math
 
 EARTH_RADIUS_M = 6_371_008.8
+METRES_PER_DEGREE = 111_320.0
 
 
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -37,3 +38,22 @@ def within_post(lat: float, lon: float, accuracy: float | None, post: dict) -> b
             return True
         return any(distance_m(lat, lon, p[0], p[1]) <= slack for p in post["polygon"])
     return distance_m(lat, lon, post["lat"], post["lon"]) <= post["radius_m"] + slack
+
+
+def destination(lat: float, lon: float, bearing_deg: float, dist: float) -> tuple[float, float]:
+    """The point `dist` metres from (lat, lon) on a bearing (flat earth: fine at this scale)."""
+    rad = math.radians(bearing_deg)
+    north, east = dist * math.cos(rad), dist * math.sin(rad)
+    return (
+        lat + north / METRES_PER_DEGREE,
+        lon + east / (METRES_PER_DEGREE * math.cos(math.radians(lat))),
+    )
+
+
+def bearing(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Initial bearing from the first point to the second, degrees in [0, 360)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dl = math.radians(lon2 - lon1)
+    x = math.sin(dl) * math.cos(p2)
+    y = math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl)
+    return math.degrees(math.atan2(x, y)) % 360.0
