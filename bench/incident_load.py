@@ -102,10 +102,9 @@ def now_iso() -> str:
 
 
 class IncidentLoad:
-    def __init__(self, args, url: str, event_id: int, officers: list, dashboards: list, errors):
+    def __init__(self, args, url: str, officers: list, dashboards: list, errors):
         self.args = args
         self.url = url
-        self.event_id = event_id
         self.officers = officers  # joined bench Officer objects
         self.by_id = {o.officer_id: o for o in officers}
         self.dashboards = [d for d in dashboards if d.join_seq is not None]
@@ -138,7 +137,6 @@ class IncidentLoad:
         self.alerts_seen: set[int] = set()  # open alarms command has set out to acknowledge
         self.alerts_acknowledged = 0
         self.alerts_ack_conflicts = 0
-        self.sending = False
 
     # --- setup ------------------------------------------------------------------------------
 
@@ -207,9 +205,7 @@ class IncidentLoad:
         has reached the live picture."""
         begin = start + fix_interval + 1.0
         end = start + duration
-        self.sending = True
         await asyncio.gather(self._reports(begin, end), self._helps(begin, end))
-        self.sending = False
 
     async def _at(self, slot: float) -> None:
         delay = slot - time.time()

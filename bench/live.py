@@ -659,9 +659,7 @@ async def run_load(args, server: Server, seed: dict, sampler: Sampler) -> dict:
 
     incidents = None
     if args.incidents and joined:
-        incidents = incident_load.IncidentLoad(
-            args, server.url, event_id, joined, dashboards, errors
-        )
+        incidents = incident_load.IncidentLoad(args, server.url, joined, dashboards, errors)
         await incidents.prepare(seed["command_username"], STAFF_PASSWORD)
 
     ledger = Ledger()
