@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import collections
 import math
 import random
 import time
@@ -25,6 +24,7 @@ import uuid
 from datetime import UTC, datetime
 
 import aiohttp
+from deliveries import Deliveries
 
 NAMESPACE = "/live"
 TYPES = ("medical", "crowd", "traffic", "suspicious", "fight", "hazard", "other", "lost_person")
@@ -113,21 +113,13 @@ class IncidentLoad:
         self.command = Command(url)
         self.phone_http: aiohttp.ClientSession | None = None
         self.tasks: set[asyncio.Task] = set()
-        # report: client_id -> send time; arrivals: client_id -> {dashboard: time}
-        self.report_sent: dict[str, float] = {}
-        self.report_acked: dict[str, int] = {}  # client_id -> incident id
+        self.reports = Deliveries()  # by client_id, to every dashboard
         self.report_ack_latency: list[float] = []
-        self.report_at_dash = collections.defaultdict(dict)
-        # help: calling officer id -> send time, and who around them must hear it
-        self.help_sent: dict[int, float] = {}
+        self.helps = Deliveries()  # by the calling officer's id, to every dashboard
         self.help_acked = 0
-        self.help_near: dict[int, set[int]] = {}
-        self.help_far: dict[int, set[int]] = {}
-        self.help_at_dash = collections.defaultdict(dict)
-        self.help_at_officer = collections.defaultdict(dict)
-        # dispatch: incident id -> (assigned officer id, send time); arrivals at officers
-        self.dispatch_sent: dict[int, tuple[int, float]] = {}
-        self.dispatch_at = collections.defaultdict(dict)
+        self.help_nearby = Deliveries()  # the same, to the officers around the caller
+        self.help_far: dict[int, set[int]] = {}  # caller -> officers who must not hear it
+        self.dispatches = Deliveries()  # by incident id, to the officer sent
         self.dispatch_arrived: dict[int, asyncio.Event] = {}
         self.dispatch_wrong = 0  # dispatch=true at an officer not sent to that incident
         self.incident_leaks = 0  # any incident envelope at an officer never sent to it
@@ -136,7 +128,6 @@ class IncidentLoad:
         self.resolved = 0
         self.alerts_seen: set[int] = set()  # open alarms command has set out to acknowledge
         self.alerts_acknowledged = 0
-        self.alerts_ack_conflicts = 0
 
     # --- setup ------------------------------------------------------------------------------
 
@@ -167,36 +158,30 @@ class IncidentLoad:
     # --- what arrives -------------------------------------------------------------------------
 
     def _on_dashboard(self, dash_index: int, event: str, envelope: dict) -> None:
-        now = time.monotonic()
         data = envelope.get("data") or {}
         if event == "incident":
-            self.report_at_dash[data.get("client_id")].setdefault(dash_index, now)
+            self.reports.arrive(data.get("client_id"), dash_index)
         elif event == "alert" and data.get("acknowledged_at") is None:
             if data.get("kind") == "help" and data.get("officer"):
-                self.help_at_dash[data["officer"]["id"]].setdefault(dash_index, now)
+                self.helps.arrive(data["officer"]["id"], dash_index)
             if dash_index == self.dashboards[0].index and data["id"] not in self.alerts_seen:
                 self.alerts_seen.add(data["id"])
                 self._spawn(self._acknowledge_alert(data["id"]))
 
     def _on_officer_incident(self, officer_id: int, envelope: dict) -> None:
-        now = time.monotonic()
         data = envelope.get("data") or {}
-        assigned = self.dispatch_sent.get(data.get("id"), (None, 0))[0]
-        if assigned != officer_id:
+        sent_to = self.dispatches.expected.get(data.get("id"), set())
+        if officer_id not in sent_to:
             self.incident_leaks += 1
-        if not data.get("dispatch"):
-            return
-        if assigned != officer_id:
-            self.dispatch_wrong += 1
-            return
-        self.dispatch_at[data["id"]].setdefault(officer_id, now)
-        self.dispatch_arrived[data["id"]].set()
+            self.dispatch_wrong += bool(data.get("dispatch"))
+        elif data.get("dispatch"):
+            self.dispatches.arrive(data["id"], officer_id)
+            self.dispatch_arrived[data["id"]].set()
 
     def _on_officer_alert(self, officer_id: int, envelope: dict) -> None:
-        now = time.monotonic()
         data = envelope.get("data") or {}
         if data.get("kind") == "help" and data.get("officer"):
-            self.help_at_officer[data["officer"]["id"]].setdefault(officer_id, now)
+            self.help_nearby.arrive(data["officer"]["id"], officer_id)
 
     # --- what is sent -------------------------------------------------------------------------
 
@@ -233,15 +218,15 @@ class IncidentLoad:
                 "reported_at": now_iso(),
             }
             dispatch = self.args.dispatch_every > 0 and j % self.args.dispatch_every == 0
-            self.report_sent[client_id] = sent = time.monotonic()
+            self.reports.send(client_id, (d.index for d in self.dashboards))
+            sent = time.monotonic()
 
-            def on_ack(*ack, client_id=client_id, sent=sent, dispatch=dispatch):
+            def on_ack(*ack, sent=sent, dispatch=dispatch):
                 ack = ack[0] if ack else None
                 if not (isinstance(ack, dict) and ack.get("ok") and ack.get("created")):
                     self.errors.add("report_nack", RuntimeError(str(ack)[:200]), self.examples)
                     return
                 self.report_ack_latency.append(time.monotonic() - sent)
-                self.report_acked[client_id] = ack["incident"]["id"]
                 if dispatch:
                     self._spawn(self._dispatch(ack["incident"]["id"]))
 
@@ -264,15 +249,16 @@ class IncidentLoad:
             around = [
                 (o, distance_m(here, home(o.index))) for o in self.officers if o is not caller
             ]
-            self.help_near[caller.officer_id] = {
-                o.officer_id
-                for o, d in around
-                if d <= HELP_RADIUS_M - RADIUS_MARGIN_M and not o.disconnected
-            }
             self.help_far[caller.officer_id] = {
                 o.officer_id for o, d in around if d > HELP_RADIUS_M + RADIUS_MARGIN_M
             }
-            self.help_sent[caller.officer_id] = time.monotonic()
+            near = [
+                o.officer_id
+                for o, d in around
+                if d <= HELP_RADIUS_M - RADIUS_MARGIN_M and not o.disconnected
+            ]
+            self.help_nearby.send(caller.officer_id, near)
+            self.helps.send(caller.officer_id, (d.index for d in self.dashboards))
 
             def on_ack(*ack):
                 ack = ack[0] if ack else None
@@ -302,7 +288,7 @@ class IncidentLoad:
                 return
             officer_id = nearest["officers"][0]["officer"]["id"]
             arrived = self.dispatch_arrived[incident_id] = asyncio.Event()
-            self.dispatch_sent[incident_id] = (officer_id, time.monotonic())
+            self.dispatches.send(incident_id, [officer_id])
             status, body = await self.command.call(
                 "POST", f"/api/v1/incidents/{incident_id}/assignments", officer_ids=[officer_id]
             )
@@ -337,8 +323,6 @@ class IncidentLoad:
             status, body = await self.command.call("POST", f"/api/v1/alerts/{alert_id}/acknowledge")
             if status == 200:
                 self.alerts_acknowledged += 1
-            elif status == 409:
-                self.alerts_ack_conflicts += 1
             else:
                 raise RuntimeError(f"{status} {str(body)[:200]}")
         except Exception as exc:
@@ -347,13 +331,8 @@ class IncidentLoad:
     # --- the end ------------------------------------------------------------------------------
 
     def _all_delivered(self) -> bool:
-        dashes = len(self.dashboards)
-        return (
-            all(len(self.report_at_dash[c]) >= dashes for c in self.report_sent)
-            and all(len(self.help_at_dash[h]) >= dashes for h in self.help_sent)
-            and all(self.help_near[h] <= self.help_at_officer[h].keys() for h in self.help_sent)
-            and not self.tasks
-        )
+        every = (self.reports, self.helps, self.help_nearby, self.dispatches)
+        return all(d.complete() for d in every) and not self.tasks
 
     async def drain(self, limit_s: float) -> None:
         deadline = time.monotonic() + limit_s
@@ -368,32 +347,26 @@ class IncidentLoad:
             await self.phone_http.close()
 
     def figures(self, percentiles) -> dict:
-        dashes = [d.index for d in self.dashboards]
-        reports = pairs(self.report_sent, self.report_at_dash, lambda _k: dashes)
-        helps = pairs(self.help_sent, self.help_at_dash, lambda _k: dashes)
-        nearby = pairs(self.help_sent, self.help_at_officer, lambda k: self.help_near[k])
         heard_far = sum(
-            len(self.help_far[h] & self.help_at_officer[h].keys()) for h in self.help_sent
+            len(far & self.help_nearby.received_by(caller)) for caller, far in self.help_far.items()
         )
-        sent = {i: t for i, (_o, t) in self.dispatch_sent.items()}
-        dispatch = pairs(sent, self.dispatch_at, lambda i: [self.dispatch_sent[i][0]])
         return {
-            "reports_sent": len(self.report_sent),
-            "reports_acked": len(self.report_acked),
+            "reports_sent": len(self.reports.sent),
+            "reports_acked": len(self.report_ack_latency),
             "report_ack_latency_s": percentiles(self.report_ack_latency),
-            "incident_to_command_s": percentiles(reports[0]),
-            "incident_to_command_missing": reports[1],
-            "help_sent": len(self.help_sent),
+            "incident_to_command_s": percentiles(self.reports.latencies()),
+            "incident_to_command_missing": self.reports.missing(),
+            "help_sent": len(self.helps.sent),
             "help_acked": self.help_acked,
-            "help_to_command_s": percentiles(helps[0]),
-            "help_to_command_missing": helps[1],
-            "help_to_nearby_officers_s": percentiles(nearby[0]),
-            "help_nearby_expected": sum(len(self.help_near[h]) for h in self.help_sent),
-            "help_nearby_missing": nearby[1],
+            "help_to_command_s": percentiles(self.helps.latencies()),
+            "help_to_command_missing": self.helps.missing(),
+            "help_to_nearby_officers_s": percentiles(self.help_nearby.latencies()),
+            "help_nearby_expected": self.help_nearby.expected_pairs(),
+            "help_nearby_missing": self.help_nearby.missing(),
             "help_heard_beyond_radius": heard_far,
-            "dispatches": len(self.dispatch_sent),
-            "dispatch_to_officer_s": percentiles(dispatch[0]),
-            "dispatch_missing": dispatch[1],
+            "dispatches": len(self.dispatches.sent),
+            "dispatch_to_officer_s": percentiles(self.dispatches.latencies()),
+            "dispatch_missing": self.dispatches.missing(),
             "dispatch_to_wrong_officer": self.dispatch_wrong,
             "incident_envelopes_at_unassigned_officers": self.incident_leaks,
             "nearest_request_s": percentiles(self.nearest_latency),
@@ -401,22 +374,8 @@ class IncidentLoad:
             "resolved": self.resolved,
             "alerts_raised": len(self.alerts_seen),
             "alerts_acknowledged": self.alerts_acknowledged,
-            "alert_ack_conflicts": self.alerts_ack_conflicts,
             "error_examples": self.examples,
         }
-
-
-def pairs(sent: dict, arrivals: dict, receivers) -> tuple[list[float], int]:
-    """Latencies over every (message, receiver that should get it), and how many never did."""
-    latencies, missing = [], 0
-    for key, at in sent.items():
-        got = arrivals.get(key, {})
-        for receiver in receivers(key):
-            if receiver in got:
-                latencies.append(got[receiver] - at)
-            else:
-                missing += 1
-    return latencies, missing
 
 
 def print_figures(r: dict, fmt_ms) -> None:
