@@ -40,6 +40,8 @@ class Deliveries:
     def expected_pairs(self) -> int:
         return sum(len(self.expected[k]) for k in self.sent)
 
-    def missing(self) -> int:
-        """Expected pairs with no arrival (yet)."""
-        return sum(len(self.expected[k] - self.arrived.get(k, {}).keys()) for k in self.sent)
+    def missing(self, gone=lambda _receiver: False) -> tuple[int, int]:
+        """Expected pairs with no arrival: (at receivers still connected, at `gone` ones)."""
+        unmet = [r for k in self.sent for r in self.expected[k] - self.arrived.get(k, {}).keys()]
+        left = sum(1 for r in unmet if gone(r))
+        return len(unmet) - left, left

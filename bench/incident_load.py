@@ -347,6 +347,14 @@ class IncidentLoad:
             await self.phone_http.close()
 
     def figures(self, percentiles) -> dict:
+        """Missing pairs are split: a receiver that disconnected (an overloaded server's ping
+        timeout) would reconnect as a browser does; one still connected has truly lost it."""
+        dropped = {d.index for d in self.dashboards if d.disconnected}
+        dash_gone = lambda index: index in dropped  # noqa: E731
+        officer_gone = lambda oid: self.by_id[oid].disconnected  # noqa: E731
+        reports, helps = self.reports.missing(dash_gone), self.helps.missing(dash_gone)
+        nearby = self.help_nearby.missing(officer_gone)
+        dispatches = self.dispatches.missing(officer_gone)
         heard_far = sum(
             len(far & self.help_nearby.received_by(caller)) for caller, far in self.help_far.items()
         )
@@ -355,18 +363,22 @@ class IncidentLoad:
             "reports_acked": len(self.report_ack_latency),
             "report_ack_latency_s": percentiles(self.report_ack_latency),
             "incident_to_command_s": percentiles(self.reports.latencies()),
-            "incident_to_command_missing": self.reports.missing(),
+            "incident_to_command_missing": reports[0],
+            "incident_to_command_dashboard_gone": reports[1],
             "help_sent": len(self.helps.sent),
             "help_acked": self.help_acked,
             "help_to_command_s": percentiles(self.helps.latencies()),
-            "help_to_command_missing": self.helps.missing(),
+            "help_to_command_missing": helps[0],
+            "help_to_command_dashboard_gone": helps[1],
             "help_to_nearby_officers_s": percentiles(self.help_nearby.latencies()),
             "help_nearby_expected": self.help_nearby.expected_pairs(),
-            "help_nearby_missing": self.help_nearby.missing(),
+            "help_nearby_missing": nearby[0],
+            "help_nearby_officer_gone": nearby[1],
             "help_heard_beyond_radius": heard_far,
             "dispatches": len(self.dispatches.sent),
             "dispatch_to_officer_s": percentiles(self.dispatches.latencies()),
-            "dispatch_missing": self.dispatches.missing(),
+            "dispatch_missing": dispatches[0],
+            "dispatch_officer_gone": dispatches[1],
             "dispatch_to_wrong_officer": self.dispatch_wrong,
             "incident_envelopes_at_unassigned_officers": self.incident_leaks,
             "nearest_request_s": percentiles(self.nearest_latency),
@@ -382,21 +394,25 @@ def print_figures(r: dict, fmt_ms) -> None:
     print(
         f"incident -> command    {fmt_ms(r['incident_to_command_s'])}  "
         f"({r['reports_acked']}/{r['reports_sent']} reports acked, "
-        f"missing pairs {r['incident_to_command_missing']})"
+        f"missing pairs {r['incident_to_command_missing']}, "
+        f"to disconnected dashboards {r['incident_to_command_dashboard_gone']})"
     )
     print(
         f"help -> command        {fmt_ms(r['help_to_command_s'])}  "
         f"({r['help_acked']}/{r['help_sent']} alarms acked, "
-        f"missing pairs {r['help_to_command_missing']})"
+        f"missing pairs {r['help_to_command_missing']}, "
+        f"to disconnected dashboards {r['help_to_command_dashboard_gone']})"
     )
     print(
         f"help -> nearby officer {fmt_ms(r['help_to_nearby_officers_s'])}  "
         f"(missing {r['help_nearby_missing']}/{r['help_nearby_expected']}, "
+        f"to disconnected officers {r['help_nearby_officer_gone']}, "
         f"heard beyond 1 km {r['help_heard_beyond_radius']})"
     )
     print(
         f"dispatch -> officer    {fmt_ms(r['dispatch_to_officer_s'])}  "
         f"({r['dispatches']} dispatches, missing {r['dispatch_missing']}, "
+        f"to disconnected officers {r['dispatch_officer_gone']}, "
         f"to a wrong officer {r['dispatch_to_wrong_officer']}, incident envelopes at "
         f"unassigned officers {r['incident_envelopes_at_unassigned_officers']})"
     )

@@ -719,7 +719,9 @@ async def run_load(args, server: Server, seed: dict, sampler: Sampler) -> dict:
     late_acks = len(ledger.acked) - len(acked_set)
     window = (max(received_ms) - min(received_ms)) / 1000 if len(received_ms) > 1 else 0
 
+    incident_figures = None
     if incidents is not None:
+        incident_figures = incidents.figures(percentiles)  # before we disconnect anyone
         await incidents.close()
     await disconnect_all([o.client for o in officers] + [d.client for d in dashboards])
 
@@ -774,7 +776,7 @@ async def run_load(args, server: Server, seed: dict, sampler: Sampler) -> dict:
         "errors": dict(errors),
         "error_examples": examples,
         "client_library_log": dict(LIBRARY_LOG.counts),
-        "incidents": incidents.figures(percentiles) if incidents is not None else None,
+        "incidents": incident_figures,
     }
 
 
