@@ -46,7 +46,7 @@ format: setup ## Apply ruff's formatting and fixes
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: setup ## Live-map benchmark: 1,000 officers, 10 dashboards (see docs/performance.md)
+bench: setup ## Live benchmark: 1,000 officers, 10 dashboards, incidents, dispatches, help alarms (docs/performance.md)
 	$(BIN)/python bench/live.py --officers 1000 --dashboards 10 --duration 60
 
 clean: ## Remove the virtualenv and caches (keeps instance/ data)

@@ -38,6 +38,8 @@ import socketio
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+import incident_load  # noqa: E402 - bench/, this script's folder
+
 from tests.support.server_process import ServerProcess  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -45,7 +47,8 @@ NAMESPACE = "/live"
 STAFF_PASSWORD = "bench-password-123"
 
 # Runs in a subprocess (un-patched, like tests/support/live_server.py's seed): migrate, create a
-# command login and an event, and join N officers in one write transaction, in-process.
+# command login and an event, and join N officers in one write transaction, in-process. With
+# incidents on, a post and an open shift there for some officers (who `nearest` can suggest).
 SEED = r"""
 import json, sys, time
 from datetime import UTC, datetime, timedelta
@@ -56,6 +59,7 @@ from fieldops.db import write_transaction
 from fieldops.events import services
 
 password, count, out, run_id = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+shifts = json.loads(sys.argv[5])
 app = create_app()
 with app.app_context():
     upgrade()
@@ -76,6 +80,15 @@ with app.app_context():
                 badge=f"B{run_id}-{i}",
             )
             officers.append({"officer_id": joined.officer.id, "token": joined.token})
+        if shifts["on_shift"]:
+            from fieldops.extensions import db
+            from fieldops.tracking.models import ShiftLog
+            post = services.add_post(event, **shifts["post"])
+            for i in shifts["on_shift"]:
+                db.session.add(ShiftLog(
+                    event_id=event.id, officer_id=officers[i]["officer_id"], post_id=post.id,
+                    checked_in_at=now,
+                ))
         result = {
             "event_id": event.id,
             "command_username": command.username,
@@ -166,11 +179,13 @@ class Server(ServerProcess):
         self.app_root = Path(args.app_root).resolve() if args.app_root else ROOT
         super().__init__(folder / "server.log", env, cwd=self.app_root)
 
-    def seed(self, officers: int) -> dict:
+    def seed(self, officers: int, with_shifts: bool) -> dict:
         out = self.folder / "seed.json"
         run_id = secrets.token_hex(3)
+        on_shift = [i for i in range(officers) if with_shifts and incident_load.on_shift(i)]
+        shifts = json.dumps({"post": incident_load.POST, "on_shift": on_shift})
         done = subprocess.run(
-            [sys.executable, "-c", SEED, STAFF_PASSWORD, str(officers), str(out), run_id],
+            [sys.executable, "-c", SEED, STAFF_PASSWORD, str(officers), str(out), run_id, shifts],
             env=self.env,
             cwd=self.app_root,
             capture_output=True,
@@ -365,6 +380,7 @@ class Dashboard:
         self.positions_gaps: list[float] = []  # time between positions envelopes (tick period)
         self.fixes_per_envelope: list[int] = []
         self.disconnected = False
+        self.listeners: list = []  # called with (index, type, envelope) for every envelope
         self.client.on("*", self._on_any, namespace=NAMESPACE)
         self.client.on("disconnect", self._on_disconnect, namespace=NAMESPACE)
 
@@ -376,6 +392,8 @@ class Dashboard:
         if not isinstance(data, dict):
             return
         self.envelopes.append((event, data.get("seq")))
+        for listener in self.listeners:
+            listener(self.index, event, data)
         if event != "positions":
             return
         if self.last_positions is not None:
@@ -567,9 +585,10 @@ async def officer_sender(
         now = time.time()
         recorded = round(now * 1000)
         key = (officer.officer_id, recorded)
+        lat, lon = incident_load.home(officer.index)
         body = {
-            "lat": 40.70 + (officer.index % 100) * 0.001 + k * 1e-5,
-            "lon": -74.00 - (officer.index // 100) * 0.001,
+            "lat": lat + k * 1e-5,
+            "lon": lon,
             "accuracy": 8.0,
             "recorded_at": iso_ms(recorded / 1000),
         }
@@ -638,11 +657,17 @@ async def run_load(args, server: Server, seed: dict, sampler: Sampler) -> dict:
         flush=True,
     )
 
+    incidents = None
+    if args.incidents and joined:
+        incidents = incident_load.IncidentLoad(args, server.url, joined, dashboards, errors)
+        await incidents.prepare(seed["command_username"], STAFF_PASSWORD)
+
     ledger = Ledger()
     start = time.time() + 1.0
     sampler.mark_window(start, start + args.duration)
     n = max(1, len(joined))
     await asyncio.gather(
+        incidents.run(start, args.duration, args.interval) if incidents else asyncio.sleep(0),
         *(
             officer_sender(
                 o,
@@ -655,7 +680,7 @@ async def run_load(args, server: Server, seed: dict, sampler: Sampler) -> dict:
                 examples,
             )
             for i, o in enumerate(joined)
-        )
+        ),
     )
     sent_done = time.time()
 
@@ -668,6 +693,8 @@ async def run_load(args, server: Server, seed: dict, sampler: Sampler) -> dict:
         if len(ledger.acked) + ledger.nacks >= expected and delivered:
             break
         await asyncio.sleep(0.2)
+    if incidents is not None:
+        await incidents.drain(max(1.0, drain_deadline - time.monotonic()))
     drain_s = time.time() - sent_done
     await asyncio.sleep(1.0)  # one more tick or two for the last commit
 
@@ -692,6 +719,10 @@ async def run_load(args, server: Server, seed: dict, sampler: Sampler) -> dict:
     late_acks = len(ledger.acked) - len(acked_set)
     window = (max(received_ms) - min(received_ms)) / 1000 if len(received_ms) > 1 else 0
 
+    incident_figures = None
+    if incidents is not None:
+        incident_figures = incidents.figures(percentiles)  # before we disconnect anyone
+        await incidents.close()
     await disconnect_all([o.client for o in officers] + [d.client for d in dashboards])
 
     latency, s_in, s_out, gaps, per_envelope = [], [], [], [], []
@@ -745,6 +776,7 @@ async def run_load(args, server: Server, seed: dict, sampler: Sampler) -> dict:
         "errors": dict(errors),
         "error_examples": examples,
         "client_library_log": dict(LIBRARY_LOG.counts),
+        "incidents": incident_figures,
     }
 
 
@@ -911,6 +943,7 @@ def parse_args(argv=None):
     p.add_argument(
         "--connect-concurrency", type=int, default=200, help="sockets opening at the same time"
     )
+    incident_load.add_arguments(p)
     p.add_argument("--drain", type=float, default=15.0, help="max seconds to wait for acks/pushes")
     p.add_argument(
         "--profile",
@@ -1016,6 +1049,8 @@ def print_load(r: dict, s: dict) -> None:
         f"still connected        {r['officers_still_connected']}/{r['officers_joined']} officers, "
         f"{r['dashboards_still_connected']}/{r['dashboards_joined']} dashboards"
     )
+    if r.get("incidents"):
+        incident_load.print_figures(r["incidents"], fmt_ms)
     print(f"errors                 {r['errors'] or 'none'}  server log: {r['server_log']}")
     if r.get("client_library_log"):
         print(f"client library log     {r['client_library_log']}")
@@ -1071,7 +1106,7 @@ def main(argv=None) -> int:
     sampler = None
     try:
         t0 = time.monotonic()
-        seed = server.seed(count)
+        seed = server.seed(count, with_shifts=mode == "load" and args.incidents)
         print(
             f"  seeded {count} officers in {time.monotonic() - t0:.1f}s "
             f"(join_event x{count}: {seed['seconds']}s)",
