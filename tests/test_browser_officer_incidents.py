@@ -174,9 +174,12 @@ def test_a_report_made_offline_is_queued_and_sent_exactly_once(
     assert [(i["client_id"], i["type"], i["severity"]) for i in mine] == [
         (client_id, "traffic", "medium")
     ]
-    page.wait_for_timeout(3500)  # one more outbox round: nothing may go out again
-    assert answers == [201], answers
-    assert len(incidents_of(command, marathon)) >= 1
+    # A retry whose first answer was lost gets 200 and the same incident; once the page has
+    # an answer, nothing more goes out.
+    answered = list(answers)
+    assert answered and answered.count(201) <= 1 and set(answered) <= {200, 201}, answered
+    page.wait_for_timeout(3500)  # longer than an outbox round (3 s)
+    assert answers == answered
 
 
 def test_a_dispatch_takes_the_screen_and_each_step_reaches_the_timeline(

@@ -175,6 +175,7 @@
     $("dispatch-distance").textContent = distance === null ? "Distance: waiting for your GPS" : `${K.distanceLabel(distance)} from you`;
     $("dispatch-reported").textContent = `Reported ${O().clock(incident.reported_at)}${incident.reported_by ? ` by ${incident.reported_by.name}` : ""}`;
     renderSteps(status);
+    $("dispatch-steps").hidden = final;
     renderAction(incident, status, final);
     renderMap(incident);
   }

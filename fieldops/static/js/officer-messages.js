@@ -68,6 +68,12 @@
     return message.priority && !message.acknowledged_at;
   }
 
+  function addressee(to) {
+    if (!to || to.kind === "event") return "to everyone";
+    if (to.kind === "officer") return "to you";
+    return `to ${to.label || to.kind}`;
+  }
+
   function card(message, prominent) {
     const ackState = message.acknowledged_at ? "done" : acknowledging(message.id) ? "sending" : "needed";
     const node = K.el(
@@ -78,7 +84,7 @@
         "data-message-id": message.id,
         "data-ack": message.priority ? ackState : null,
       },
-      K.el("p", { class: "message-meta", text: `${message.priority ? "PRIORITY · " : ""}${message.sender ? message.sender.name : "Command"} · ${O().clock(message.sent_at)}${message.to && message.to.kind !== "event" ? ` · to ${message.to.label || "you"}` : ""}` }),
+      K.el("p", { class: "message-meta", text: `${message.priority ? "PRIORITY · " : ""}${message.sender ? message.sender.name : "Command"} · ${O().clock(message.sent_at)} · ${addressee(message.to)}` }),
       K.el("p", { class: "message-text", text: message.text }),
     );
     if (!message.priority) return node;
