@@ -222,7 +222,7 @@
       const here = [fix.lat, fix.lon];
       if (!view.map.me) {
         view.map.me = K.meMarker(here).addTo(map);
-        view.map.line = L.polyline([here, points[0]], { color: "#000", weight: 5, dashArray: "10 8", interactive: false }).addTo(map);
+        view.map.line = L.polyline([here, points[0]], { color: "#000", weight: 5, dashArray: "10 8", interactive: false, className: "route-line" }).addTo(map);
       }
       view.map.me.setLatLng(here);
       view.map.line.setLatLngs([here, points[0]]);
