@@ -113,7 +113,8 @@
     }
 
     async drain() {
-      if (this.busy || !window.FieldopsOfficer || !FieldopsOfficer.session()) return;
+      const officer = window.FieldopsOfficer;
+      if (this.busy || !officer || !officer.session() || !officer.online()) return; // as officer.js
       this.busy = true;
       try {
         for (const item of this.pending()) {
