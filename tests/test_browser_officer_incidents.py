@@ -217,6 +217,7 @@ def test_a_dispatch_takes_the_screen_and_each_step_reaches_the_timeline(
     page.get_by_test_id("dispatch-minimize").click()
     expect(sheet).to_be_hidden()
     expect(page.get_by_test_id("assignment-text")).to_contain_text("Fight / disturbance · Critical")
+    page.screenshot(path=screenshots("assignment-banner-phone"))
     page.get_by_test_id("assignment-open").click()
     expect(sheet).to_be_visible()
 

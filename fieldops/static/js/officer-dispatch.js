@@ -125,6 +125,7 @@
     document.body.classList.add("sheet-open");
     if (alarm) startAlarm();
     render();
+    $("dispatch-heading").focus({ preventScroll: true });
   }
 
   function minimize() {

@@ -133,8 +133,10 @@
   }
 
   function closeReport() {
+    if ($("report-sheet").hidden) return;
     $("report-sheet").hidden = true;
     document.body.classList.remove("sheet-open");
+    $("report-open").focus({ preventScroll: true });
   }
 
   function showStep(step) {
@@ -148,6 +150,7 @@
     if (step === "severity") markSeverity();
     if (step === "place") showPlace();
     $("report-sheet").scrollTop = 0;
+    $("report-step-label").focus({ preventScroll: true }); // screen readers hear the new step
   }
 
   function back() {
