@@ -290,10 +290,10 @@
     $("report-photos").addEventListener("change", addPhotos);
     $("report-send").addEventListener("click", send);
     document.addEventListener("fieldops:fix", () => {
-      if (draft.step === "place" && !$("report-sheet").hidden) {
-        showMeOnPlaceMap();
-        describePin();
-      }
+      if (draft.step !== "place" || $("report-sheet").hidden) return;
+      if (!draft.pin) showPlace(); // the first fix: now there is a place to pin
+      showMeOnPlaceMap();
+      describePin();
     });
     document.addEventListener("fieldops:ended", closeReport);
     document.addEventListener("fieldops:main", () => outbox.drain());
