@@ -9,12 +9,19 @@
  *   outbox for what it sends.
  * Change VERSION when the list of shell files changes; old caches are deleted on activate.
  */
-const VERSION = "officer-shell-v1";
+const VERSION = "officer-shell-v2";
 const PAGE = "/officer";
 const SHELL = [
   PAGE,
   "/static/css/base.css",
   "/static/css/officer.css",
+  "/static/css/officer-ops.css",
+  "/static/js/officer-kit.js",
+  "/static/js/officer-report.js",
+  "/static/js/officer-incidents.js",
+  "/static/js/officer-dispatch.js",
+  "/static/js/officer-help.js",
+  "/static/js/officer-messages.js",
   "/static/js/officer.js",
   "/static/vendor/leaflet/leaflet.css",
   "/static/vendor/leaflet/leaflet.js",

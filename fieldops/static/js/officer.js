@@ -406,6 +406,7 @@
     for (const key of Object.values(KEYS)) forget(key);
     outbox.cache = null;
     Object.assign(state, { session: null, view: null, officer: null, lastQueued: null, lastSentAt: 0 });
+    announce("ended");
     showJoin(notice);
   }
 
@@ -506,6 +507,7 @@
     }
     updateMap();
     render();
+    announce("fix", fix);
   }
 
   /** Battery: one fix per 5 s when moving, one per 30 s standing still; a jump of 20 m
@@ -546,6 +548,7 @@
     });
     socket.on("connect_error", onConnectError);
     socket.on("officer", onOfficerEnvelope);
+    for (const type of ["incident", "alert", "message"]) socket.on(type, onStreamEnvelope);
     state.socket = socket;
   }
 
@@ -576,6 +579,7 @@
       if (me) applyOfficer(me);
       noteSuccess();
       flush();
+      announce("joined"); // the other modules re-read what they may have missed
     });
   }
 
@@ -585,13 +589,32 @@
     render();
   }
 
+  /** False for an envelope already covered by the join snapshot. A gap in `seq` means
+   * something was missed: the modules re-read their lists. */
+  function inSequence(envelope) {
+    if (typeof envelope.seq !== "number") return true;
+    if (envelope.seq <= state.seq) return false;
+    const gap = state.joined && envelope.seq > state.seq + 1;
+    state.seq = envelope.seq;
+    if (gap) announce("joined");
+    return true;
+  }
+
   function onOfficerEnvelope(envelope) {
     if (!envelope || !envelope.data || envelope.data.id !== state.session.officerId) return;
-    if (typeof envelope.seq === "number") {
-      if (envelope.seq <= state.seq) return; // already in the join snapshot
-      state.seq = envelope.seq;
-    }
+    if (!inSequence(envelope)) return;
     applyOfficer(envelope.data);
+  }
+
+  /** incident, alert and message envelopes belong to the officer-*.js modules. */
+  function onStreamEnvelope(envelope) {
+    if (!envelope || !envelope.data || !inSequence(envelope)) return;
+    announce("envelope", envelope);
+  }
+
+  /** The page's hooks for the officer-*.js modules: DOM events named fieldops:<name>. */
+  function announce(name, detail) {
+    document.dispatchEvent(new CustomEvent(`fieldops:${name}`, { detail }));
   }
 
   function applyOfficer(officer) {
@@ -1049,6 +1072,7 @@
     showScreen("screen-main");
     updateMap();
     render();
+    announce("main");
   }
 
   function registerServiceWorker() {
@@ -1097,6 +1121,20 @@
     openMain();
     startTracking();
   }
+
+  /** What the officer-*.js modules may use. */
+  window.FieldopsOfficer = {
+    request,
+    session: () => state.session,
+    officer: () => state.officer,
+    post: () => (state.view && state.view.post) || null,
+    lastFix: () => state.lastFix,
+    freshPosition,
+    online,
+    mapConfig: config.map || {},
+    distanceM,
+    clock,
+  };
 
   start();
 })();

@@ -1,0 +1,190 @@
+/* Shared by the officer-*.js modules: labels, a persistent outbox, small maps, the alarm.
+ *
+ * The page itself (officer.js) exposes window.FieldopsOfficer and announces, as DOM events
+ * on document: fieldops:main (main screen shown), fieldops:joined (live link up: re-read),
+ * fieldops:envelope (incident/alert/message), fieldops:fix, fieldops:ended (left the event).
+ */
+(() => {
+  "use strict";
+
+  const TYPES = {
+    medical: "Medical",
+    crowd: "Crowd",
+    traffic: "Traffic",
+    suspicious: "Suspicious person / package",
+    fight: "Fight / disturbance",
+    lost_person: "Lost person",
+    hazard: "Hazard",
+    other: "Other",
+  };
+  const SEVERITIES = { low: "Low", medium: "Medium", high: "High", critical: "Critical" };
+  const STATUSES = {
+    reported: "Reported",
+    acknowledged: "Acknowledged",
+    dispatched: "Dispatched",
+    en_route: "En route",
+    on_scene: "On scene",
+    resolved: "Resolved",
+    cancelled: "Cancelled",
+  };
+  const RETRY_MS = 3000;
+  const KEEP_DONE = 30; // finished items kept, to show them as sent
+
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes); // randomUUID needs a secure context; this does not
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+
+  function distanceLabel(m) {
+    if (m === null || m === undefined) return "";
+    return m < 1000 ? `${Math.round(m / 10) * 10} m` : `${(m / 1000).toFixed(1)} km`;
+  }
+
+  function icon(type) {
+    const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    svg.setAttribute("class", "type-icon");
+    svg.setAttribute("aria-hidden", "true");
+    const use = document.createElementNS("http://www.w3.org/2000/svg", "use");
+    use.setAttribute("href", `#icon-${TYPES[type] ? type : "other"}`);
+    svg.append(use);
+    return svg;
+  }
+
+  function el(tag, attrs = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs)) {
+      if (value === null || value === undefined || value === false) continue;
+      if (name === "class") node.className = value;
+      else if (name === "text") node.textContent = value;
+      else node.setAttribute(name, value === true ? "" : value);
+    }
+    node.append(...children.filter((c) => c !== null && c !== undefined));
+    return node;
+  }
+
+  /** A list kept in localStorage, sent item by item until the server has it. send(item)
+   * marks the item `done` itself and answers "retry" to stop for now (no signal, 5xx). */
+  class Outbox {
+    constructor(key, send) {
+      this.key = key;
+      this.send = send;
+      this.busy = false;
+      setInterval(() => this.drain(), RETRY_MS);
+      window.addEventListener("online", () => this.drain());
+      document.addEventListener("fieldops:joined", () => this.drain());
+      document.addEventListener("fieldops:ended", () => localStorage.removeItem(this.key));
+    }
+
+    items() {
+      try {
+        const items = JSON.parse(localStorage.getItem(this.key) || "[]");
+        return Array.isArray(items) ? items : [];
+      } catch (_err) {
+        return [];
+      }
+    }
+
+    save(items) {
+      const done = items.filter((item) => item.done);
+      const drop = new Set(done.slice(0, Math.max(0, done.length - KEEP_DONE)));
+      localStorage.setItem(this.key, JSON.stringify(items.filter((item) => !drop.has(item))));
+    }
+
+    add(item) {
+      this.save([...this.items(), item]);
+      this.drain();
+    }
+
+    update(id, patch) {
+      this.save(this.items().map((item) => (item.id === id ? { ...item, ...patch } : item)));
+    }
+
+    remove(id) {
+      this.save(this.items().filter((item) => item.id !== id));
+    }
+
+    pending() {
+      return this.items().filter((item) => !item.done);
+    }
+
+    async drain() {
+      const officer = window.FieldopsOfficer;
+      if (this.busy || !officer || !officer.session() || !officer.online()) return; // as officer.js
+      this.busy = true;
+      try {
+        for (const item of this.pending()) {
+          const result = await this.send(item).catch(() => "retry"); // fetch throws offline
+          if (result === "retry") break; // keep the order: the rest waits too
+        }
+      } finally {
+        this.busy = false;
+      }
+    }
+  }
+
+  /** HTTP status → what an outbox does with the item. */
+  function outcome(res) {
+    if (res.ok) return "done";
+    if (res.status >= 500 || res.status === 429 || res.status === 401 || res.status === 0) {
+      return "retry";
+    }
+    return "drop";
+  }
+
+  // --- small maps: no tiles needed; the pins and lines carry the meaning -----------------
+  function smallMap(container, options = {}) {
+    const tiles = FieldopsOfficer.mapConfig;
+    const map = L.map(container, {
+      zoomControl: false,
+      attributionControl: Boolean(tiles.tile_url),
+      ...options,
+    }).setView([0, 0], 2);
+    if (tiles.tile_url) {
+      L.tileLayer(tiles.tile_url, { maxZoom: tiles.max_zoom || 19, attribution: tiles.attribution || "" }).addTo(map);
+    }
+    return map;
+  }
+
+  function pinIcon(kind) {
+    return L.divIcon({ className: `pin pin-${kind}`, iconSize: [36, 48], iconAnchor: [18, 46] });
+  }
+
+  function meMarker(at) {
+    return L.circleMarker(at, { radius: 10, color: "#fff", weight: 4, fillColor: "#0a59d6", fillOpacity: 1 });
+  }
+
+  // --- the alarm: sound and vibration --------------------------------------------------------
+  let audio = null;
+  function unlockAudio() {
+    const Context = window.AudioContext || window.webkitAudioContext;
+    if (!Context) return;
+    if (!audio) audio = new Context();
+    if (audio.state === "suspended") audio.resume().catch(() => {});
+  }
+  // Phones allow sound only after a touch: the first tap anywhere unlocks it for later alarms.
+  document.addEventListener("pointerdown", unlockAudio, { capture: true });
+
+  function alarm(beeps = 3) {
+    if (navigator.vibrate) navigator.vibrate([400, 150, 400, 150, 400]);
+    unlockAudio();
+    if (!audio) return;
+    const start = audio.currentTime + 0.05;
+    for (let i = 0; i < beeps; i += 1) {
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.type = "square";
+      osc.frequency.value = i % 2 ? 660 : 990;
+      gain.gain.value = 0.25;
+      osc.connect(gain).connect(audio.destination);
+      osc.start(start + i * 0.3);
+      osc.stop(start + i * 0.3 + 0.2);
+    }
+  }
+
+  window.FieldopsKit = { TYPES, SEVERITIES, STATUSES, uuid, distanceLabel, icon, el, Outbox, outcome, smallMap, pinIcon, meMarker, alarm };
+})();
