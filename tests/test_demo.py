@@ -233,9 +233,11 @@ def test_fieldops_demo_serves_simulated_officers_from_the_first_seconds(tmp_path
         answer = command.post(f"{incident_url}/assignments", json={"officer_ids": [sent]})
         assert answer.status_code == 201, answer.text
         recorder.wait_for(
-            lambda e: e.get("type") == "incident"
-            and e["data"]["id"] == reported["id"]
-            and e["data"]["status"] == "on_scene",
+            lambda e: (
+                e.get("type") == "incident"
+                and e["data"]["id"] == reported["id"]
+                and e["data"]["status"] == "on_scene"
+            ),
             timeout=40,
         )
         responses = [

@@ -72,3 +72,21 @@ def test_only_those_concerned_add_photos(scene):
     organizer = scene.organizer.post(url, data=files, content_type="multipart/form-data")
     assert organizer.status_code == 403
     assert _upload(scene, incident_id, phone_jpeg()).status_code == 201  # command
+
+
+def test_a_retried_upload_is_the_same_photo_and_another_image_is_a_new_one(scene):
+    _officer_id, token = scene.officer("Dana Reyes")
+    incident_id = scene.report(token).get_json()["id"]
+    original = phone_jpeg()
+
+    first = _upload(scene, incident_id, original, token)
+    retry = _upload(scene, incident_id, original, token)  # the phone never saw the 201
+    other = _upload(scene, incident_id, png_of_size(320, 240), token)
+
+    assert (first.status_code, retry.status_code, other.status_code) == (201, 200, 201)
+    assert retry.get_json() == first.get_json()
+    record = scene.incident(incident_id)
+    assert [p["id"] for p in record["photos"]] == [first.get_json()["id"], other.get_json()["id"]]
+    assert [e["kind"] for e in record["timeline"]].count("photo") == 2
+    second_incident = scene.report(token).get_json()["id"]
+    assert _upload(scene, second_incident, original, token).status_code == 201

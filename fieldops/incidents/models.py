@@ -132,6 +132,7 @@ class TimelineEntry(db.Model):
 
 class Photo(db.Model):
     __tablename__ = "incident_photos"
+    __table_args__ = (UniqueConstraint("incident_id", "sha256"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(

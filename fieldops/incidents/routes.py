@@ -165,9 +165,9 @@ def post_photo(incident_id: int):
         )
     processed = photos.process_photo(upload.stream)
     with write_transaction():
-        photo = services.add_photo(incident, user, processed, current_app.instance_path)
+        photo, created = services.add_photo(incident, user, processed, current_app.instance_path)
         data = photo_to_dict(photo)
-    return jsonify(data), 201
+    return jsonify(data), 201 if created else 200
 
 
 @bp.get("/api/v1/photos/<int:photo_id>")

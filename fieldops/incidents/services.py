@@ -399,8 +399,12 @@ def busy_officer_ids(event_id: int) -> set[int]:
 # --- photos -------------------------------------------------------------------------------
 
 
-def add_photo(incident: Incident, actor: User, processed, instance_path: str) -> Photo:
-    """Store the re-encoded JPEG under instance/photos/, then record it."""
+def add_photo(incident: Incident, actor: User, processed, instance_path: str) -> tuple[Photo, bool]:
+    """Store the re-encoded JPEG under instance/photos/, then record it (True: a new photo).
+
+    The same image sent again to the same incident (a retry whose answer was lost) is the photo
+    already stored: the UNIQUE (incident, sha256) constraint decides, not a lookup.
+    """
     allowed = (
         actor.role in DISPATCHERS
         or incident.reported_by_id == actor.id
@@ -424,13 +428,19 @@ def add_photo(incident: Incident, actor: User, processed, instance_path: str) ->
         size=len(processed.jpeg),
         created_at=utcnow(),
     )
-    db.session.add(photo)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(photo)
+    except IntegrityError:
+        existing = db.session.scalar(
+            select(Photo).where(Photo.incident_id == incident.id, Photo.sha256 == processed.sha256)
+        )
+        return existing, False
     append_entry(
         incident, "photo", actor, _position(incident.event_id, actor, None, None), photo_id=photo.id
     )
     publish(incident)
-    return photo
+    return photo, True
 
 
 def visible_photo(photo_id: int, user: User, token_event_id: int | None) -> Photo:
