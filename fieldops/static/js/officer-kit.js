@@ -70,7 +70,13 @@
   /** A list kept in localStorage, sent item by item until the server has it. send(item)
    * marks the item `done` itself and answers "retry" to stop for now (no signal, 5xx). */
   class Outbox {
+    /** Items not yet accepted by the server, over every outbox (leaving the event loses them). */
+    static unsent() {
+      return Outbox.all.reduce((n, box) => n + box.items().filter((item) => !item.done).length, 0);
+    }
+
     constructor(key, send) {
+      Outbox.all.push(this);
       this.key = key;
       this.send = send;
       this.busy = false;
@@ -185,6 +191,8 @@
       osc.stop(start + i * 0.3 + 0.2);
     }
   }
+
+  Outbox.all = [];
 
   window.FieldopsKit = { TYPES, SEVERITIES, STATUSES, uuid, distanceLabel, icon, el, Outbox, outcome, smallMap, pinIcon, meMarker, alarm };
 })();

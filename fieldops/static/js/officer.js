@@ -901,7 +901,8 @@
   }
 
   function leaveWarning(data) {
-    const unsent = data.fixes.length + data.actions.length;
+    const reports = window.FieldopsKit ? window.FieldopsKit.Outbox.unsent() : 0;
+    const unsent = data.fixes.length + data.actions.length + reports;
     return unsent ? `Tap again to leave (${unsent} not sent, will be lost)` : "Tap again to leave";
   }
 
