@@ -9,6 +9,7 @@ export const SHORTCUTS = [
   ["m", "messages"],
   ["h", "acknowledge the top alarm"],
   ["Esc", "close the panel"],
+  ["/", "find an officer"],
   ["?", "show or hide this list"],
 ];
 
