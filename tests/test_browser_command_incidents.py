@@ -7,11 +7,13 @@ what the page says it did.
 
 from __future__ import annotations
 
+import io
 import uuid
 from datetime import UTC, datetime
 
 import pytest
 import requests
+from PIL import Image
 from playwright.sync_api import Page, expect
 
 from tests.support.browser import PHONE
@@ -78,6 +80,15 @@ class Phone(Officer):
             **extra,
         )
 
+    def photo(self, incident: dict) -> dict:
+        picture = io.BytesIO()
+        Image.new("RGB", (320, 240), (200, 40, 40)).save(picture, "JPEG")
+        url = self.url.split("/api/v1/")[0] + f"/api/v1/incidents/{incident['id']}/photos"
+        files = {"photo": ("IMG_0001.JPG", picture.getvalue(), "image/jpeg")}
+        response = requests.post(url, files=files, headers=self.headers, timeout=10)
+        assert response.status_code == 201, response.text
+        return response.json()
+
     def help(self) -> dict:
         lat, lon = self.where
         return self.call("POST", "/help", client_id=str(uuid.uuid4()), lat=lat, lon=lon)
@@ -133,6 +144,7 @@ def test_reports_queue_by_severity_and_are_acknowledged_and_dispatched_with_clic
     expect(page.get_by_test_id("queue-count")).to_have_text("0 open")
 
     crowd = reporter.report("crowd", 40.7010, -74.0010, note="crush at the barrier")
+    reporter.photo(crowd)
     medical = reporter.report("medical", 40.7012, -74.0002, severity="critical", note="runner down")
     other = reporter.report("other", 40.6990, -74.0015)
 
@@ -167,13 +179,19 @@ def test_reports_queue_by_severity_and_are_acknowledged_and_dispatched_with_clic
     expect(detail).to_be_visible()
     expect(detail.get_by_test_id("detail-title")).to_contain_text("Crowd")
     entries = detail.get_by_test_id("timeline-entry")
-    expect(entries).to_have_count(4)
+    expect(entries).to_have_count(5)
     kinds = entries.evaluate_all("items => items.map(i => i.dataset.kind)")
-    assert kinds == ["reported", "status", "assigned", "status"]
+    assert kinds == ["reported", "photo", "status", "assigned", "status"]
     expect(entries.nth(0)).to_contain_text("crush at the barrier")
-    expect(entries.nth(1)).to_contain_text("New → Acknowledged")
-    expect(entries.nth(2)).to_contain_text("Dispatched Sam Ortiz")
-    expect(entries.nth(3)).to_contain_text("Acknowledged → Dispatched")
+    expect(entries.nth(0)).to_contain_text("Ana Cruz")
+    expect(entries.nth(2)).to_contain_text("New → Acknowledged")
+    expect(entries.nth(2)).to_contain_text("command")
+    expect(entries.nth(3)).to_contain_text("Dispatched Sam Ortiz")
+    expect(entries.nth(4)).to_contain_text("Acknowledged → Dispatched")
+    # The photo loads with the page's own session (a broken image has no natural size).
+    photo = detail.get_by_test_id("incident-photo")
+    expect(photo).to_have_js_property("complete", True)
+    assert photo.evaluate("img => img.naturalWidth") == 320
     nearest = detail.get_by_test_id("nearest-officer")
     expect(nearest).to_have_count(1)  # Sam is responding now, Ana is not on shift
     expect(nearest).to_contain_text("Lee Park")
@@ -391,29 +409,26 @@ def test_screenshots_of_the_desk_on_a_laptop_and_a_phone(
         f"/api/v1/incidents/{made[1]['id']}/assignments", json={"officer_ids": [sam.id]}
     )
     assert sent.status_code == 201, sent.text
-    for viewport, name in ((DESKTOP, "laptop"), (PHONE, "phone")):
-        context = browser.new_context(viewport=viewport)
-        page = context.new_page()
-        try:
-            sign_in(page, server, event)
-            expect(page.locator("#queue-list [data-incident-id]")).to_have_count(len(made))
-            page.screenshot(path=screenshots(f"{name}-queue"), full_page=True)
-            queue_row(page, made[1]).locator(".inc-open").click()
-            expect(page.get_by_test_id("timeline-entry")).to_have_count(4)
-            page.screenshot(path=screenshots(f"{name}-detail"), full_page=True)
-            page.keyboard.press("Escape")
-            kim.send_fix(40.6986, -74.0031)
-            alert = kim.help()
-            expect(page.get_by_test_id("alarm")).not_to_have_count(0, timeout=WAIT)
-            page.screenshot(path=screenshots(f"{name}-alarm"), full_page=True)
-            page.get_by_test_id("new-incident").click()
-            page.screenshot(path=screenshots(f"{name}-log-form"), full_page=True)
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    try:
+        sign_in(page, server, event)
+        expect(page.locator("#queue-list [data-incident-id]")).to_have_count(len(made))
+        kim.send_fix(40.6986, -74.0031)
+        kim.help()
+        expect(page.get_by_test_id("alarm")).to_have_count(2, timeout=WAIT)
+        for name, viewport in (("laptop", DESKTOP), ("phone", PHONE)):
+            page.set_viewport_size(viewport)
             page.get_by_test_id("messages-toggle").click()
             page.screenshot(path=screenshots(f"{name}-messages"), full_page=True)
-            page.locator(
-                f'[data-alert-id="{alert["id"]}"] [data-testid="alarm-acknowledge"]'
-            ).click()
-            expect(page.locator(f'[data-alert-id="{alert["id"]}"]')).to_have_count(0)
-        finally:
-            context.close()
+            page.get_by_test_id("new-incident").click()
+            page.screenshot(path=screenshots(f"{name}-log-form"), full_page=True)
+            queue_row(page, made[1]).locator(".inc-open").click()
+            expect(page.get_by_test_id("timeline-entry")).to_have_count(4)
+            expect(page.get_by_test_id("nearest-officer")).not_to_have_count(0)
+            page.screenshot(path=screenshots(f"{name}-detail-and-alarms"), full_page=True)
+            page.keyboard.press("Escape")
+            page.screenshot(path=screenshots(f"{name}-queue"), full_page=True)
+    finally:
+        context.close()
     assert lee.id

@@ -5,7 +5,7 @@
 import { get, post } from "./api.js";
 import { ALERT_LABEL, escapeHtml, formatAge, parseTime } from "./looks.js";
 
-const LEAVE_AFTER_MS = 4000;
+const LEAVE_AFTER_MS = 3000;
 
 export function createAlarms({ eventId, serverNow, sound, say, followOfficer, showPlace, openIncident }) {
   const bar = document.getElementById("alarm-bar");

@@ -20,6 +20,7 @@ export function createDetail({ store, actions, drawers, serverNow, onOpenChange,
   let nearest = null;
   let loads = 0;
   let reloadTimer = null;
+  let lastHtml = "";
 
   root.addEventListener("click", async (e) => {
     const button = e.target.closest("[data-action]");
@@ -41,7 +42,7 @@ export function createDetail({ store, actions, drawers, serverNow, onOpenChange,
     } else if (action === "send") {
       const officer = { id: Number(button.dataset.officerId), name: button.dataset.officerName };
       button.disabled = true;
-      await actions.dispatchTo(id, officer);
+      if (!(await actions.dispatchTo(id, officer))) button.disabled = false;
     }
   });
   root.addEventListener("submit", async (e) => {
@@ -116,7 +117,7 @@ export function createDetail({ store, actions, drawers, serverNow, onOpenChange,
     const disposition = $("#resolve-disposition", root)?.value || "";
     const note = $("#note-text", root)?.value || "";
     const focused = root.contains(document.activeElement) ? document.activeElement.id : "";
-    root.innerHTML = `
+    const html = `
       <div class="drawer-head">
         <span class="inc-icon sev-${incident.severity}">${typeIcon(incident.type, 30)}</span>
         <h2 class="drawer-title" data-testid="detail-title">${escapeHtml(typeLabel(incident.type))}
@@ -124,7 +125,7 @@ export function createDetail({ store, actions, drawers, serverNow, onOpenChange,
         <button type="button" class="btn drawer-close" data-action="close" data-testid="incident-detail-close" aria-label="Close incident">×</button>
       </div>
       <p class="detail-line"><span class="status-chip st-${incident.status}" data-testid="detail-status">${STATUS_LABEL[incident.status]}</span>
-        <span class="muted">#${incident.id} · ${formatAge(serverNow() - parseTime(incident.received_at))} ago</span></p>
+        <span class="muted detail-age"></span></p>
       ${actionsHtml(incident, disposition)}
       <dl class="facts">
         <dt>Reported</dt><dd>${formatClock(incident.received_at)} by ${escapeHtml(incident.reported_by?.name || "unknown")}</dd>
@@ -141,21 +142,28 @@ export function createDetail({ store, actions, drawers, serverNow, onOpenChange,
         <input id="note-text" type="text" maxlength="2000" placeholder="Add a note…" autocomplete="off" data-testid="note-text">
         <button type="submit" class="btn">Add note</button>
       </form>`;
-    $("#note-text", root).value = note;
-    if (focused) document.getElementById(focused)?.focus();
+    if (html !== lastHtml) { // redraw only on news, so a click in progress is not lost
+      lastHtml = html;
+      root.innerHTML = html;
+      $("#note-text", root).value = note;
+      if (focused) document.getElementById(focused)?.focus();
+    }
+    showAge();
+  }
+
+  function showAge() {
+    const incident = store.get(openId);
+    const age = $(".detail-age", root);
+    if (incident && age) {
+      age.textContent = `#${incident.id} · ${formatAge(serverNow() - parseTime(incident.received_at))} ago`;
+    }
   }
 
   return {
     open,
     close,
     openId: () => openId,
-    tick() {
-      if (openId != null) {
-        const age = $(".detail-line .muted", root);
-        const incident = store.get(openId);
-        if (age && incident) age.textContent = `#${incident.id} · ${formatAge(serverNow() - parseTime(incident.received_at))} ago`;
-      }
-    },
+    tick: showAge,
   };
 }
 

@@ -23,6 +23,8 @@ export function createQueue({ store, serverNow, onOpen, onAction }) {
   const empty = $("#queue-empty", root);
   const typeSelect = $("#queue-type", root);
   const view = { status: "open", type: "", order: [], selectedId: null };
+  const rows = new Map(); // incident id -> {row, key}: unchanged rows are kept, so a click
+  // that started on a row is not lost when another incident's push redraws the queue
 
   for (const [value, { label }] of Object.entries(TYPES)) typeSelect.add(new Option(label, value));
   typeSelect.addEventListener("change", () => {
@@ -61,7 +63,25 @@ export function createQueue({ store, serverNow, onOpen, onAction }) {
     empty.hidden = incidents.length > 0;
     empty.textContent = open ? "Nothing matches this filter." : "No open incidents.";
     const now = serverNow();
-    list.replaceChildren(...incidents.map((incident) => rowFor(incident, now)));
+    const wanted = new Set(view.order);
+    for (const [id, { row }] of rows) {
+      if (!wanted.has(id)) {
+        row.remove();
+        rows.delete(id);
+      }
+    }
+    incidents.forEach((incident, index) => {
+      const key = JSON.stringify(incident);
+      let known = rows.get(incident.id);
+      if (!known || known.key !== key) {
+        const row = rowFor(incident, now);
+        if (known) known.row.replaceWith(row);
+        known = { row, key };
+        rows.set(incident.id, known);
+      }
+      known.row.classList.toggle("selected", incident.id === view.selectedId);
+      if (list.children[index] !== known.row) list.insertBefore(known.row, list.children[index] || null);
+    });
   }
 
   function rowFor(incident, now) {
@@ -71,7 +91,6 @@ export function createQueue({ store, serverNow, onOpen, onAction }) {
     row.dataset.severity = incident.severity;
     row.dataset.status = incident.status;
     row.setAttribute("data-testid", "queue-row");
-    row.classList.toggle("selected", incident.id === view.selectedId);
     const reporter = incident.reported_by?.name || "unknown";
     row.innerHTML = `
       <button type="button" class="inc-open" aria-label="Open incident ${incident.id}">
