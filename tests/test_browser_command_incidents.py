@@ -29,7 +29,8 @@ POST = (40.7000, -74.0000)
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    live = LiveServer(tmp_path_factory.mktemp("desk"))
+    """A dispatch not acknowledged within 2 s is overdue (and raises its alarm)."""
+    live = LiveServer(tmp_path_factory.mktemp("desk"), FIELDOPS_DISPATCH_ACK_TIMEOUT="2")
     live.start()
     yield live
     live.stop()
@@ -59,7 +60,11 @@ def page(browser):
 
 
 class Phone(Officer):
-    """An officer's phone: reports, calls for help, acknowledges messages."""
+    """An officer's phone: reports, photos, responses, help calls, message acknowledgements."""
+
+    def __init__(self, server: LiveServer, event: dict, name: str, badge: str):
+        super().__init__(server, event, name, badge)
+        self.api = f"{server.url}/api/v1"
 
     def call(self, method: str, path: str, **body):
         response = requests.request(
@@ -83,11 +88,16 @@ class Phone(Officer):
     def photo(self, incident: dict) -> dict:
         picture = io.BytesIO()
         Image.new("RGB", (320, 240), (200, 40, 40)).save(picture, "JPEG")
-        url = self.url.split("/api/v1/")[0] + f"/api/v1/incidents/{incident['id']}/photos"
+        url = f"{self.api}/incidents/{incident['id']}/photos"
         files = {"photo": ("IMG_0001.JPG", picture.getvalue(), "image/jpeg")}
         response = requests.post(url, files=files, headers=self.headers, timeout=10)
         assert response.status_code == 201, response.text
         return response.json()
+
+    def respond(self, incident: dict, status: str) -> None:
+        url = f"{self.api}/incidents/{incident['id']}/respond"
+        response = requests.post(url, json={"status": status}, headers=self.headers, timeout=10)
+        assert response.status_code == 200, response.text
 
     def help(self) -> dict:
         lat, lon = self.where
@@ -96,7 +106,7 @@ class Phone(Officer):
     def acknowledge_message(self, text: str) -> None:
         mine = self.call("GET", "/messages")["messages"]
         message = next(m for m in mine if m["text"] == text)
-        url = self.url.split("/api/v1/")[0] + f"/api/v1/messages/{message['id']}/acknowledge"
+        url = f"{self.api}/messages/{message['id']}/acknowledge"
         response = requests.post(url, headers=self.headers, timeout=10)
         assert response.status_code == 200, response.text
 
@@ -172,6 +182,7 @@ def test_reports_queue_by_severity_and_are_acknowledged_and_dispatched_with_clic
     held = server_incident(command, crowd["id"])
     assert held["status"] == "dispatched"
     assert [a["officer_id"] for a in held["assignments"]] == [sam.id]  # the nearest free one
+    sam.respond(crowd, "acknowledged")  # within the 2 s, or the watch escalates
 
     # The marker opens the detail: the whole story, oldest first, and who else could go.
     pin(page, crowd).click()
@@ -179,15 +190,23 @@ def test_reports_queue_by_severity_and_are_acknowledged_and_dispatched_with_clic
     expect(detail).to_be_visible()
     expect(detail.get_by_test_id("detail-title")).to_contain_text("Crowd")
     entries = detail.get_by_test_id("timeline-entry")
-    expect(entries).to_have_count(5)
-    kinds = entries.evaluate_all("items => items.map(i => i.dataset.kind)")
-    assert kinds == ["reported", "photo", "status", "assigned", "status"]
-    expect(entries.nth(0)).to_contain_text("crush at the barrier")
-    expect(entries.nth(0)).to_contain_text("Ana Cruz")
-    expect(entries.nth(2)).to_contain_text("New → Acknowledged")
-    expect(entries.nth(2)).to_contain_text("command")
-    expect(entries.nth(3)).to_contain_text("Dispatched Sam Ortiz")
-    expect(entries.nth(4)).to_contain_text("Acknowledged → Dispatched")
+    expect(entries).to_contain_text(
+        [
+            "crush at the barrier",
+            "Photo added",
+            "New → Acknowledged",
+            "Dispatched Sam Ortiz",
+            "Acknowledged → Dispatched",
+            "Acknowledged the dispatch",
+        ]
+    )
+    # An "escalated" entry may sit in between when this machine was slower than 2 s.
+    kinds = [
+        k for k in entries.evaluate_all("li => li.map(i => i.dataset.kind)") if k != "escalated"
+    ]
+    assert kinds == ["reported", "photo", "status", "assigned", "status", "response"]
+    expect(entries.first).to_contain_text("Ana Cruz")
+    expect(entries.filter(has_text="Dispatched Sam Ortiz")).to_contain_text("command")
     # The photo loads with the page's own session (a broken image has no natural size).
     photo = detail.get_by_test_id("incident-photo")
     expect(photo).to_have_js_property("complete", True)
@@ -205,7 +224,7 @@ def test_reports_queue_by_severity_and_are_acknowledged_and_dispatched_with_clic
 
     detail.get_by_test_id("note-text").fill("EMS notified")
     detail.get_by_role("button", name="Add note").click()
-    expect(entries.last).to_contain_text("Note: “EMS notified”")
+    expect(entries.filter(has_text="Note: “EMS notified”")).to_contain_text("command")
 
     detail.get_by_test_id("resolve-disposition").select_option("treated_on_site")
     detail.get_by_test_id("detail-resolve").click()
@@ -238,6 +257,17 @@ def test_the_keyboard_acknowledges_and_dispatches(page, server, admin, command, 
     expect(row.get_by_test_id("row-assignee")).to_have_text("Sam Ortiz")
     assert [a["officer_id"] for a in server_incident(command, fight["id"])["assignments"]] == [
         sam.id
+    ]
+
+    # Sam does not acknowledge: the row flags him and the bar raises the alarm; `h` takes it.
+    expect(row.get_by_test_id("overdue")).to_have_text("NO ACK", timeout=WAIT)
+    alarm = page.locator('[data-testid="alarm"][data-kind="dispatch_unacknowledged"]')
+    expect(alarm).to_contain_text("Sam Ortiz")
+    page.keyboard.press("h")
+    expect(alarm.get_by_test_id("alarm-acknowledged-by")).to_have_text("Acknowledged by command")
+    alerts = command.get(f"/api/v1/events/{event['id']}/alerts").json()["alerts"]
+    assert [(a["kind"], a["acknowledged_by"]["name"]) for a in alerts] == [
+        ("dispatch_unacknowledged", "command")
     ]
 
     page.keyboard.press("Enter")
@@ -416,7 +446,8 @@ def test_screenshots_of_the_desk_on_a_laptop_and_a_phone(
         expect(page.locator("#queue-list [data-incident-id]")).to_have_count(len(made))
         kim.send_fix(40.6986, -74.0031)
         kim.help()
-        expect(page.get_by_test_id("alarm")).to_have_count(2, timeout=WAIT)
+        expect(page.locator('[data-testid="alarm"][data-kind="help"]')).to_be_visible(timeout=WAIT)
+        expect(queue_row(page, made[1]).get_by_test_id("overdue")).to_be_visible(timeout=WAIT)
         for name, viewport in (("laptop", DESKTOP), ("phone", PHONE)):
             page.set_viewport_size(viewport)
             page.get_by_test_id("messages-toggle").click()
@@ -424,7 +455,10 @@ def test_screenshots_of_the_desk_on_a_laptop_and_a_phone(
             page.get_by_test_id("new-incident").click()
             page.screenshot(path=screenshots(f"{name}-log-form"), full_page=True)
             queue_row(page, made[1]).locator(".inc-open").click()
-            expect(page.get_by_test_id("timeline-entry")).to_have_count(4)
+            expect(page.get_by_test_id("timeline-entry")).to_have_count(5)
+            expect(page.get_by_test_id("timeline-entry").last).to_contain_text(
+                "No acknowledgement from Sam Ortiz in time"
+            )
             expect(page.get_by_test_id("nearest-officer")).not_to_have_count(0)
             page.screenshot(path=screenshots(f"{name}-detail-and-alarms"), full_page=True)
             page.keyboard.press("Escape")

@@ -12,6 +12,11 @@ import {
 const $ = (selector, root = document) => root.querySelector(selector);
 
 const RESOLVABLE = ["acknowledged", "dispatched", "en_route", "on_scene"];
+const RESPONSE_TEXT = {
+  acknowledged: "Acknowledged the dispatch",
+  en_route: "En route",
+  on_scene: "On scene",
+};
 
 export function createDetail({ store, actions, drawers, serverNow, onOpenChange, locate }) {
   const root = $("#incident-detail");
@@ -229,8 +234,9 @@ function photosHtml(incident) {
   return `<section class="detail-section"><h3>Photos</h3><div class="photos">${thumbs.join("")}</div></section>`;
 }
 
-function entryText(entry) {
+function entryText(entry, incident) {
   const d = entry.data || {};
+  const officer = incident.assignments.find((a) => a.officer_id === d.officer_id)?.name;
   switch (entry.kind) {
     case "reported":
       return `Reported: ${typeLabel(d.type)}, ${d.severity}${d.note ? ` — “${d.note}”` : ""}`;
@@ -240,11 +246,13 @@ function entryText(entry) {
     case "assigned":
       return `Dispatched ${d.name || `officer ${d.officer_id}`}`;
     case "response":
-      return `Officer ${String(d.status || "").replace("_", " ")}`;
+      return RESPONSE_TEXT[d.status] || `Officer ${d.status}`;
     case "note":
       return `Note: “${d.text}”`;
     case "photo":
       return "Photo added";
+    case "escalated":
+      return `No acknowledgement from ${officer || "the officer"} in time: alarm raised`;
     default:
       return entry.kind;
   }
@@ -255,7 +263,7 @@ function timelineHtml(full) {
   const items = full.timeline.map((entry) => `
     <li data-testid="timeline-entry" data-kind="${escapeHtml(entry.kind)}">
       <time>${formatClock(entry.at)}</time>
-      <span class="tl-text">${escapeHtml(entryText(entry))}</span>
+      <span class="tl-text">${escapeHtml(entryText(entry, full))}</span>
       <span class="tl-who muted">${escapeHtml(entry.actor?.name || "system")}${entry.lat != null ? ` · ${entry.lat.toFixed(4)}, ${entry.lon.toFixed(4)}` : ""}</span>
     </li>`);
   return `<ol class="timeline" data-testid="timeline">${items.join("")}</ol>`;
