@@ -6,7 +6,7 @@ export function createDrawers() {
   const closers = new Map(); // drawer -> what to do when another one takes its place
 
   return {
-    open(drawer, onDisplaced) {
+    open(drawer, onDisplaced = null, { reveal = true } = {}) {
       for (const other of drawers) {
         if (other !== drawer && !other.hidden) {
           other.hidden = true;
@@ -16,6 +16,8 @@ export function createDrawers() {
       if (onDisplaced) closers.set(drawer, onDisplaced);
       drawer.hidden = false;
       document.body.classList.add("drawer-open");
+      // On a phone the drawer opens under the map: bring it into view.
+      if (reveal && window.matchMedia("(max-width: 760px)").matches) drawer.scrollIntoView();
     },
     close(drawer) {
       drawer.hidden = true;

@@ -61,10 +61,10 @@ export function createNewIncident({ map, drawers, actions, eventId, onLogged }) 
     form.reset();
     severityPicked = false;
     $(".form-error", root).hidden = true;
-    drawers.open(root, removePin);
+    drawers.open(root, removePin, { reveal: false }); // the map stays in view to pick the place
     placeAt(map.getCenter());
     document.body.classList.add("picking-place");
-    form.elements.type[0].focus();
+    form.elements.type[0].focus({ preventScroll: true });
   }
 
   function removePin() {

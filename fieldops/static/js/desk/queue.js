@@ -108,19 +108,19 @@ export function createQueue({ store, serverNow, onOpen, onAction }) {
     return row;
   }
 
-  function select(id) {
+  function select(id, { scroll = false } = {}) {
     view.selectedId = id;
     for (const row of list.children) {
       row.classList.toggle("selected", Number(row.dataset.incidentId) === id);
     }
-    list.querySelector(".selected")?.scrollIntoView({ block: "nearest" });
+    if (scroll) list.querySelector(".selected")?.scrollIntoView({ block: "nearest" });
   }
 
   function move(step) {
     if (!view.order.length) return null;
     const at = view.order.indexOf(view.selectedId);
     const next = at < 0 ? 0 : Math.min(view.order.length - 1, Math.max(0, at + step));
-    select(view.order[next]);
+    select(view.order[next], { scroll: true });
     return view.order[next];
   }
 
