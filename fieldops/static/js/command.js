@@ -6,6 +6,8 @@
 // Markers are drawn on one canvas so 2,000 officers stay smooth; the list renders only the
 // rows in view.
 
+import { startDesk } from "./desk/index.js";
+
 const $ = (selector, root = document) => root.querySelector(selector);
 const config = JSON.parse($("#command-config").textContent);
 
@@ -193,6 +195,7 @@ function applySnapshot(snapshot) {
   dirty.order = true;
   dirty.detail = true;
   schedule();
+  desk.snapshot();
 }
 
 function applyPositions(fixes) {
@@ -210,6 +213,7 @@ function applyEnvelope(envelope) {
   const data = envelope.data || {};
   if (envelope.type === "positions") applyPositions(data.fixes || []);
   else if (envelope.type === "officer") upsertOfficer(data);
+  else desk.envelope(envelope.type, data);
 }
 
 // ---- the view scheduler --------------------------------------------------------------------
@@ -516,6 +520,7 @@ officerLayer.on("mouseout", () => hoverTip.remove());
 
 // A click that hits no officer may be on a post: show its orders.
 map.on("click", (e) => {
+  if (desk.mapClick(e.latlng)) return; // placing a new incident
   const post = state.posts.find((p) => postContains(p, e.latlng));
   if (post) L.popup({ maxWidth: 320 }).setLatLng(e.latlng).setContent(postPopup(post)).openOn(map);
 });
@@ -1227,6 +1232,7 @@ function resetEvent() {
   state.event = null;
   select(null);
   renderCourseLength(undefined);
+  desk.reset();
   dirty.order = true;
   schedule();
 }
@@ -1323,6 +1329,7 @@ function tick() {
   }
   renderConnection();
   setText($("#clock"), formatClock(Date.now()));
+  desk.tick();
 }
 
 // For tests and for people debugging at a command post: read-only views of what is drawn.
@@ -1349,6 +1356,21 @@ window.fieldopsCommand = Object.freeze({
   },
   seq: () => sync.seq,
   joins: () => sync.joins,
+});
+
+// Incidents, alarms and messages (js/desk/) see the map and the officers through this.
+const desk = startDesk({
+  map,
+  serverNow,
+  eventId: () => state.eventId,
+  officer: (id) => state.officers.get(id)?.data ?? null,
+  officers: () => [...state.officers.values()].map((rec) => rec.data),
+  posts: () => state.posts,
+  followOfficer(id) {
+    select(id, { centre: true });
+    state.follow = true;
+    $('[data-action="follow"]', detail).setAttribute("aria-pressed", "true");
+  },
 });
 
 function start() {

@@ -1,0 +1,34 @@
+// JSON over the session cookie, with the CSRF header on writes. Errors come back as
+// {ok: false, status, message} so a button can say what went wrong instead of throwing.
+
+function csrfToken() {
+  return document.querySelector('meta[name="csrf-token"]')?.content || "";
+}
+
+export async function api(method, path, body) {
+  const init = { method, credentials: "same-origin", headers: {} };
+  if (method !== "GET") init.headers["X-CSRF-Token"] = csrfToken();
+  if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    return { ok: false, status: 0, message: "cannot reach the server" };
+  }
+  const data = await response.json().catch(() => null);
+  if (response.ok) return { ok: true, status: response.status, data };
+  const message = data?.error?.message || `the server answered ${response.status}`;
+  return { ok: false, status: response.status, message, error: data?.error };
+}
+
+export const get = (path) => api("GET", path);
+export const post = (path, body = {}) => api("POST", path, body);
+
+export function clientId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}

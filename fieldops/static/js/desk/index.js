@@ -1,0 +1,156 @@
+// The dispatcher's desk on the command page: incident queue, incident markers and detail,
+// logging an incident, alarms, messages and keyboard shortcuts. command.js owns the map, the
+// officers and the socket; it hands us its envelopes and a few views of its state (`page`).
+
+import { get } from "./api.js";
+import { createActions } from "./actions.js";
+import { createAlarmSound } from "./alarm-sound.js";
+import { createAlarms } from "./alarms.js";
+import { createDetail } from "./detail.js";
+import { createDrawers, createSay } from "./drawers.js";
+import { createIncidentMap } from "./incident-map.js";
+import { createMessages } from "./messages.js";
+import { createNewIncident } from "./new-incident.js";
+import { createQueue } from "./queue.js";
+import { bindShortcuts } from "./shortcuts.js";
+import { createIncidentStore } from "./store.js";
+
+export function startDesk(page) {
+  const { map, eventId, serverNow } = page;
+  const store = createIncidentStore();
+  const say = createSay();
+  const drawers = createDrawers();
+  const actions = createActions({ store, say });
+
+  const officerFix = (id) => page.officer(id)?.fix || null;
+
+  function locate(incident) {
+    if (incident) map.setView([incident.lat, incident.lon], Math.max(map.getZoom(), 16));
+  }
+
+  const incidentMap = createIncidentMap({ map, store, officerFix, onOpen: (id) => openIncident(id) });
+  const queue = createQueue({
+    store, serverNow,
+    onOpen: (id) => openIncident(id),
+    onAction: (action, id) => act(action, id),
+  });
+  const detail = createDetail({
+    store, actions, drawers, serverNow, locate,
+    onOpenChange: (id) => incidentMap.setOpen(id),
+  });
+  const newIncident = createNewIncident({
+    map, drawers, actions, eventId,
+    onLogged: (id) => openIncident(id),
+  });
+  const messages = createMessages({
+    drawers, eventId, say,
+    officers: page.officers,
+    posts: page.posts,
+  });
+  const sound = createAlarmSound();
+  const alarms = createAlarms({
+    eventId, serverNow, sound, say,
+    followOfficer: (id, alert) => {
+      if (officerFix(id)) page.followOfficer(id);
+      else if (alert.lat != null) map.setView([alert.lat, alert.lon], 17);
+    },
+    showPlace: (lat, lon) => map.setView([lat, lon], Math.max(map.getZoom(), 16)),
+    openIncident: (id) => openIncident(id),
+  });
+
+  store.subscribe(() => queue.render());
+
+  function openIncident(id) {
+    if (!store.get(id)) return;
+    queue.select(id);
+    const wasOpen = detail.openId();
+    detail.open(id);
+    if (wasOpen !== id) locate(store.get(id));
+  }
+
+  function act(action, id) {
+    if (action === "acknowledge") actions.acknowledge(id);
+    else if (action === "dispatch-nearest") actions.dispatchNearest(id);
+  }
+
+  function selectedIncident() {
+    return detail.openId() ?? queue.selected();
+  }
+
+  bindShortcuts({
+    move(step) {
+      const id = queue.move(step);
+      if (id != null && detail.openId() != null) openIncident(id);
+    },
+    open() {
+      const id = queue.selected();
+      if (id != null) openIncident(id);
+    },
+    acknowledge() {
+      const id = selectedIncident();
+      if (id != null && store.get(id)?.status === "reported") actions.acknowledge(id);
+    },
+    dispatch() {
+      const id = selectedIncident();
+      if (id != null) actions.dispatchNearest(id);
+    },
+    newIncident: () => newIncident.open(),
+    messages: () => messages.toggle(),
+    acknowledgeAlarm: () => alarms.acknowledgeTop(),
+    escape() {
+      if (newIncident.isOpen()) newIncident.close();
+      else if (detail.openId() != null) detail.close();
+      else messages.close();
+    },
+  });
+  document.getElementById("new-incident").addEventListener("click", () => newIncident.open());
+  document.getElementById("messages-toggle").addEventListener("click", () => messages.toggle());
+  document.getElementById("shortcuts-toggle").addEventListener("click", () => {
+    const help = document.getElementById("shortcut-help");
+    help.hidden = !help.hidden;
+  });
+
+  async function loadIncidents() {
+    const id = eventId();
+    const answer = await get(`/api/v1/events/${id}/incidents`);
+    if (!answer.ok || id !== eventId()) return;
+    for (const incident of answer.data.incidents) store.upsert(incident);
+    queue.render();
+  }
+
+  // For tests and for people debugging at a command post.
+  window.fieldopsDesk = Object.freeze({
+    incident: (id) => store.get(id),
+    markerCount: () => incidentMap.markerCount(),
+    sound: () => sound.state(),
+  });
+
+  return {
+    // Every join (first or after a gap): read again what envelopes may have missed.
+    snapshot() {
+      loadIncidents();
+      alarms.load();
+      messages.load();
+    },
+    envelope(type, data) {
+      if (type === "incident") store.upsert(data);
+      else if (type === "alert") alarms.onEnvelope(data);
+      else if (type === "message") messages.onEnvelope(data);
+    },
+    reset() {
+      detail.close();
+      newIncident.close();
+      messages.close();
+      store.clear();
+      alarms.clear();
+      messages.clear();
+    },
+    mapClick: (latlng) => newIncident.mapClick(latlng),
+    tick() {
+      queue.tick();
+      alarms.tick();
+      detail.tick();
+      incidentMap.tick();
+    },
+  };
+}

@@ -1,0 +1,101 @@
+// How incidents and alarms look: words, colours and icons shared by the queue, the map,
+// the detail panel and the alarm bar. Severity is told by colour and by its word.
+
+export const SEVERITIES = ["critical", "high", "medium", "low"];
+export const SEVERITY_COLOR = {
+  critical: "#ff2340",
+  high: "#ff8a1f",
+  medium: "#ffd60a",
+  low: "#c9d2db",
+};
+
+export const TYPES = {
+  medical: { label: "Medical", severity: "high" },
+  crowd: { label: "Crowd", severity: "medium" },
+  traffic: { label: "Traffic", severity: "medium" },
+  suspicious: { label: "Suspicious", severity: "high" },
+  fight: { label: "Fight", severity: "high" },
+  lost_person: { label: "Lost person", severity: "high" },
+  hazard: { label: "Hazard", severity: "medium" },
+  other: { label: "Other", severity: "low" },
+};
+
+export const OPEN_STATUSES = ["reported", "acknowledged", "dispatched", "en_route", "on_scene"];
+export const STATUS_LABEL = {
+  reported: "New",
+  acknowledged: "Acknowledged",
+  dispatched: "Dispatched",
+  en_route: "En route",
+  on_scene: "On scene",
+  resolved: "Resolved",
+  cancelled: "Cancelled",
+};
+
+export const DISPOSITIONS = {
+  treated_on_site: "Treated on site",
+  transported_by_ems: "Transported by EMS",
+  arrest_by_agency: "Arrest by agency",
+  referred: "Referred",
+  reunited: "Reunited",
+  unfounded: "Unfounded",
+  other: "Other",
+};
+
+export const ALERT_LABEL = {
+  help: "OFFICER NEEDS HELP",
+  critical_incident: "Critical incident",
+  lost_person: "Lost person",
+  dispatch_unacknowledged: "Dispatch not acknowledged",
+  stale_assigned: "Assigned officer silent",
+};
+
+// 24x24 icons, drawn in the marker's dark ink on the severity colour.
+const ICON_PATHS = {
+  medical: '<path d="M9.5 3h5v6.5H21v5h-6.5V21h-5v-6.5H3v-5h6.5z"/>',
+  crowd: '<circle cx="6" cy="8" r="2.6"/><circle cx="12" cy="6.5" r="2.8"/><circle cx="18" cy="8" r="2.6"/>' +
+    '<path d="M2 19c0-4 2-6.5 4-6.5s4 2.5 4 6.5zM8 19c0-5 2-7.5 4-7.5s4 2.5 4 7.5zM14 19c0-4 2-6.5 4-6.5s4 2.5 4 6.5z"/>',
+  traffic: '<path d="M10 3h4l5.5 16H4.5z"/><rect x="2.5" y="19" width="19" height="2.5" rx="1"/>',
+  suspicious: '<path d="M1.5 12C4 7 8 5 12 5s8 2 10.5 7c-2.5 5-6.5 7-10.5 7s-8-2-10.5-7z"/>' +
+    '<circle cx="12" cy="12" r="3.6" fill="#fff"/><circle cx="12" cy="12" r="1.8"/>',
+  fight: '<path d="M14 1.5 4 13.5h6.5L8.5 22.5l11-13h-7z"/>',
+  lost_person: '<circle cx="9" cy="5" r="3"/><path d="M4.5 22v-8.5c0-3 2-4.5 4.5-4.5s4.5 1.5 4.5 4.5V22z"/>' +
+    '<path d="M15.5 6.5c0-2 1.5-3.5 3.5-3.5s3.5 1.4 3.5 3.4c0 2.7-3 2.6-3 5.1h-2c0-3.4 3-3.4 3-5.1 0-.8-.6-1.4-1.5-1.4s-1.5.7-1.5 1.5z"/>' +
+    '<circle cx="19.5" cy="14.5" r="1.5"/>',
+  hazard: '<path d="M12 2 23 21.5H1z"/><path d="M11 8.5h2l-.4 7h-1.2z" fill="#fff"/><circle cx="12" cy="18" r="1.2" fill="#fff"/>',
+  other: '<circle cx="12" cy="12" r="9"/><circle cx="12" cy="7.5" r="1.5" fill="#fff"/><path d="M10.8 10.5h2.4V18h-2.4z" fill="#fff"/>',
+};
+
+export function typeIcon(type, size = 24) {
+  const paths = ICON_PATHS[type] || ICON_PATHS.other;
+  return `<svg viewBox="0 0 24 24" width="${size}" height="${size}" fill="#0b0e11" aria-hidden="true" focusable="false">${paths}</svg>`;
+}
+
+export function typeLabel(type) {
+  return TYPES[type]?.label || type;
+}
+
+export function escapeHtml(text) {
+  return String(text ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function parseTime(iso) {
+  return iso ? Date.parse(iso) : null;
+}
+
+// "45 s", "12 min", "1 h 05 min": short enough for a queue row.
+export function formatAge(ms) {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")} min`;
+}
+
+export function formatClock(iso) {
+  return new Date(iso).toLocaleTimeString([], {
+    hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23",
+  });
+}
+
+export function formatDistance(metres) {
+  return metres < 1000 ? `${Math.round(metres)} m` : `${(metres / 1000).toFixed(1)} km`;
+}
