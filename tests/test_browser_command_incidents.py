@@ -460,6 +460,10 @@ def test_screenshots_of_the_desk_on_a_laptop_and_a_phone(
                 "No acknowledgement from Sam Ortiz in time"
             )
             expect(page.get_by_test_id("nearest-officer")).not_to_have_count(0)
+            # Kim called for help: listed apart, never offered to send.
+            expect(page.get_by_test_id("needs-help-officer")).to_contain_text("Kim Diaz")
+            kim_row = f'[data-testid="nearest-officer"][data-officer-id="{kim.id}"]'
+            expect(page.locator(kim_row)).to_have_count(0)
             page.screenshot(path=screenshots(f"{name}-detail-and-alarms"), full_page=True)
             page.keyboard.press("Escape")
             page.screenshot(path=screenshots(f"{name}-queue"), full_page=True)

@@ -223,6 +223,25 @@ def test_nearest_free_officers_come_first_and_stale_ones_are_listed_apart(scene,
     assert answer["stale"][0]["fix_age_s"] >= 0
 
 
+def test_an_officer_who_called_for_help_is_not_suggested_even_once_acknowledged(scene):
+    near_id, near_token = scene.officer("Near", at=(40.6512, -74.0100))
+    far_id, _ = scene.officer("Far", at=(40.6600, -74.0100))
+    incident_id = scene.report(lat=40.6510, lon=-74.0100).get_json()["id"]
+    url = f"/api/v1/incidents/{incident_id}/nearest"
+
+    before = scene.command.client.get(url).get_json()
+    assert [o["officer"]["id"] for o in before["officers"]] == [near_id, far_id]
+    help_url = f"/api/v1/events/{scene.id}/help"
+    alert = scene.as_officer(near_token, "POST", help_url, json={"client_id": "help-0001"})
+    assert alert.status_code == 201
+    for _ in range(2):  # open, then acknowledged: still in trouble for a while
+        answer = scene.command.client.get(url).get_json()
+        assert [o["officer"]["id"] for o in answer["officers"]] == [far_id]
+        assert [o["officer"]["id"] for o in answer["needs_help"]] == [near_id]
+        ack = scene.command.post(f"/api/v1/alerts/{alert.get_json()['id']}/acknowledge")
+        assert ack.status_code in (200, 409)
+
+
 def test_a_dispatched_officer_responds_step_by_step_and_everything_is_on_the_record(scene):
     reporter_id, reporter_token = scene.officer("Dana Reyes", at=(40.6510, -74.0100))
     officer_id, token = scene.officer("Sam Ortiz", at=(40.6530, -74.0100))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -16,6 +18,7 @@ from fieldops.tracking import live
 from fieldops.tracking.geometry import distance_m
 
 HELP_RADIUS_M = 1000.0  # officers this close to a help alarm are told too
+HELP_KEEPS_OFFICER_FOR = timedelta(minutes=15)  # not suggested for dispatch meanwhile
 
 
 def alert_to_dict(alert: Alert) -> dict:
@@ -150,3 +153,17 @@ def alerts_for(event_id: int, *, open_only: bool) -> list[Alert]:
     if open_only:
         query = query.where(Alert.acknowledged_at.is_(None))
     return list(db.session.scalars(query.order_by(Alert.raised_at.desc(), Alert.id.desc())))
+
+
+def officers_needing_help(event_id: int) -> set[int]:
+    """Officers whose help alarm is open or was raised within HELP_KEEPS_OFFICER_FOR."""
+    since = utcnow() - HELP_KEEPS_OFFICER_FOR
+    return set(
+        db.session.scalars(
+            select(Alert.officer_id).where(
+                Alert.event_id == event_id,
+                Alert.kind == AlertKind.HELP,
+                (Alert.acknowledged_at.is_(None)) | (Alert.raised_at >= since),
+            )
+        )
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
+from fieldops.alerts.services import officers_needing_help
 from fieldops.db import utcnow
 from fieldops.events.models import OfficerStatus
 from fieldops.incidents.models import Incident
@@ -16,15 +17,20 @@ LIMIT = 10
 
 def nearest_free_officers(incident: Incident) -> dict:
     """On shift, not on break, not sent elsewhere, with a fix. Stale ones are listed apart and
-    never suggested: their position may be minutes old."""
+    never suggested: their position may be minutes old. Nor is an officer who just called for
+    help: they are listed apart too, so the dispatcher sees why."""
     busy = busy_officer_ids(incident.event_id)
+    in_trouble = officers_needing_help(incident.event_id)
     stale_after = current_app.config["STALE_AFTER"]
     now = utcnow()
-    fresh, stale = [], []
+    fresh, stale, needs_help = [], [], []
     for state in live.get_event(incident.event_id).officers.values():
         if state.shift is None or state.status == OfficerStatus.ON_BREAK:
             continue
         if state.officer_id in busy or not state.fix:
+            continue
+        if state.officer_id in in_trouble:
+            needs_help.append({"officer": state.to_dict()})
             continue
         entry = {
             "officer": state.to_dict(),
@@ -37,4 +43,4 @@ def nearest_free_officers(incident: Incident) -> dict:
         (stale if is_stale else fresh).append(entry)
     fresh.sort(key=lambda e: e["distance_m"])
     stale.sort(key=lambda e: e["distance_m"])
-    return {"officers": fresh[:LIMIT], "stale": stale[:LIMIT]}
+    return {"officers": fresh[:LIMIT], "stale": stale[:LIMIT], "needs_help": needs_help}

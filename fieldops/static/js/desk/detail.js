@@ -219,12 +219,17 @@ function nearestHtml(nearest) {
   const stale = nearest.stale.map(({ officer, fix_age_s: age }) => `
     <li data-testid="stale-officer" data-officer-id="${officer.id}"><strong>${escapeHtml(officer.name)}</strong>
       <span class="muted">#${escapeHtml(officer.badge || "")} · ${age == null ? "no fix" : `last fix ${formatAge(age * 1000)} ago`}</span></li>`);
+  const inTrouble = (nearest.needs_help || []).map(({ officer }) => `
+    <li data-testid="needs-help-officer" data-officer-id="${officer.id}"><strong>${escapeHtml(officer.name)}</strong>
+      <span class="muted">#${escapeHtml(officer.badge || "")}</span></li>`);
   return `<section class="detail-section" data-testid="nearest">
       <h3>Nearest available</h3>
       ${free.length ? `<ol class="plain">${free.join("")}</ol>` : '<p class="muted">No free officer with a fresh position.</p>'}
     </section>
     ${stale.length ? `<section class="detail-section stale-list" data-testid="stale-officers">
-      <h3>No fresh position — not suggested</h3><ul class="plain">${stale.join("")}</ul></section>` : ""}`;
+      <h3>No fresh position — not suggested</h3><ul class="plain">${stale.join("")}</ul></section>` : ""}
+    ${inTrouble.length ? `<section class="detail-section stale-list" data-testid="needs-help-officers">
+      <h3>Called for help — not suggested</h3><ul class="plain">${inTrouble.join("")}</ul></section>` : ""}`;
 }
 
 function photosHtml(incident) {
