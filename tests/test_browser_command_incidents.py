@@ -316,12 +316,27 @@ def test_a_help_alarm_takes_the_bar_and_the_map_until_acknowledged(
         timeout=WAIT,
     )
     expect(page.get_by_test_id("officer-detail")).to_contain_text("Sam Ortiz")
+    ring = page.locator(f'[data-testid="help-ring"][data-alert-id="{alert["id"]}"]')
+    expect(ring).to_contain_text("HELP · Sam Ortiz")
+    sam.send_fix(40.7103, -74.0100)  # about 33 m north: the ring goes with him
+    page.wait_for_function(
+        """() => {
+          const ring = document.querySelector('[data-testid="help-ring"]').getBoundingClientRect();
+          const map = window.fieldopsCommand.map;
+          const box = map.getContainer().getBoundingClientRect();
+          const centre = map.containerPointToLatLng(
+            [ring.x + ring.width / 2 - box.x, ring.y + ring.height / 2 - box.y]);
+          return centre.distanceTo([40.7103, -74.0100]) < 5;
+        }""",
+        timeout=WAIT,
+    )
     page.screenshot(path=screenshots("help-alarm"))
 
     alarm.get_by_test_id("alarm-acknowledge").click()
     expect(page.get_by_test_id("sound-unlock")).to_be_hidden()  # the click unlocked audio
     expect(alarm.get_by_test_id("alarm-acknowledged-by")).to_have_text("Acknowledged by command")
     expect(alarm).to_have_count(0)  # then it leaves the bar
+    expect(ring).to_have_count(0)  # and the map
     expect(page.get_by_test_id("alarm-bar")).to_be_hidden()
     assert page.evaluate("window.fieldopsDesk.sound().sounding") is False
 

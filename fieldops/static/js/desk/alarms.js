@@ -7,7 +7,7 @@ import { ALERT_LABEL, escapeHtml, formatAge, parseTime } from "./looks.js";
 
 const LEAVE_AFTER_MS = 3000;
 
-export function createAlarms({ eventId, serverNow, sound, say, followOfficer, showPlace, openIncident }) {
+export function createAlarms({ eventId, serverNow, sound, say, followOfficer, showPlace, openIncident, showHelp }) {
   const bar = document.getElementById("alarm-bar");
   const list = document.getElementById("alarm-list");
   const alerts = new Map(); // id -> alert (open ones, and acknowledged ones on their way out)
@@ -72,6 +72,7 @@ export function createAlarms({ eventId, serverNow, sound, say, followOfficer, sh
     list.replaceChildren(...items.map((alert) => itemFor(alert, now)));
     const open = openOnes();
     sound.set(open.length, open.some((a) => a.kind === "help"));
+    showHelp(open.filter((a) => a.kind === "help"));
     document.body.classList.toggle("alarm-open", open.length > 0);
   }
 

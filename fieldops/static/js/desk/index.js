@@ -6,6 +6,7 @@ import { get } from "./api.js";
 import { createActions } from "./actions.js";
 import { createAlarmSound } from "./alarm-sound.js";
 import { createAlarms } from "./alarms.js";
+import { createHelpRings } from "./help-rings.js";
 import { createDetail } from "./detail.js";
 import { createDrawers, createSay } from "./drawers.js";
 import { createIncidentMap } from "./incident-map.js";
@@ -48,8 +49,10 @@ export function startDesk(page) {
     posts: page.posts,
   });
   const sound = createAlarmSound();
+  const helpRings = createHelpRings({ map, officerFix });
   const alarms = createAlarms({
     eventId, serverNow, sound, say,
+    showHelp: (alerts) => helpRings.show(alerts),
     followOfficer: (id, alert) => {
       if (officerFix(id)) page.followOfficer(id);
       else if (alert.lat != null) map.setView([alert.lat, alert.lon], 17);
@@ -149,6 +152,7 @@ export function startDesk(page) {
     tick() {
       queue.tick();
       alarms.tick();
+      helpRings.tick();
       detail.tick();
       incidentMap.tick();
     },
