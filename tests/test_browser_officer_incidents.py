@@ -377,3 +377,18 @@ def test_a_priority_message_acknowledged_on_the_phone_shows_at_command(
     page.reload()  # read again on load: still there, still acknowledged
     expect(page.get_by_test_id("messages").get_by_test_id("message-acked")).to_be_visible()
     expect(page.get_by_test_id("priority-messages")).to_be_hidden()
+
+
+def test_after_a_relaunch_the_page_asks_for_a_tap_before_a_dispatch_could_be_silent(
+    live_server, marathon, phone, screenshots
+):
+    page, _officer_id = on_duty(phone, live_server, marathon, "Cal Reed")
+    expect(page.get_by_test_id("sound-unlock")).to_be_hidden()  # joining took taps
+
+    page.reload()  # a relaunch: nothing touched yet, so a dispatch would only vibrate
+    banner = page.get_by_test_id("sound-unlock")
+    expect(banner).to_be_visible()
+    expect(banner).to_have_text("Tap to turn on the dispatch alarm sound")
+    page.screenshot(path=screenshots("sound-unlock-phone"))
+    banner.click()
+    expect(banner).to_be_hidden()

@@ -9,7 +9,7 @@
  *   outbox for what it sends.
  * Change VERSION when the list of shell files changes; old caches are deleted on activate.
  */
-const VERSION = "officer-shell-v2";
+const VERSION = "officer-shell-v3";
 const PAGE = "/officer";
 const SHELL = [
   PAGE,

@@ -166,14 +166,46 @@
 
   // --- the alarm: sound and vibration --------------------------------------------------------
   let audio = null;
+  let hiding = false;
+  const Context = window.AudioContext || window.webkitAudioContext;
+
+  // Until the page is touched, a dispatch would only vibrate: a banner says so (after a reload
+  // the officer may not have touched the page at all).
+  function renderSoundState() {
+    const button = document.getElementById("sound-unlock");
+    const ready = !Context || (audio !== null && audio.state === "running");
+    if (!button || button.hidden === ready || (ready && hiding)) return;
+    if (!ready) {
+      button.hidden = false;
+      return;
+    }
+    // The tap that unlocked sound is still going on: let its click land where it was aimed
+    // before the banner leaves and moves everything up.
+    hiding = true;
+    const hide = () => {
+      hiding = false;
+      clearTimeout(fallback);
+      document.removeEventListener("click", later, true);
+      button.hidden = true;
+    };
+    const later = () => setTimeout(hide, 0);
+    const fallback = setTimeout(hide, 1500);
+    document.addEventListener("click", later, { capture: true, once: true });
+  }
+
   function unlockAudio() {
-    const Context = window.AudioContext || window.webkitAudioContext;
     if (!Context) return;
-    if (!audio) audio = new Context();
-    if (audio.state === "suspended") audio.resume().catch(() => {});
+    if (!audio) {
+      audio = new Context();
+      audio.addEventListener("statechange", renderSoundState);
+    }
+    if (audio.state === "suspended") audio.resume().then(renderSoundState, () => {});
+    renderSoundState();
   }
   // Phones allow sound only after a touch: the first tap anywhere unlocks it for later alarms.
   document.addEventListener("pointerdown", unlockAudio, { capture: true });
+  document.addEventListener("keydown", unlockAudio, { capture: true });
+  document.addEventListener("DOMContentLoaded", renderSoundState);
 
   function alarm(beeps = 3) {
     if (navigator.vibrate) navigator.vibrate([400, 150, 400, 150, 400]);
