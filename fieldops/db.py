@@ -6,10 +6,12 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, Select, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import TypeDecorator
 
+from fieldops.errors import NotFound
 from fieldops.extensions import db
 
 WRITE_OPTION = "fieldops_write"
@@ -86,3 +88,25 @@ def write_transaction():
         raise
     for callback in session.info.pop(_AFTER_COMMIT, []):
         callback()
+
+
+def get_or_404(model, row_id: int, what: str):
+    """The row by primary key, or NotFound naming it ("alert 7 does not exist")."""
+    row = db.session.get(model, row_id)
+    if row is None:
+        raise NotFound(f"{what} {row_id} does not exist")
+    return row
+
+
+def insert_once(row, already_there: Select):
+    """Insert `row` in a savepoint; when a UNIQUE constraint refuses it, the row already there.
+
+    (row, True) if inserted, (the first row, False) if not. The constraint decides, not a lookup
+    beforehand, so concurrent repeats can never both insert.
+    """
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        return db.session.scalar(already_there), False
+    return row, True

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from fieldops import realtime
 from fieldops.alerts.models import PRIORITY, Alert, AlertKind
 from fieldops.auth.models import Role, User
-from fieldops.db import utcnow
-from fieldops.errors import ApiError, Forbidden, NotFound
+from fieldops.db import get_or_404, insert_once, utcnow
+from fieldops.errors import ApiError, Forbidden
 from fieldops.events.schemas import iso
 from fieldops.extensions import db
 from fieldops.tracking import live
@@ -50,8 +49,8 @@ def _publish(alert: Alert) -> None:
     realtime.publish_on_commit(realtime.command_room(alert.event_id), "alert", alert_to_dict(alert))
 
 
-def _new_alert(event_id: int, kind: AlertKind, message: str, **fields) -> Alert:
-    alert = Alert(
+def _alert(event_id: int, kind: AlertKind, message: str, **fields) -> Alert:
+    return Alert(
         event_id=event_id,
         kind=kind,
         priority=PRIORITY[kind],
@@ -59,9 +58,6 @@ def _new_alert(event_id: int, kind: AlertKind, message: str, **fields) -> Alert:
         raised_at=utcnow(),
         **fields,
     )
-    db.session.add(alert)
-    db.session.flush()
-    return alert
 
 
 def raise_alert(
@@ -74,9 +70,11 @@ def raise_alert(
     lat: float | None = None,
     lon: float | None = None,
 ) -> Alert:
-    alert = _new_alert(
+    alert = _alert(
         event_id, kind, message, officer_id=officer_id, incident_id=incident_id, lat=lat, lon=lon
     )
+    db.session.add(alert)
+    db.session.flush()
     _publish(alert)
     return alert
 
@@ -91,22 +89,20 @@ def raise_help(
     if (lat is None or lon is None) and state.fix:
         lat, lon = state.fix["lat"], state.fix["lon"]
     label = f"{officer.display_name} #{officer.badge}" if officer.badge else officer.display_name
-    try:
-        with db.session.begin_nested():
-            alert = _new_alert(
-                event_id,
-                AlertKind.HELP,
-                f"{label} needs help",
-                officer_id=officer.id,
-                client_id=client_id,
-                lat=lat,
-                lon=lon,
-            )
-    except IntegrityError:
-        existing = db.session.scalar(
-            select(Alert).where(Alert.officer_id == officer.id, Alert.client_id == client_id)
-        )
-        return existing, False
+    alert, created = insert_once(
+        _alert(
+            event_id,
+            AlertKind.HELP,
+            f"{label} needs help",
+            officer_id=officer.id,
+            client_id=client_id,
+            lat=lat,
+            lon=lon,
+        ),
+        select(Alert).where(Alert.officer_id == officer.id, Alert.client_id == client_id),
+    )
+    if not created:
+        return alert, False
     _publish(alert)
     _tell_nearby_officers(alert)
     return alert, True
@@ -124,10 +120,7 @@ def _tell_nearby_officers(alert: Alert) -> None:
 
 
 def get_alert(alert_id: int) -> Alert:
-    alert = db.session.get(Alert, alert_id)
-    if alert is None:
-        raise NotFound(f"alert {alert_id} does not exist")
-    return alert
+    return get_or_404(Alert, alert_id, "alert")
 
 
 def acknowledge(alert: Alert, user: User) -> Alert:

@@ -10,8 +10,8 @@ from fieldops.auth import services
 from fieldops.auth.models import Role
 from fieldops.auth.principal import csrf_token, request_user
 from fieldops.auth.qr import qr_svg
-from fieldops.db import write_transaction
-from fieldops.errors import ApiError, NotFound, Unauthorized
+from fieldops.db import get_or_404, write_transaction
+from fieldops.errors import ApiError, Unauthorized
 from fieldops.events import services as event_services
 from fieldops.events.models import Event
 from fieldops.events.schemas import event_to_dict
@@ -91,10 +91,7 @@ def _join(event: Event):
 @bp.post("/api/v1/events/<int:event_id>/join")
 def api_join(event_id: int):
     """An officer's phone joins an event with its code, name and badge; 201 + device token."""
-    event = db.session.get(Event, event_id)
-    if event is None:
-        raise NotFound(f"event {event_id} does not exist")
-    return _join(event)
+    return _join(get_or_404(Event, event_id, "event"))
 
 
 @bp.post("/api/v1/join")

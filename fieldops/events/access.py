@@ -6,7 +6,8 @@ from flask import g, has_request_context
 from sqlalchemy import select
 
 from fieldops.auth.models import Role, User
-from fieldops.errors import Forbidden, NotFound
+from fieldops.db import get_or_404
+from fieldops.errors import Forbidden
 from fieldops.events.models import Event, EventOfficer
 from fieldops.extensions import db
 
@@ -24,9 +25,7 @@ def is_member(user: User, event_id: int) -> bool:
 
 def visible_event(user: User, event_id: int, token_event_id: int | None = None) -> Event:
     """The event, if this user may see it; NotFound or Forbidden otherwise."""
-    event = db.session.get(Event, event_id)
-    if event is None:
-        raise NotFound(f"event {event_id} does not exist")
+    event = get_or_404(Event, event_id, "event")
     if user.role == Role.OFFICER:
         if token_event_id is None and has_request_context():
             token_event_id = g.get("token_event_id")

@@ -9,13 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from fieldops import realtime
 from fieldops.alerts import services as alerts
 from fieldops.alerts.models import AlertKind
 from fieldops.auth.models import Role, User
-from fieldops.db import utcnow
+from fieldops.db import get_or_404, insert_once, utcnow
 from fieldops.errors import ApiError, Forbidden, NotFound, choice
 from fieldops.events.models import Event, OfficerStatus
 from fieldops.extensions import db
@@ -135,23 +134,21 @@ def report(event: Event, reporter: User, body: IncidentIn) -> tuple[Incident, bo
         reported_at=body.reported_at,
         received_at=utcnow(),
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(incident)
-    except IntegrityError:
-        existing = db.session.scalar(
-            select(Incident).where(
-                Incident.reported_by_id == reporter.id, Incident.client_id == body.client_id
-            )
-        )
-        if existing is None or existing.body_hash != fingerprint:
+    incident, created = insert_once(
+        incident,
+        select(Incident).where(
+            Incident.reported_by_id == reporter.id, Incident.client_id == body.client_id
+        ),
+    )
+    if not created:
+        if incident is None or incident.body_hash != fingerprint:
             raise ApiError(
                 "this client_id was already used for a different report",
                 code="client_id_conflict",
                 field="client_id",
                 status=422,
-            ) from None
-        return existing, False
+            )
+        return incident, False
     append_entry(
         incident,
         "reported",
@@ -428,14 +425,12 @@ def add_photo(incident: Incident, actor: User, processed, instance_path: str) ->
         size=len(processed.jpeg),
         created_at=utcnow(),
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(photo)
-    except IntegrityError:
-        existing = db.session.scalar(
-            select(Photo).where(Photo.incident_id == incident.id, Photo.sha256 == processed.sha256)
-        )
-        return existing, False
+    photo, created = insert_once(
+        photo,
+        select(Photo).where(Photo.incident_id == incident.id, Photo.sha256 == processed.sha256),
+    )
+    if not created:
+        return photo, False
     append_entry(
         incident, "photo", actor, _position(incident.event_id, actor, None, None), photo_id=photo.id
     )
@@ -444,9 +439,7 @@ def add_photo(incident: Incident, actor: User, processed, instance_path: str) ->
 
 
 def visible_photo(photo_id: int, user: User, token_event_id: int | None) -> Photo:
-    photo = db.session.get(Photo, photo_id)
-    if photo is None:
-        raise NotFound(f"photo {photo_id} does not exist")
+    photo = get_or_404(Photo, photo_id, "photo")
     visible_incident(photo.incident_id, user, token_event_id)
     return photo
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from fieldops import realtime
 from fieldops.auth.models import Role, User
-from fieldops.db import utcnow
+from fieldops.db import get_or_404, utcnow
 from fieldops.errors import ApiError, Forbidden, NotFound
 from fieldops.events.models import Event, Post
 from fieldops.events.schemas import iso
@@ -110,10 +110,7 @@ def _publish(message: Message, to_officers: list[MessageRecipient]) -> None:
 
 
 def get_message(message_id: int) -> Message:
-    message = db.session.get(Message, message_id)
-    if message is None:
-        raise NotFound(f"message {message_id} does not exist")
-    return message
+    return get_or_404(Message, message_id, "message")
 
 
 def _recipient(message: Message, officer: User) -> MessageRecipient:
