@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import DESKTOP, PHONE
+from tests.support.browser import DESKTOP, phone_at
 from tests.test_browser_command import sign_in
 from tests.test_browser_officer import POST, join_on_page, open_main, roster
 
@@ -29,17 +29,9 @@ def event(live_server):
 
 def officer_phone(browser, live_server, event, name: str, *, check_in: bool):
     """A phone at the post, joined on the officer page and sharing its location."""
-    context = browser.new_context(
-        viewport=PHONE,
-        is_mobile=True,
-        has_touch=True,
-        geolocation={"latitude": POST["lat"], "longitude": POST["lon"], "accuracy": 8},
-        permissions=["geolocation"],
-    )
+    context, errors = phone_at(browser, POST["lat"], POST["lon"])
     officer_id, badge = roster(event, name)
     page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
     join_on_page(page, live_server, event, name, badge)
     open_main(page)
     if check_in:

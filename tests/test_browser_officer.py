@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import PHONE
+from tests.support.browser import phone_at
 from tests.support.live_server import Recorder
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
@@ -68,16 +68,7 @@ def dashboard(live_server, marathon):
 @pytest.fixture
 def phone(browser):
     """A phone-sized browser context that has granted location at the post."""
-    context = browser.new_context(
-        viewport=PHONE,
-        is_mobile=True,
-        has_touch=True,
-        geolocation={"latitude": POST["lat"], "longitude": POST["lon"], "accuracy": 8},
-        permissions=["geolocation"],
-    )
-    context.set_default_timeout(15_000)
-    errors = []
-    context.on("weberror", lambda error: errors.append(str(error.error)))
+    context, errors = phone_at(browser, POST["lat"], POST["lon"])
     context.on("console", lambda m: print(f"console.{m.type}: {m.text}"))
     yield context
     context.close()

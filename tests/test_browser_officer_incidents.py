@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.support.browser import PHONE
+from tests.support.browser import PHONE, phone_at
 from tests.test_browser_officer import POST, join_on_page, marathon, open_main, roster, until
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
@@ -30,17 +30,8 @@ navigator.vibrate = (pattern) => { window.__vibrations.push(pattern); return tru
 @pytest.fixture
 def phone(browser):
     """A phone at the post with location granted; fails the test on any page error."""
-    context = browser.new_context(
-        viewport=PHONE,
-        is_mobile=True,
-        has_touch=True,
-        geolocation={"latitude": POST["lat"], "longitude": POST["lon"], "accuracy": 8},
-        permissions=["geolocation"],
-    )
-    context.set_default_timeout(15_000)
+    context, errors = phone_at(browser, POST["lat"], POST["lon"])
     context.add_init_script(RECORD_VIBRATIONS)
-    errors = []
-    context.on("weberror", lambda error: errors.append(str(error.error)))
     yield context
     context.close()
     assert not errors, f"the page threw: {errors}"

@@ -28,3 +28,21 @@ def chromium_path() -> str:
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+def phone_at(browser, lat: float, lon: float):
+    """A phone-sized, touch browser context that has granted its location: (lat, lon), ±8 m.
+
+    Returns (context, errors): every uncaught page error lands in `errors`.
+    """
+    context = browser.new_context(
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+        geolocation={"latitude": lat, "longitude": lon, "accuracy": 8},
+        permissions=["geolocation"],
+    )
+    context.set_default_timeout(15_000)
+    errors: list[str] = []
+    context.on("weberror", lambda error: errors.append(str(error.error)))
+    return context, errors
