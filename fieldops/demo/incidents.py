@@ -173,8 +173,9 @@ class IncidentPlayer:
             r.due = now + self.rng.uniform(1.0, 3.0)
         elif r.stage == "acknowledged":
             self._respond(r, "en_route")
-            o.errand = (r.lat, r.lon)
-            o.errand_speed = RESPOND_SPEED.get(o.kind, 2.5)
+            if r.stage == "en_route":  # not refused: walk there
+                o.errand = (r.lat, r.lon)
+                o.errand_speed = RESPOND_SPEED.get(o.kind, 2.5)
         elif r.stage == "en_route" and distance_m(o.lat, o.lon, r.lat, r.lon) <= ON_SCENE_WITHIN_M:
             self._respond(r, "on_scene")
             r.due = now + self.rng.uniform(*RESOLVE_AFTER)
