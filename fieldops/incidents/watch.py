@@ -44,6 +44,19 @@ def _gone_stale(assignment: IncidentAssignment, incident: Incident) -> bool:
     return state is not None and state.stale
 
 
+def _alarm(assignment: IncidentAssignment, incident: Incident, kind: AlertKind, text: str):
+    """An alarm about one officer sent to one incident, placed at the incident."""
+    alerts.raise_alert(
+        incident.event_id,
+        kind,
+        text,
+        officer_id=assignment.officer_id,
+        incident_id=incident.id,
+        lat=incident.lat,
+        lon=incident.lon,
+    )
+
+
 def check(ack_timeout: float) -> int:
     """Raise what is due; returns how many alarms were raised."""
     now = utcnow()
@@ -61,27 +74,21 @@ def check(ack_timeout: float) -> int:
             if _overdue(assignment, deadline):
                 assignment.escalated_at = now
                 services.append_entry(incident, "escalated", None, officer_id=assignment.officer_id)
-                alerts.raise_alert(
-                    incident.event_id,
+                _alarm(
+                    assignment,
+                    incident,
                     AlertKind.DISPATCH_UNACKNOWLEDGED,
                     f"{name} has not acknowledged the dispatch to incident {incident.id} "
                     f"({incident.type.value.replace('_', ' ')}) after {ack_timeout:.0f} s",
-                    officer_id=assignment.officer_id,
-                    incident_id=incident.id,
-                    lat=incident.lat,
-                    lon=incident.lon,
                 )
                 raised += 1
             if _gone_stale(assignment, incident):
                 assignment.stale_alerted_at = now
-                alerts.raise_alert(
-                    incident.event_id,
+                _alarm(
+                    assignment,
+                    incident,
                     AlertKind.STALE_ASSIGNED,
                     f"{name} has gone stale while sent to incident {incident.id}",
-                    officer_id=assignment.officer_id,
-                    incident_id=incident.id,
-                    lat=incident.lat,
-                    lon=incident.lon,
                 )
                 raised += 1
             services.publish(incident)
