@@ -62,6 +62,7 @@ def _init_socketio(app: Flask) -> None:
 def _import_socket_handlers() -> None:
     """Before init_app: handlers declared then are applied to every app's server."""
     from fieldops import sockets  # noqa: F401
+    from fieldops.help import sockets as help_sockets  # noqa: F401
     from fieldops.incidents import sockets as incident_sockets  # noqa: F401
     from fieldops.tracking import sockets as tracking_sockets  # noqa: F401
 
@@ -71,8 +72,10 @@ def _register_blueprints(app: Flask) -> None:
     from fieldops.auth import models as auth_models
     from fieldops.auth.routes import bp as auth_bp
     from fieldops.events.routes import bp as events_bp
+    from fieldops.help.routes import bp as help_bp
     from fieldops.incidents.routes import bp as incidents_bp
     from fieldops.messages.routes import bp as messages_bp
+    from fieldops.places.routes import bp as places_bp
     from fieldops.tracking.protocol_routes import bp as protocol_bp
     from fieldops.tracking.routes import bp as tracking_bp
     from fieldops.web.routes import bp as web_bp
@@ -81,7 +84,16 @@ def _register_blueprints(app: Flask) -> None:
     def _load_user(user_id: str):
         return db.session.get(auth_models.User, int(user_id))
 
-    api_blueprints = (auth_bp, events_bp, tracking_bp, incidents_bp, alerts_bp, messages_bp)
+    api_blueprints = (
+        auth_bp,
+        events_bp,
+        tracking_bp,
+        incidents_bp,
+        alerts_bp,
+        help_bp,
+        messages_bp,
+        places_bp,
+    )
     for bp in (*api_blueprints, protocol_bp, web_bp):
         app.register_blueprint(bp)
     # JSON API writes are protected by fieldops.auth.principal (token or CSRF header).

@@ -90,10 +90,17 @@ def event_group():
     type=click.Path(exists=True, dir_okay=False),
     help="GPX or GeoJSON file with the course.",
 )
+@click.option(
+    "--course-start",
+    type=click.FloatRange(0, 1000),
+    default=0.0,
+    help="How far into the race (in --unit) the course file begins, if it starts late.",
+)
 @with_appcontext
-def event_create(name, kind, venue, starts, ends, timezone, unit, course_file):
+def event_create(name, kind, venue, starts, ends, timezone, unit, course_file, course_start):
     """Create an event; prints its id and enrollment code."""
     from fieldops.events import services
+    from fieldops.events.schemas import UNIT_METRES
 
     starts_at = _parse_time(starts, datetime.now(UTC))
     ends_at = _parse_time(ends, starts_at + timedelta(hours=10))
@@ -111,7 +118,10 @@ def event_create(name, kind, venue, starts, ends, timezone, unit, course_file):
             if course_file:
                 with click.progressbar(length=1, label="importing course") as bar:
                     course = services.set_course(
-                        event, Path(course_file).read_bytes(), Path(course_file).name
+                        event,
+                        Path(course_file).read_bytes(),
+                        Path(course_file).name,
+                        course_start * UNIT_METRES[unit],
                     )
                     bar.update(1)
                 click.echo(f"course: {course.length_m / 1000:.2f} km")

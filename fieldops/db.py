@@ -16,6 +16,7 @@ from fieldops.extensions import db
 
 WRITE_OPTION = "fieldops_write"
 _AFTER_COMMIT = "fieldops_after_commit"
+_BEFORE_COMMIT = "fieldops_before_commit"
 
 
 def utcnow() -> datetime:
@@ -68,6 +69,19 @@ def after_commit(callback: Callable[[], None]) -> None:
     db.session().info.setdefault(_AFTER_COMMIT, []).append(callback)
 
 
+def before_commit_once(key, callback: Callable[[], None]) -> None:
+    """Run callback just before the current write_transaction() commits, once per key however
+    often it is asked for: a push that describes a row's final state in this transaction,
+    not each step on the way."""
+    db.session().info.setdefault(_BEFORE_COMMIT, {})[key] = callback
+
+
+def _run_before_commit(session) -> None:
+    while pending := session.info.pop(_BEFORE_COMMIT, None):  # callbacks may ask for more
+        for callback in pending.values():
+            callback()
+
+
 @contextmanager
 def write_transaction():
     """One short write transaction: commit at exit, roll back on error.
@@ -81,8 +95,10 @@ def write_transaction():
     session.connection(execution_options={WRITE_OPTION: True})
     try:
         yield session
+        _run_before_commit(session)
         session.commit()
     except BaseException:
+        session.info.pop(_BEFORE_COMMIT, None)
         session.info.pop(_AFTER_COMMIT, None)
         session.rollback()
         raise

@@ -58,8 +58,24 @@ def test_help_needs_an_officer_of_the_event_and_a_client_id(scene):
     _officer_id, token = scene.officer("Dana Reyes")
     bad = _help(scene, token, client_id="no")
     assert bad.status_code == 422 and bad.get_json()["error"]["field"] == "client_id"
-    listing = scene.as_officer(token, "GET", f"/api/v1/events/{scene.id}/alerts")
-    assert listing.status_code == 403
+
+
+def test_an_officer_lists_only_the_help_alarms_that_concern_them(scene):
+    _far_id, far = scene.officer("Far Away", at=(40.70, -74.01))
+    caller_id, caller = scene.officer("Dana Reyes", at=(40.6500, -74.0100))
+    _near_id, near = scene.officer("Sam Near", at=(40.6505, -74.0102))
+    scene.report(type="medical", severity="critical")  # a command alarm, not for officers
+    alert = _help(scene, caller).get_json()
+
+    def listed(token):
+        response = scene.as_officer(token, "GET", f"/api/v1/events/{scene.id}/alerts")
+        assert response.status_code == 200
+        return [a["id"] for a in response.get_json()["alerts"]]
+
+    assert listed(caller) == [alert["id"]]
+    assert listed(near) == [alert["id"]]
+    assert listed(far) == []
+    assert alert["officer"]["id"] == caller_id
 
 
 def test_critical_and_lost_person_reports_raise_alarms_others_do_not(scene):

@@ -113,39 +113,101 @@ def test_a_dispatch_reaches_exactly_the_assigned_officer(live_server, marathon):
     bystander.close()
 
 
-def test_a_help_alarm_reaches_every_command_screen_and_nearby_officers(live_server, marathon):
-    screens = [dashboard(live_server, marathon) for _ in range(3)]
+def seen_on_the_map(screen, *phones):
+    """Wait until the dashboard has drawn each phone's fix (the next ingest tick)."""
+    for phone in phones:
+        screen.wait_for(
+            lambda e, officer_id=phone.id: (
+                e["type"] == "positions"
+                and any(f["officer_id"] == officer_id for f in e["data"]["fixes"])
+            )
+        )
+
+
+def is_alert(alert_id, check=lambda data: True):
+    return lambda e: e["type"] == "alert" and e["data"]["id"] == alert_id and check(e["data"])
+
+
+def test_the_help_loop_command_sees_it_and_the_phones_hear_who_is_coming(live_server, marathon):
+    screens = [dashboard(live_server, marathon) for _ in range(2)]
     caller = Phone(live_server, marathon, "Kim Novak", at=(40.6500, -74.0100))
     near = Phone(live_server, marathon, "Near", at=(40.6540, -74.0100))  # ~450 m
     far = Phone(live_server, marathon, "Far", at=(40.7000, -74.0100))  # ~5.5 km
-    time.sleep(0.6)  # the fixes are applied on the next tick
+    seen_on_the_map(screens[0][1], caller, near, far)
     ack = caller.call("help", {"client_id": str(uuid.uuid4())})
     assert ack["ok"], ack
     alert = ack["alert"]
     assert alert["kind"] == "help" and (alert["lat"], alert["lon"]) == (40.65, -74.01)
     for _client, screen in screens:
-        got = screen.wait_for(lambda e: e["type"] == "alert" and e["data"]["id"] == alert["id"])
+        got = screen.wait_for(is_alert(alert["id"]))
         assert got["data"]["officer"]["id"] == caller.id
-    near.inbox.wait_for(lambda e: e["type"] == "alert" and e["data"]["id"] == alert["id"])
-    time.sleep(0.5)
-    assert not [e for e in far.inbox.envelopes if e["type"] == "alert"]
-    assert not [e for e in caller.inbox.envelopes if e["type"] == "alert"]
+        screen.wait_for(lambda e: e["type"] == "incident" and e["data"]["type"] == "officer_help")
+    caller.inbox.wait_for(is_alert(alert["id"]))
+    near.inbox.wait_for(is_alert(alert["id"]))
 
     command = live_server.staff("command")
-    done = command.post(f"/api/v1/alerts/{alert['id']}/acknowledge")
-    assert done.status_code == 200
-    for _client, screen in screens:
-        screen.wait_for(
-            lambda e: (
-                e["type"] == "alert"
-                and e["data"]["id"] == alert["id"]
-                and e["data"]["acknowledged_by"] is not None
-            )
-        )
+    # A message to the far officer goes out after the alarm: once it is there, an alarm for
+    # them would have been there first.
+    command.post(
+        f"/api/v1/events/{marathon['id']}/messages",
+        json={"text": "barrier", "to": {"kind": "officer", "id": far.id}},
+    ).raise_for_status()
+    far.inbox.wait_for(lambda e: e["type"] == "message")
+    assert not [e for e in far.inbox.envelopes if e["type"] == "alert"]
+
+    assert command.post(f"/api/v1/alerts/{alert['id']}/acknowledge").status_code == 200
+    for phone in (caller, near):
+        seen = phone.inbox.wait_for(is_alert(alert["id"], lambda d: d["acknowledged_by"]))
+        assert seen["data"]["acknowledged_by"]["name"] == "command"
+        assert seen["data"]["incident_status"] == "acknowledged"
+
+    incident_id = alert["incident_id"]
+    sent = command.post(
+        f"/api/v1/incidents/{incident_id}/assignments", json={"officer_ids": [near.id]}
+    )
+    assert sent.status_code == 201, sent.text
+    coming = caller.inbox.wait_for(is_alert(alert["id"], lambda d: d["responders"]))
+    [responder] = coming["data"]["responders"]
+    assert responder["name"] == "Near" and 400 <= responder["distance_m"] <= 500
+    near.inbox.wait_for(lambda e: e["type"] == "incident" and e["data"].get("dispatch") is True)
+    near.http.post(
+        f"{live_server.url}/api/v1/incidents/{incident_id}/respond",
+        json={"status": "en_route"},
+        headers={"Authorization": f"Bearer {near.token}"},
+        timeout=10,
+    ).raise_for_status()
+    caller.inbox.wait_for(
+        is_alert(alert["id"], lambda d: [r["status"] for r in d["responders"]] == ["en_route"])
+    )
     for client, _screen in screens:
         client.disconnect()
     for phone in (caller, near, far):
         phone.close()
+
+
+def test_a_false_alarm_called_off_on_the_phone_leaves_every_screen(live_server, marathon):
+    client, screen = dashboard(live_server, marathon)
+    caller = Phone(live_server, marathon, "Oops", at=(40.6600, -74.0100))
+    seen_on_the_map(screen, caller)
+    alert = caller.call("help", {"client_id": str(uuid.uuid4())})["alert"]
+    screen.wait_for(is_alert(alert["id"]))
+    caller.http.post(
+        f"{live_server.url}/api/v1/alerts/{alert['id']}/cancel",
+        headers={"Authorization": f"Bearer {caller.token}"},
+        timeout=10,
+    ).raise_for_status()
+    gone = screen.wait_for(is_alert(alert["id"], lambda d: d["cancelled_at"]))
+    assert gone["data"]["cancelled_by"]["name"] == "Oops"
+    screen.wait_for(
+        lambda e: (
+            e["type"] == "incident"
+            and e["data"]["id"] == alert["incident_id"]
+            and e["data"]["status"] == "cancelled"
+        )
+    )
+    caller.inbox.wait_for(is_alert(alert["id"], lambda d: d["cancelled_at"]))
+    caller.close()
+    client.disconnect()
 
 
 def test_an_unacknowledged_dispatch_alarms_the_command_post(live_server, marathon):

@@ -37,10 +37,34 @@ class Alert(db.Model):
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
+    place: Mapped[str] = mapped_column(String(200), default="", server_default="")  # in words
     message: Mapped[str] = mapped_column(String(300))
     raised_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     acknowledged_at = mapped_column(UTCDateTime)
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # A help alarm the officer called off (a false alarm): it stays on the record.
+    cancelled_at = mapped_column(UTCDateTime)
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     officer = relationship("User", foreign_keys=[officer_id], lazy="joined")
     acknowledged_by = relationship("User", foreign_keys=[acknowledged_by_id], lazy="joined")
+    cancelled_by = relationship("User", foreign_keys=[cancelled_by_id], lazy="joined")
+    incident = relationship("Incident", lazy="joined")
+    recipients = relationship(
+        "AlertRecipient", lazy="selectin", order_by="AlertRecipient.officer_id"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.acknowledged_at is None and self.cancelled_at is None
+
+
+class AlertRecipient(db.Model):
+    """An officer told of a colleague's help alarm nearby: they hear how it goes on too."""
+
+    __tablename__ = "alert_recipients"
+
+    alert_id: Mapped[int] = mapped_column(
+        ForeignKey("alerts.id", ondelete="CASCADE"), primary_key=True
+    )
+    officer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)

@@ -1,12 +1,11 @@
-"""Alarms over HTTP: an officer's help call, the command post's list and acknowledgement."""
+"""Alarms over HTTP: the command post's list and acknowledgement (the help button: help/)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
 from fieldops.alerts import services
-from fieldops.alerts.schemas import parse_help
-from fieldops.api import caller_and_event, json_body
+from fieldops.api import caller_and_event
 from fieldops.auth.models import Role
 from fieldops.auth.principal import request_user, require
 from fieldops.db import write_transaction
@@ -15,24 +14,14 @@ from fieldops.events.access import visible_event
 bp = Blueprint("alerts", __name__)
 
 
-@bp.post("/api/v1/events/<int:event_id>/help")
-@require(Role.OFFICER)
-def post_help(event_id: int):
-    """Officer needs help: the top alarm on every command screen; 200 for a retry."""
-    user, event = caller_and_event(event_id)
-    body = parse_help(json_body())
-    with write_transaction():
-        alert, created = services.raise_help(event.id, user, body.client_id, body.lat, body.lon)
-        data = services.alert_to_dict(alert)
-    return jsonify(data), 201 if created else 200
-
-
 @bp.get("/api/v1/events/<int:event_id>/alerts")
-@require(Role.ADMIN, Role.COMMAND, Role.ORGANIZER)
+@require()
 def list_alerts(event_id: int):
-    _user, event = caller_and_event(event_id)
+    """Staff: the event's alarms (`?open=1`: not yet acknowledged or called off). An officer:
+    their own help alarms and the colleagues' they were told of."""
+    user, event = caller_and_event(event_id)
     open_only = request.args.get("open") in ("1", "true")
-    found = services.alerts_for(event.id, open_only=open_only)
+    found = services.alerts_for(event.id, open_only=open_only, viewer=user)
     return jsonify(alerts=[services.alert_to_dict(a) for a in found])
 
 

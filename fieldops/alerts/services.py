@@ -4,52 +4,102 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from blinker import Namespace
 from sqlalchemy import select
 
 from fieldops import realtime
-from fieldops.alerts.models import PRIORITY, Alert, AlertKind
+from fieldops.alerts.models import PRIORITY, Alert, AlertKind, AlertRecipient
 from fieldops.auth.models import Role, User
-from fieldops.db import get_or_404, insert_once, utcnow
+from fieldops.db import before_commit_once, get_or_404, utcnow
 from fieldops.errors import ApiError, Forbidden
 from fieldops.events.schemas import iso
 from fieldops.extensions import db
 from fieldops.tracking import live
 from fieldops.tracking.geometry import distance_m
 
-HELP_RADIUS_M = 1000.0  # officers this close to a help alarm are told too
 HELP_KEEPS_OFFICER_FOR = timedelta(minutes=15)  # not suggested for dispatch meanwhile
+ACTIVE_RESPONSES = ("dispatched", "acknowledged", "en_route", "on_scene")
+
+# Sent inside the write transaction once a command user acknowledged an alarm
+# (sender = the Alert, user = who acknowledged): the help package acknowledges its incident.
+alert_acknowledged = Namespace().signal("alert-acknowledged")
+
+
+def _someone(user: User | None) -> dict | None:
+    return {"id": user.id, "name": user.display_name} if user else None
+
+
+def responders(alert: Alert) -> list[dict]:
+    """Officers sent to the alarm's incident, with how far they are from it now."""
+    incident = alert.incident
+    if incident is None:
+        return []
+    target = (alert.lat, alert.lon) if alert.lat is not None else (incident.lat, incident.lon)
+    found = []
+    for assignment in incident.assignments:
+        if assignment.status.value not in ACTIVE_RESPONSES:
+            continue
+        state = live.officer(alert.event_id, assignment.officer_id)
+        fix = state.fix if state else None
+        found.append(
+            {
+                "officer_id": assignment.officer_id,
+                "name": assignment.officer.display_name,
+                "badge": assignment.officer.badge,
+                "status": assignment.status.value,
+                "distance_m": round(distance_m(*target, fix["lat"], fix["lon"])) if fix else None,
+            }
+        )
+    return found
 
 
 def alert_to_dict(alert: Alert) -> dict:
+    """The one serializer for an alarm: REST answers, the command stream, officers' streams."""
     officer = alert.officer
+    incident = alert.incident
     return {
         "id": alert.id,
         "event_id": alert.event_id,
         "kind": alert.kind.value,
         "priority": alert.priority,
         "incident_id": alert.incident_id,
+        "incident_status": incident.status.value if incident is not None else None,
         "officer": {"id": officer.id, "name": officer.display_name, "badge": officer.badge}
         if officer
         else None,
         "lat": alert.lat,
         "lon": alert.lon,
+        "place": alert.place,
         "message": alert.message,
         "raised_at": iso(alert.raised_at),
         "acknowledged_at": iso(alert.acknowledged_at),
-        "acknowledged_by": {
-            "id": alert.acknowledged_by.id,
-            "name": alert.acknowledged_by.display_name,
-        }
-        if alert.acknowledged_by
-        else None,
+        "acknowledged_by": _someone(alert.acknowledged_by),
+        "cancelled_at": iso(alert.cancelled_at),
+        "cancelled_by": _someone(alert.cancelled_by),
+        "responders": responders(alert),
     }
 
 
-def _publish(alert: Alert) -> None:
-    realtime.publish_on_commit(realtime.command_room(alert.event_id), "alert", alert_to_dict(alert))
+def publish(alert: Alert) -> None:
+    """After commit, as it stands at the commit (once, however many changes this transaction
+    made): every command screen; for a help alarm also the officer who called and the
+    officers told of it nearby, so their phones follow it too."""
+    before_commit_once(("alert", alert.id), lambda: _publish_on_commit(alert))
 
 
-def _alert(event_id: int, kind: AlertKind, message: str, **fields) -> Alert:
+def _publish_on_commit(alert: Alert) -> None:
+    db.session.flush()
+    db.session.refresh(alert, ["recipients", "incident", "acknowledged_by", "cancelled_by"])
+    data = alert_to_dict(alert)
+    realtime.publish_on_commit(realtime.command_room(alert.event_id), "alert", data)
+    if alert.kind != AlertKind.HELP:
+        return
+    officers = {alert.officer_id} | {r.officer_id for r in alert.recipients}
+    for officer_id in sorted(i for i in officers if i is not None):
+        realtime.publish_on_commit(realtime.officer_room(officer_id), "alert", data)
+
+
+def new_alert(event_id: int, kind: AlertKind, message: str, **fields) -> Alert:
     return Alert(
         event_id=event_id,
         kind=kind,
@@ -69,54 +119,22 @@ def raise_alert(
     incident_id: int | None = None,
     lat: float | None = None,
     lon: float | None = None,
+    place: str = "",
 ) -> Alert:
-    alert = _alert(
-        event_id, kind, message, officer_id=officer_id, incident_id=incident_id, lat=lat, lon=lon
+    alert = new_alert(
+        event_id,
+        kind,
+        message,
+        officer_id=officer_id,
+        incident_id=incident_id,
+        lat=lat,
+        lon=lon,
+        place=place,
     )
     db.session.add(alert)
     db.session.flush()
-    _publish(alert)
+    publish(alert)
     return alert
-
-
-def raise_help(
-    event_id: int, officer: User, client_id: str, lat: float | None, lon: float | None
-) -> tuple[Alert, bool]:
-    """The officer's help button: one alarm per press (a retry returns the same alarm)."""
-    state = live.officer(event_id, officer.id)
-    if state is None:
-        raise Forbidden("you have not joined this event")
-    if (lat is None or lon is None) and state.fix:
-        lat, lon = state.fix["lat"], state.fix["lon"]
-    label = f"{officer.display_name} #{officer.badge}" if officer.badge else officer.display_name
-    alert, created = insert_once(
-        _alert(
-            event_id,
-            AlertKind.HELP,
-            f"{label} needs help",
-            officer_id=officer.id,
-            client_id=client_id,
-            lat=lat,
-            lon=lon,
-        ),
-        select(Alert).where(Alert.officer_id == officer.id, Alert.client_id == client_id),
-    )
-    if not created:
-        return alert, False
-    _publish(alert)
-    _tell_nearby_officers(alert)
-    return alert, True
-
-
-def _tell_nearby_officers(alert: Alert) -> None:
-    if alert.lat is None or alert.lon is None:
-        return
-    data = alert_to_dict(alert)
-    for state in live.get_event(alert.event_id).officers.values():
-        if state.officer_id == alert.officer_id or not state.fix or state.stale:
-            continue
-        if distance_m(alert.lat, alert.lon, state.fix["lat"], state.fix["lon"]) <= HELP_RADIUS_M:
-            realtime.publish_on_commit(realtime.officer_room(state.officer_id), "alert", data)
 
 
 def get_alert(alert_id: int) -> Alert:
@@ -133,29 +151,42 @@ def acknowledge(alert: Alert, user: User) -> Alert:
             code="already_acknowledged",
             status=409,
         )
-    alert.acknowledged_at = utcnow()
-    alert.acknowledged_by_id = user.id
-    db.session.flush()
-    db.session.refresh(alert, ["acknowledged_by"])
-    _publish(alert)
+    mark_acknowledged(alert, user)
+    alert_acknowledged.send(alert, user=user)
     return alert
 
 
-def alerts_for(event_id: int, *, open_only: bool) -> list[Alert]:
+def mark_acknowledged(alert: Alert, user: User) -> None:
+    """Set who acknowledged (no checks: the callers made them) and tell everyone."""
+    alert.acknowledged_at = utcnow()
+    alert.acknowledged_by = user
+    publish(alert)
+
+
+def alerts_for(event_id: int, *, open_only: bool, viewer: User | None = None) -> list[Alert]:
+    """Staff: every alarm of the event. An officer: their own help alarms and the colleagues'
+    help alarms they were told of."""
     query = select(Alert).where(Alert.event_id == event_id)
+    if viewer is not None and viewer.role == Role.OFFICER:
+        told = select(AlertRecipient.alert_id).where(AlertRecipient.officer_id == viewer.id)
+        query = query.where(
+            Alert.kind == AlertKind.HELP, (Alert.officer_id == viewer.id) | Alert.id.in_(told)
+        )
     if open_only:
-        query = query.where(Alert.acknowledged_at.is_(None))
+        query = query.where(Alert.acknowledged_at.is_(None), Alert.cancelled_at.is_(None))
     return list(db.session.scalars(query.order_by(Alert.raised_at.desc(), Alert.id.desc())))
 
 
 def officers_needing_help(event_id: int) -> set[int]:
-    """Officers whose help alarm is open or was raised within HELP_KEEPS_OFFICER_FOR."""
+    """Officers whose help alarm is open or was raised within HELP_KEEPS_OFFICER_FOR (a false
+    alarm they cancelled does not count)."""
     since = utcnow() - HELP_KEEPS_OFFICER_FOR
     return set(
         db.session.scalars(
             select(Alert.officer_id).where(
                 Alert.event_id == event_id,
                 Alert.kind == AlertKind.HELP,
+                Alert.cancelled_at.is_(None),
                 (Alert.acknowledged_at.is_(None)) | (Alert.raised_at >= since),
             )
         )

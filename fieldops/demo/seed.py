@@ -548,6 +548,9 @@ def _ensure_course(event: Event) -> list:
         event = db.session.get(Event, event.id)
         if event.course is None:
             services.set_course(event, course_bytes(), COURSE_FILE)
+        # The shipped recording begins on 1st Avenue: say miles as the race counts them.
+        from_mile, _scale = course_miles(CoursePath(event.course.lines))
+        event.course.start_m = round(from_mile * MILE_M, 1)
         lines = event.course.lines
     return lines
 

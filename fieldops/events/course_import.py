@@ -67,17 +67,20 @@ def parse_course(data: bytes, filename: str = "") -> Course:
     return _build_course(raw_lines, source_format, split_gaps=split)
 
 
-def distance_markers(course: Course, every_m: float) -> list[dict]:
+def distance_markers(course: Course, every_m: float, start_m: float = 0.0) -> list[dict]:
     """[{"lat", "lon", "distance_m"}] at every_m, 2*every_m, ... along the course, up to its end.
 
     Distance runs on from one line into the next; the gap between lines does not count.
+    `start_m`: the race distance where the course file begins (a recording that starts late);
+    markers then stand at whole race distances and `distance_m` is the race distance.
     """
     if not every_m > 0:
         raise CourseImportError("The marker spacing must be a positive number of metres.")
     if course.length_m / every_m > MAX_MARKERS:
         raise CourseImportError(f"A marker every {every_m:g} m would make too many markers.")
     markers: list[dict] = []
-    target, travelled = every_m, 0.0
+    first = (math.floor(start_m / every_m + 1e-9) + 1) * every_m
+    target, travelled = first - start_m, 0.0
     for line in course.lines:
         for a, b in zip(line, line[1:], strict=False):
             step = _haversine(a, b)
@@ -86,8 +89,8 @@ def distance_markers(course: Course, every_m: float) -> list[dict]:
             while target <= travelled + step + 1e-6:  # 1 µm slack: keep a marker at the very end
                 f = min(1.0, max(0.0, (target - travelled) / step))
                 lat, lon = a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1])
-                markers.append({"lat": lat, "lon": lon, "distance_m": target})
-                target = every_m * (len(markers) + 1)
+                markers.append({"lat": lat, "lon": lon, "distance_m": target + start_m})
+                target = first - start_m + every_m * len(markers)
             travelled += step
     return markers
 

@@ -70,6 +70,9 @@ class Course(db.Model):
     length_m: Mapped[float] = mapped_column(Float)
     source_name: Mapped[str] = mapped_column(String(255), default="")
     source_format: Mapped[str] = mapped_column(String(16), default="")
+    # How far into the race the file begins (a recording that starts late): distances said on
+    # the radio and the distance markers count from the race's start, not the file's.
+    start_m: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
 
     event = relationship("Event", back_populates="course")
 

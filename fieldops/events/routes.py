@@ -15,7 +15,13 @@ from fieldops.events import services
 from fieldops.events.access import events_for
 from fieldops.events.course_import import CourseImportError
 from fieldops.events.models import EventOfficer, Post
-from fieldops.events.schemas import course_to_dict, event_to_dict, iso, post_to_dict
+from fieldops.events.schemas import (
+    UNIT_METRES,
+    course_to_dict,
+    event_to_dict,
+    iso,
+    post_to_dict,
+)
 from fieldops.extensions import db
 
 bp = Blueprint("events", __name__)
@@ -90,17 +96,38 @@ def get_event(event_id: int):
     )
 
 
+def _course_start(event) -> float:
+    """`?start=16.5`: the file begins at mile (or km, per the event) 16.5 of the race."""
+    raw = request.args.get("start")
+    if raw in (None, ""):
+        return 0.0
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not 0 <= value <= 1000:
+        raise ApiError(
+            f"start must be a distance in {event.distance_unit} from 0 to 1000",
+            code="invalid",
+            field="start",
+            status=422,
+        )
+    return value * UNIT_METRES[event.distance_unit]
+
+
 @bp.put("/api/v1/events/<int:event_id>/course")
 @require(Role.ADMIN)
 def put_course(event_id: int):
-    """Admin uploads the course (GPX or GeoJSON, raw body or multipart field `file`)."""
+    """Admin uploads the course (GPX or GeoJSON, raw body or multipart field `file`);
+    `?start=` says how far into the race the file begins."""
     _user, event = caller_and_event(event_id)
+    start_m = _course_start(event)
     upload = request.files.get("file")
     data = upload.read() if upload else request.get_data()
     name = upload.filename if upload else request.args.get("filename", "")
     try:
         with write_transaction():
-            course = services.set_course(event, data, name or "")
+            course = services.set_course(event, data, name or "", start_m)
     except CourseImportError as exc:
         raise ApiError(
             f"course not imported: {exc}", code="invalid_course", field="file", status=422

@@ -6,6 +6,7 @@ from fieldops.events import course_import
 from fieldops.events.models import Course, Event, Post
 
 UNIT_METRES = {"km": 1000.0, "mi": 1609.344}
+UNIT_WORD = {"km": "Km", "mi": "Mile"}  # "Mile 25.8", "Km 41.5": distances said on the radio
 
 
 def iso(value) -> str | None:
@@ -49,11 +50,17 @@ def course_to_dict(course: Course | None, unit: str) -> dict | None:
     every = UNIT_METRES[unit]
     markers = [
         {"lat": m["lat"], "lon": m["lon"], "label": f"{round(m['distance_m'] / every)} {unit}"}
-        for m in course_import.distance_markers(parsed, every)
+        for m in course_import.distance_markers(parsed, every, course.start_m or 0.0)
     ]
+    start = course.start_m or 0.0
+    label = f"{course.length_m / every:.1f} {unit}"
+    if start:
+        word, end = UNIT_WORD[unit].lower(), (start + course.length_m) / every
+        label += f" ({word} {start / every:.1f} to {end:.1f})"
     return {
         "lines": course.lines,
         "length_m": round(course.length_m, 1),
-        "length_label": f"{course.length_m / every:.1f} {unit}",
+        "start_m": round(start, 1),
+        "length_label": label,
         "markers": markers,
     }

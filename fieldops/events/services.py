@@ -76,8 +76,12 @@ def create_event(
     return event
 
 
-def set_course(event: Event, data: bytes, source_name: str = "") -> Course:
-    """Import a GPX or GeoJSON file as the event's course (replacing any earlier one)."""
+def set_course(event: Event, data: bytes, source_name: str = "", start_m: float = 0.0) -> Course:
+    """Import a GPX or GeoJSON file as the event's course (replacing any earlier one).
+
+    `start_m`: how far into the race the file begins (a recording that started late)."""
+    if not 0 <= start_m <= 1_000_000:
+        raise _invalid("the course start must be between 0 and 1,000 km into the race", "start")
     parsed = course_import.parse_course(data, source_name)  # CourseImportError on bad input
     lines = [[[lat, lon] for lat, lon in line] for line in parsed.lines]
     if event.course is None:
@@ -86,12 +90,14 @@ def set_course(event: Event, data: bytes, source_name: str = "") -> Course:
             length_m=parsed.length_m,
             source_name=source_name,
             source_format=parsed.source_format,
+            start_m=start_m,
         )
     else:
         event.course.lines = lines
         event.course.length_m = parsed.length_m
         event.course.source_name = source_name
         event.course.source_format = parsed.source_format
+        event.course.start_m = start_m
     db.session.flush()
     return event.course
 

@@ -21,6 +21,9 @@ class IncidentType(enum.StrEnum):
     LOST_PERSON = "lost_person"
     HAZARD = "hazard"
     OTHER = "other"
+    # Raised by the help button, never by the report form: the alarm's incident, so command
+    # can dispatch officers to it and the phone can say who is on the way.
+    OFFICER_HELP = "officer_help"
 
 
 class Severity(enum.StrEnum):
@@ -73,6 +76,7 @@ class Incident(db.Model):
     disposition: Mapped[Disposition | None] = mapped_column(str_enum(Disposition))
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
+    place: Mapped[str] = mapped_column(String(200), default="", server_default="")  # in words
     note: Mapped[str] = mapped_column(Text, default="")
     reported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     reported_at = mapped_column(UTCDateTime, nullable=False)  # the device's clock

@@ -18,12 +18,13 @@ LIMIT = 10
 def nearest_free_officers(incident: Incident) -> dict:
     """On shift, not on break, not sent elsewhere, with a fix. Stale ones are listed apart and
     never suggested: their position may be minutes old. Nor is an officer who just called for
-    help: they are listed apart too, so the dispatcher sees why."""
+    help, nor the officer who reported the incident (they are at the scene already): each is
+    listed apart, so the dispatcher sees why."""
     busy = busy_officer_ids(incident.event_id)
     in_trouble = officers_needing_help(incident.event_id)
     stale_after = current_app.config["STALE_AFTER"]
     now = utcnow()
-    fresh, stale, needs_help = [], [], []
+    fresh, stale, needs_help, reporter = [], [], [], []
     for state in live.get_event(incident.event_id).officers.values():
         if state.shift is None or state.status == OfficerStatus.ON_BREAK:
             continue
@@ -31,6 +32,9 @@ def nearest_free_officers(incident: Incident) -> dict:
             continue
         if state.officer_id in in_trouble:
             needs_help.append({"officer": state.to_dict()})
+            continue
+        if state.officer_id == incident.reported_by_id:
+            reporter.append({"officer": state.to_dict()})
             continue
         entry = {
             "officer": state.to_dict(),
@@ -43,4 +47,9 @@ def nearest_free_officers(incident: Incident) -> dict:
         (stale if is_stale else fresh).append(entry)
     fresh.sort(key=lambda e: e["distance_m"])
     stale.sort(key=lambda e: e["distance_m"])
-    return {"officers": fresh[:LIMIT], "stale": stale[:LIMIT], "needs_help": needs_help}
+    return {
+        "officers": fresh[:LIMIT],
+        "stale": stale[:LIMIT],
+        "needs_help": needs_help,
+        "reporter": reporter,
+    }

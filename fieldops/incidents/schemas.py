@@ -29,6 +29,7 @@ DEFAULT_SEVERITY = {
     IncidentType.LOST_PERSON: Severity.HIGH,
     IncidentType.HAZARD: Severity.MEDIUM,
     IncidentType.OTHER: Severity.LOW,
+    IncidentType.OFFICER_HELP: Severity.CRITICAL,
 }
 SEVERITY_RANK = {s: rank for rank, s in enumerate(reversed(Severity))}  # critical = 0
 
@@ -120,6 +121,7 @@ def incident_to_dict(incident: Incident) -> dict:
         "disposition": incident.disposition.value if incident.disposition else None,
         "lat": incident.lat,
         "lon": incident.lon,
+        "place": incident.place,
         "note": incident.note,
         "reported_by": person(incident.reported_by),
         "reported_at": iso(incident.reported_at),

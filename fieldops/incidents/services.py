@@ -31,6 +31,8 @@ from fieldops.incidents.models import (
     TimelineEntry,
 )
 from fieldops.incidents.schemas import SEVERITY_RANK, IncidentIn, incident_to_dict
+from fieldops.incidents.signals import incident_changed
+from fieldops.places.services import place_text
 from fieldops.tracking import live
 from fieldops.tracking import services as tracking
 
@@ -99,17 +101,24 @@ def append_entry(incident: Incident, kind: str, actor: User | None, position=(No
     return entry
 
 
-def publish(incident: Incident, *, dispatched: tuple[int, ...] = ()) -> None:
-    """After commit: the command post, and every officer ever sent (the newly sent with
-    `dispatch: true`, which their phone shows full screen)."""
+def publish(
+    incident: Incident, *, dispatched: tuple[int, ...] = (), actor: User | None = None
+) -> None:
+    """After commit: the command post, the officer who reported it, and every officer ever
+    sent (the newly sent with `dispatch: true`, which their phone shows full screen).
+
+    Other packages hear of the change through `incident_changed` (inside the transaction)."""
     db.session.flush()
     db.session.refresh(incident, ["assignments", "photos"])
     data = incident_to_dict(incident)
     realtime.publish_on_commit(realtime.command_room(incident.event_id), "incident", data)
-    for assignment in incident.assignments:
-        officer_data = dict(data, dispatch=assignment.officer_id in dispatched)
-        room = realtime.officer_room(assignment.officer_id)
-        realtime.publish_on_commit(room, "incident", officer_data)
+    officers = {a.officer_id for a in incident.assignments}
+    if incident.reported_by.role == Role.OFFICER:
+        officers.add(incident.reported_by_id)
+    for officer_id in sorted(officers):
+        officer_data = dict(data, dispatch=officer_id in dispatched)
+        realtime.publish_on_commit(realtime.officer_room(officer_id), "incident", officer_data)
+    incident_changed.send(incident, actor=actor)
 
 
 # --- reporting ----------------------------------------------------------------------------
@@ -119,6 +128,13 @@ def report(event: Event, reporter: User, body: IncidentIn) -> tuple[Incident, bo
     """A new incident (201), or the one this reporter already sent with this client_id."""
     if reporter.role == Role.ORGANIZER:
         raise Forbidden("organizers cannot report incidents")
+    if body.type == IncidentType.OFFICER_HELP:
+        raise ApiError(
+            "an officer calls for help with the help button, not a report",
+            code="invalid",
+            field="type",
+            status=422,
+        )
     fingerprint = body.fingerprint(event.id)
     incident = Incident(
         event_id=event.id,
@@ -129,6 +145,7 @@ def report(event: Event, reporter: User, body: IncidentIn) -> tuple[Incident, bo
         status=IncidentStatus.REPORTED,
         lat=body.lat,
         lon=body.lon,
+        place=place_text(event, body.lat, body.lon),
         note=body.note.strip(),
         reported_by_id=reporter.id,
         reported_at=body.reported_at,
@@ -181,7 +198,67 @@ def _raise_incident_alarm(incident: Incident, reporter: User) -> None:
         incident_id=incident.id,
         lat=incident.lat,
         lon=incident.lon,
+        place=incident.place,
     )
+
+
+def report_help(
+    event: Event, officer: User, client_id: str, lat: float, lon: float
+) -> tuple[Incident, bool]:
+    """The incident behind an officer's help alarm (critical), so command dispatches to it
+    like any other; the officer's open one if they press again. (incident, created)."""
+    open_one = db.session.scalar(
+        select(Incident)
+        .where(
+            Incident.event_id == event.id,
+            Incident.reported_by_id == officer.id,
+            Incident.type == IncidentType.OFFICER_HELP,
+            Incident.status.not_in(lifecycle.FINAL),
+        )
+        .order_by(Incident.id.desc())
+        .limit(1)
+    )
+    if open_one is not None:
+        append_entry(open_one, "help_again", officer, (lat, lon))
+        publish(open_one)
+        return open_one, False
+    now = utcnow()
+    incident = Incident(
+        event_id=event.id,
+        client_id=client_id,
+        body_hash="help",
+        type=IncidentType.OFFICER_HELP,
+        severity=Severity.CRITICAL,
+        status=IncidentStatus.REPORTED,
+        lat=lat,
+        lon=lon,
+        place=place_text(event, lat, lon),
+        note="",
+        reported_by_id=officer.id,
+        reported_at=now,
+        received_at=now,
+    )
+    db.session.add(incident)
+    db.session.flush()
+    append_entry(
+        incident, "reported", officer, (lat, lon), type=incident.type.value, severity="critical"
+    )
+    publish(incident)
+    return incident, True
+
+
+def cancel_false_alarm(incident: Incident, officer: User) -> Incident:
+    """The officer who called for help calls it off: cancelled, on the record, officers
+    sent are released."""
+    if incident.status in lifecycle.FINAL:
+        return incident
+    details = {"from": incident.status.value, "to": "cancelled", "note": "false alarm"}
+    incident.status = IncidentStatus.CANCELLED
+    here = _position(incident.event_id, officer, None, None)
+    append_entry(incident, "status", officer, here, **details)
+    _release_officers(incident)
+    publish(incident, actor=officer)
+    return incident
 
 
 # --- the lifecycle ------------------------------------------------------------------------
@@ -232,7 +309,7 @@ def transition(
     )
     if target in lifecycle.FINAL:
         _release_officers(incident)
-    publish(incident)
+    publish(incident, actor=actor)
     return incident
 
 
@@ -305,7 +382,7 @@ def dispatch(incident: Incident, actor: User, officer_ids: list[int]) -> Inciden
     if incident.status == IncidentStatus.ACKNOWLEDGED:
         append_entry(incident, "status", actor, here, to="dispatched", **{"from": "acknowledged"})
         incident.status = IncidentStatus.DISPATCHED
-    publish(incident, dispatched=tuple(officer_ids))
+    publish(incident, dispatched=tuple(officer_ids), actor=actor)
     return incident
 
 

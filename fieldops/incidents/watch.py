@@ -54,6 +54,7 @@ def _alarm(assignment: IncidentAssignment, incident: Incident, kind: AlertKind, 
         incident_id=incident.id,
         lat=incident.lat,
         lon=incident.lon,
+        place=incident.place,
     )
 
 

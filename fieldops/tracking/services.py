@@ -116,7 +116,9 @@ def check_out(
 
 
 def set_status(event: Event, officer: User, status: str) -> EventOfficer:
-    return set_officer_status(event.id, officer.id, choice(OfficerStatus, status, "status"))
+    """The officer's own status: only on shift (off shift, the phone and the map say so)."""
+    wanted = choice(OfficerStatus, status, "status")
+    return set_officer_status(event.id, officer.id, wanted)
 
 
 def set_officer_status(
@@ -143,7 +145,8 @@ def shift_to_dict(shift: ShiftLog) -> dict:
 
 
 def officer_view(event: Event, officer: User) -> dict:
-    """What an officer's phone shows: themselves, their post and orders, their shift."""
+    """What an officer's phone shows: themselves, their post and orders, their shift, and the
+    course and posts for its small maps (useful without a base map)."""
     state = live.officer(event.id, officer.id)
     assignment = live.current_assignment(event.id, officer.id)
     post = None
@@ -161,6 +164,9 @@ def officer_view(event: Event, officer: User) -> dict:
         if assignment
         else None,
         "posts": [post_to_dict(p) for p in event.posts],
+        "course": course_to_dict(event.course, event.distance_unit),
+        "stale_after": current_app.config["STALE_AFTER"],
+        "server_time": iso(utcnow()),
     }
 
 

@@ -1,0 +1,47 @@
+"""An event's gazetteer (course and posts), built once per version of them."""
+
+from __future__ import annotations
+
+import threading
+
+from fieldops.events.models import Event
+from fieldops.places.words import Gazetteer, Place, PostArea
+
+_cache: dict[int, tuple[tuple, Gazetteer]] = {}
+_lock = threading.Lock()
+
+
+def _version(event: Event) -> tuple:
+    course = event.course
+    course_key = (course.id, course.start_m, course.length_m, len(course.lines)) if course else None
+    posts = tuple((p.id, p.name, p.lat, p.lon, p.radius_m, repr(p.polygon)) for p in event.posts)
+    return (event.distance_unit, course_key, posts)
+
+
+def gazetteer(event: Event) -> Gazetteer:
+    version = _version(event)
+    with _lock:
+        known = _cache.get(event.id)
+        if known and known[0] == version:
+            return known[1]
+    course = event.course
+    built = Gazetteer(
+        course.lines if course else [],
+        [PostArea(p.id, p.name, p.lat, p.lon, p.radius_m, p.polygon) for p in event.posts],
+        unit=event.distance_unit,
+        start_m=course.start_m if course else 0.0,
+    )
+    with _lock:
+        _cache[event.id] = (version, built)
+    return built
+
+
+def describe(event: Event, lat: float | None, lon: float | None) -> Place:
+    if lat is None or lon is None:
+        return Place("")
+    return gazetteer(event).describe(lat, lon)
+
+
+def place_text(event: Event, lat: float | None, lon: float | None) -> str:
+    """What a person says on the radio for this point ("" when nothing near has a name)."""
+    return describe(event, lat, lon).text[:200]
