@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
 .DEFAULT_GOAL := help
-.PHONY: help setup db run demo test test-fast lint format chromium bench clean
+.PHONY: help setup db run demo test test-fast lint format chromium bench screenshots clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ format: setup ## Apply ruff's formatting and fixes
 
 bench: setup ## Live benchmark: 1,000 officers, 10 dashboards, incidents, dispatches, help alarms (docs/performance.md)
 	$(BIN)/python bench/live.py --officers 1000 --dashboards 10 --duration 60
+
+screenshots: setup chromium ## Every screen at phone and laptop size, from the live demo, in test-artifacts/screenshots/
+	$(BIN)/python -m tests.screenshots
 
 clean: ## Remove the virtualenv and caches (keeps instance/ data)
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

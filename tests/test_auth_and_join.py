@@ -124,8 +124,8 @@ def test_session_writes_without_the_csrf_header_are_refused(client, make_event, 
     response = client.post(f"/api/v1/events/{event['id']}/status", json={"status": "on_break"})
     assert response.status_code == 403
     assert response.get_json()["error"]["code"] == "csrf"
-    ok = auth.post(f"/api/v1/events/{event['id']}/status", json={"status": "on_break"})
-    assert ok.status_code == 200 and ok.get_json()["status"] == "on_break"
+    off_shift = auth.post(f"/api/v1/events/{event['id']}/status", json={"status": "on_break"})
+    assert off_shift.status_code == 409 and off_shift.get_json()["error"]["code"] == "not_on_shift"
 
 
 @pytest.mark.parametrize("role,status", [("admin", 201), ("command", 403), ("organizer", 403)])

@@ -230,6 +230,13 @@ def test_status_change_shows_on_the_page_and_reaches_command(
     page = phone.new_page()
     join_on_page(page, live_server, marathon, "Chris Lee", badge)
     open_main(page)
+    # Off shift there is no status: the buttons wait for the check-in, and say so.
+    expect(page.get_by_test_id("status-current")).to_have_text("Off shift")
+    expect(page.get_by_test_id("status-note")).to_have_text("Check in to set your status.")
+    expect(page.get_by_test_id("status-responding")).to_be_disabled()
+    page.get_by_test_id("shift-button").click()
+    expect(page.get_by_test_id("shift-state")).to_contain_text("ON SHIFT since")
+    expect(page.get_by_test_id("status-note")).to_be_hidden()
     expect(page.get_by_test_id("status-on_post")).to_have_attribute("aria-pressed", "true")
 
     page.get_by_test_id("status-responding").click()

@@ -203,6 +203,11 @@ def test_a_dispatch_takes_the_screen_and_each_step_reaches_the_timeline(
     expect(page.get_by_test_id("dispatch-severity")).to_have_text("Critical")
     expect(page.get_by_test_id("dispatch-note")).to_have_text("Two men fighting by the barrier")
     expect(page.get_by_test_id("dispatch-distance")).to_have_text("220 m from you")
+    expect(page.get_by_test_id("dispatch-place")).to_have_text("220 m N of Mile 3 water")
+    navigate = page.get_by_test_id("dispatch-navigate")
+    expect(navigate).to_be_visible()
+    href = navigate.get_attribute("href")
+    assert f"{there['lat']:.6f},{there['lon']:.6f}" in href, href
     expect(page.locator("#dispatch-map path.route-line")).to_have_count(1)  # from here
     assert page.evaluate("window.__vibrations.length") >= 1
     snap(page, screenshots, "dispatch")
@@ -288,7 +293,6 @@ def test_help_needs_a_full_hold_raises_exactly_one_alarm_and_waits_out_no_signal
     assert (alerts[0]["lat"], alerts[0]["lon"]) == (POST["lat"], POST["lon"])
 
     # With no signal the alarm is kept, survives a relaunch, and goes out once signal returns.
-    page.get_by_test_id("help-dismiss").click()
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     phone.set_offline(True)
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)

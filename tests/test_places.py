@@ -159,7 +159,7 @@ def test_a_course_uploaded_with_a_late_start_labels_markers_in_race_distance(sce
     course = answer.get_json()
     assert course["start_m"] == 30_000
     assert [m["label"] for m in course["markers"]][:3] == ["31 km", "32 km", "33 km"]
-    assert "km 30.0 to 40.0" in course["length_label"]
+    assert "km 30.0–40.0" in course["length_label"]
     bad = admin.client.put(
         f"/api/v1/events/{scene.id}/course?start=-3",
         data=json.dumps(geojson),

@@ -56,7 +56,7 @@ def course_to_dict(course: Course | None, unit: str) -> dict | None:
     label = f"{course.length_m / every:.1f} {unit}"
     if start:
         word, end = UNIT_WORD[unit].lower(), (start + course.length_m) / every
-        label += f" ({word} {start / every:.1f} to {end:.1f})"
+        label += f" · {word} {start / every:.1f}–{end:.1f}"
     return {
         "lines": course.lines,
         "length_m": round(course.length_m, 1),

@@ -110,6 +110,8 @@ def check_out(
         raise ApiError("not checked in", code="conflict", status=409)
     shift.checked_out_at = utcnow()
     shift.check_out_lat, shift.check_out_lon = lat, lon
+    # Off shift there is no status to show: the next check-in starts on post.
+    _member(event.id, officer.id).status = OfficerStatus.ON_POST
     db.session.flush()
     announce_officer(event.id, officer.id)
     return shift
@@ -118,6 +120,13 @@ def check_out(
 def set_status(event: Event, officer: User, status: str) -> EventOfficer:
     """The officer's own status: only on shift (off shift, the phone and the map say so)."""
     wanted = choice(OfficerStatus, status, "status")
+    if _open_shift(event.id, officer.id) is None:
+        raise ApiError(
+            "check in first: a status is only kept while on shift",
+            code="not_on_shift",
+            field="status",
+            status=409,
+        )
     return set_officer_status(event.id, officer.id, wanted)
 
 

@@ -7,6 +7,8 @@
 // rows in view.
 
 import { startDesk } from "./desk/index.js";
+import { CLUSTER_BELOW_ZOOM, createClusters } from "./map/clusters.js";
+import { placeLabels, spotsAround } from "./map/labels.js";
 
 const $ = (selector, root = document) => root.querySelector(selector);
 const config = JSON.parse($("#command-config").textContent);
@@ -28,7 +30,10 @@ const COURSE_COLOR = "#ffd60a";
 const POST_COLOR = "#e8eef5";
 const RADIUS = 8;
 const LABEL_ZOOM = 16;
-const LABEL_FONT = "600 15px system-ui, 'DejaVu Sans', sans-serif";
+const POST_LABEL_ZOOM = 12; // post names from here on, where they fit
+const HIT_PX = 16; // a click this close to an officer's centre is on the officer
+const RECLUSTER_MS = 1000;
+const EVENT_KEY = "fieldops.command.event"; // the dispatcher's last choice of event
 
 const ROW_HEIGHT = 68; // px; matches .row in command.css
 const OVERSCAN = 8;
@@ -85,6 +90,10 @@ const state = {
   fitted: false,
   staticKey: "",
   posts: [], // as in the snapshot, for clicks on the map
+  courseMarks: [], // START, FINISH and the distance markers, for the label pass
+  courseLabels: [], // where the last redraw put them
+  postLabels: [], // the post names the last redraw found room for
+  helpIds: new Set(), // officers whose help alarm is open: never in a group
   lastUpdate: null, // local ms of the last snapshot or envelope
 };
 
@@ -269,9 +278,9 @@ function refreshOfficer(rec, now) {
 }
 
 // ---- the map -------------------------------------------------------------------------------
-// Panes, bottom to top: tiles; the "ground" canvas (course, posts, accuracy circle); the
-// labels (km, start/finish, post names); the officers' canvas. Officers are never hidden
-// under a label.
+// Panes, bottom to top: tiles; the "ground" canvas (course, posts, accuracy circle, the lines
+// from officers to their incidents); the officers' canvas, which also draws every name (its
+// own, START/FINISH, the distance markers, the posts) where it fits; the incident pins.
 
 const map = L.map("map", {
   preferCanvas: true,
@@ -281,13 +290,10 @@ const map = L.map("map", {
   worldCopyJump: false,
 });
 map.createPane("ground").style.zIndex = "350";
-map.createPane("groundLabels").style.zIndex = "390";
-map.getPane("groundLabels").style.pointerEvents = "none";
 
 const groundRenderer = L.canvas({ pane: "ground", padding: 0.3 });
 const courseLayer = L.featureGroup().addTo(map);
 const postLayer = L.featureGroup().addTo(map);
-const labelLayer = L.layerGroup().addTo(map);
 const officerLayer = L.featureGroup().addTo(map);
 const hoverTip = L.tooltip({ direction: "top", offset: [0, -14], className: "officer-tip" });
 let accuracyCircle = null;
@@ -303,17 +309,7 @@ if (config.map.tile_url) {
   map.attributionControl.addAttribution("No base map: overlays only");
 }
 map.setView(DEFAULT_VIEW.center, DEFAULT_VIEW.zoom);
-
-const measureCtx = document.createElement("canvas").getContext("2d");
-const labelWidths = new Map();
-
-function labelWidth(text) {
-  if (!labelWidths.has(text)) {
-    measureCtx.font = LABEL_FONT;
-    labelWidths.set(text, Math.ceil(measureCtx.measureText(text).width));
-  }
-  return labelWidths.get(text);
-}
+$("#map-footer").append(map.attributionControl.getContainer());
 
 function shapePath(ctx, shape, x, y, r) {
   ctx.beginPath();
@@ -385,49 +381,45 @@ function labelPriority(look) {
   return 4;
 }
 
-// Names go on in one pass after every shape, most urgent first, skipping any that would
-// overlap a name already placed (officers at one post stand metres apart).
-function drawLabels(ctx, labels) {
-  if (!labels.length) return;
-  labels.sort((a, b) => a.priority - b.priority);
-  const placed = [];
-  ctx.save();
-  ctx.font = LABEL_FONT;
-  ctx.textBaseline = "middle";
-  ctx.lineJoin = "round";
-  ctx.lineWidth = 4;
-  ctx.strokeStyle = "rgba(0, 0, 0, 0.9)";
-  for (const label of labels) {
-    const box = { x1: label.x - 2, y1: label.y - 10, x2: label.x + labelWidth(label.text) + 2, y2: label.y + 10 };
-    const clash = placed.some((b) => b.x1 < box.x2 && box.x1 < b.x2 && b.y1 < box.y2 && box.y1 < b.y2);
-    if (clash && label.priority > 0) continue;
-    placed.push(box);
-    ctx.strokeText(label.text, label.x, label.y);
-    ctx.fillStyle = label.stale ? STALE_COLOR : "#ffffff";
-    ctx.fillText(label.text, label.x, label.y);
-  }
-  ctx.restore();
-}
-
 // The officers' canvas always redraws whole: names are placed in one consistent pass, and
-// with hundreds of officers moving each tick the changed area is the whole map anyway.
+// with hundreds of officers moving each tick the changed area is the whole map anyway. It
+// takes no pointer events (command.css): clicks are hit-tested in `hitAt`, so nothing drawn
+// above or below can swallow a click meant for an officer.
 const OfficerCanvas = L.Canvas.extend({
   _extendRedrawBounds() {},
 
   _draw() {
     this._labels = [];
+    this._obstacles = [];
     this._ctx.globalAlpha = 1;
     L.Canvas.prototype._draw.call(this);
-    drawLabels(this._ctx, this._labels);
+    drawGroups(this._ctx, this._obstacles);
+    addGroundObstacles(this._obstacles);
+    addCourseLabels(this._labels);
+    addPostLabels(this._labels);
+    const drawn = placeLabels(this._ctx, this._labels, this._obstacles);
+    state.postLabels = drawn.filter((label) => label.kind === "post").map((label) => label.text);
+    state.courseLabels = drawn.filter((label) => label.kind === "course")
+      .map(({ text, x, y }) => ({ text, point: map.layerPointToContainerPoint([x, y]) }));
   },
 });
 const renderer = new OfficerCanvas({ padding: 0.1, tolerance: 6 });
+// The desk's pins and rings, which names keep clear of (the desk starts after the map).
+let deskMarks = { pinLatLngs: () => [], ringLatLngs: () => [] };
 
-// A canvas marker: stamps its look's sprite and queues its name for the label pass.
+function redrawOfficers() {
+  if (renderer._map && !renderer._redrawRequest) {
+    renderer._redrawRequest = L.Util.requestAnimFrame(renderer._redraw, renderer);
+  }
+}
+
+// A canvas marker: stamps its look's sprite and queues its name for the label pass; skipped
+// while its officer is counted in a group.
 const OfficerMarker = L.CircleMarker.extend({
   initialize(latlng, options) {
     L.CircleMarker.prototype.initialize.call(this, latlng, options);
     this.look = options.look;
+    this.clustered = false;
   },
 
   _updateBounds() {
@@ -437,25 +429,165 @@ const OfficerMarker = L.CircleMarker.extend({
 
   _updatePath() {
     const canvas = this._renderer;
-    if (!canvas._drawing || this._empty()) return;
+    if (!canvas._drawing || this._empty() || this.clustered) return;
     const { x, y } = this._point;
     const size = 2 * SPRITE_HALF;
     canvas._ctx.drawImage(spriteFor(this.look), Math.round(x - SPRITE_HALF), Math.round(y - SPRITE_HALF), size, size);
+    const r = RADIUS + 4;
+    canvas._obstacles.push({ x1: x - r, y1: y - r, x2: x + r, y2: y + r, owner: this.officerId });
     if (this.look.selected || this._map.getZoom() >= LABEL_ZOOM) {
       canvas._labels.push({
         text: this.look.label,
-        x: this._point.x + this._radius + 8,
-        y: this._point.y,
+        kind: "officer",
+        spots: [[x + this._radius + 8, y]],
         priority: labelPriority(this.look),
         stale: this.look.stale,
+        owner: this.officerId,
       });
     }
   },
-
-  _containsPoint(p) {
-    return p.distanceTo(this._point) <= this._radius + 4 + this._clickTolerance();
-  },
 });
+
+// ---- groups of quiet officers ----------------------------------------------------------------
+
+const clusters = createClusters();
+const grouping = { dirty: true, lastBuilt: 0, timer: null, view: { clusters: [], hidden: new Set() } };
+
+function isQuiet(rec) {
+  const look = rec.look;
+  return Boolean(look && rec.shown && rec.data.fix) && !look.stale && !look.offPost && !look.selected &&
+    look.category !== "responding" && !state.helpIds.has(rec.id);
+}
+
+function markGroupsDirty() {
+  grouping.dirty = true;
+  if (grouping.timer) return;
+  const wait = Math.max(0, grouping.lastBuilt + RECLUSTER_MS - Date.now());
+  grouping.timer = setTimeout(() => {
+    grouping.timer = null;
+    regroup();
+  }, wait);
+}
+
+function regroup() {
+  if (grouping.dirty) {
+    const quiet = [];
+    for (const rec of state.officers.values()) {
+      if (isQuiet(rec)) {
+        const { lat, lon } = rec.data.fix;
+        quiet.push({ id: rec.id, lat, lon, category: rec.look.category });
+      }
+    }
+    clusters.load(quiet);
+    grouping.dirty = false;
+    grouping.lastBuilt = Date.now();
+  }
+  grouping.view = clusters.at(map.getZoom());
+  for (const rec of state.officers.values()) {
+    if (rec.marker) rec.marker.clustered = grouping.view.hidden.has(rec.id);
+  }
+  redrawOfficers();
+}
+
+function groupRadius(count) {
+  return Math.min(26, 13 + 2.5 * Math.log2(count));
+}
+
+// A group: a dark disc with its count, ringed in the colours of who is in it (on post blue,
+// on break violet, off shift grey), so the map still says "all quiet here" at a glance.
+function drawGroups(ctx, obstacles) {
+  for (const group of grouping.view.clusters) {
+    const { x, y } = map.latLngToLayerPoint([group.lat, group.lon]);
+    const r = groupRadius(group.count);
+    ctx.beginPath();
+    ctx.arc(x, y, r + 4, 0, Math.PI * 2);
+    ctx.fillStyle = OUTLINE;
+    ctx.fill();
+    let start = -Math.PI / 2;
+    for (const category of ["on_post", "on_break", "off_shift"]) {
+      const n = group.byCategory[category] || 0;
+      if (!n) continue;
+      const end = start + (2 * Math.PI * n) / group.count;
+      ctx.beginPath();
+      ctx.arc(x, y, r, start, end);
+      ctx.lineWidth = 6;
+      ctx.strokeStyle = CATEGORIES[category].color;
+      ctx.stroke();
+      start = end;
+    }
+    ctx.beginPath();
+    ctx.arc(x, y, r - 3, 0, Math.PI * 2);
+    ctx.fillStyle = "#11161b";
+    ctx.fill();
+    ctx.font = `800 ${group.count > 99 ? 13 : 15}px system-ui, 'DejaVu Sans', sans-serif`;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    ctx.fillStyle = "#ffffff";
+    ctx.fillText(String(group.count), x, y + 1);
+    ctx.textAlign = "start";
+    obstacles.push({ x1: x - r - 4, y1: y - r - 4, x2: x + r + 4, y2: y + r + 4, owner: `group-${group.id}` });
+  }
+}
+
+function groupText(group) {
+  const parts = Object.entries(group.byCategory).map(([category, n]) => `${n} ${CATEGORIES[category].label.toLowerCase()}`);
+  return `<strong>${group.count} officers</strong><br>${parts.join(", ")}<br><span class="muted">click to zoom in</span>`;
+}
+
+// ---- what labels must keep clear of, and the post names -------------------------------------
+
+function addGroundObstacles(obstacles) {
+  for (const latlng of deskMarks.pinLatLngs()) {
+    const { x, y } = map.latLngToLayerPoint(latlng);
+    obstacles.push({ x1: x - 24, y1: y - 54, x2: x + 24, y2: y - 4, owner: "incident" }); // above its tip
+  }
+  for (const latlng of deskMarks.ringLatLngs()) { // the ring and its "HELP · name" tag under it
+    const { x, y } = map.latLngToLayerPoint(latlng);
+    obstacles.push({ x1: x - 90, y1: y + 36, x2: x + 90, y2: y + 62, owner: "help" });
+  }
+}
+
+// START, FINISH and the distance markers (every fifth only when zoomed far out).
+function addCourseLabels(labels) {
+  const far = map.getZoom() < 12;
+  for (const m of state.courseMarks) {
+    if (far && m.minor) continue;
+    const { x, y } = map.latLngToLayerPoint([m.lat, m.lon]);
+    const spots = spotsAround(x, y, m.text, "course", 10);
+    labels.push({ text: m.text, kind: "course", spots: [[x, y], ...spots.slice(1)], priority: 0.5, end: m.end, owner: "course" });
+  }
+}
+
+function addPostLabels(labels) {
+  if (map.getZoom() < POST_LABEL_ZOOM) return;
+  for (const post of state.posts) {
+    const { x, y } = map.latLngToLayerPoint(northEdge(post));
+    const spots = spotsAround(x, y, post.name, "post", 4);
+    labels.push({ text: post.name, kind: "post", spots: [[x, y - 14], ...spots.slice(1)], priority: 20, owner: `post-${post.id}` });
+  }
+}
+
+// ---- what is under the pointer ----------------------------------------------------------------
+
+function hitAt(point) {
+  let best = null;
+  for (const rec of state.officers.values()) {
+    const marker = rec.marker;
+    if (!marker || !marker._map || marker.clustered) continue;
+    const distance = map.latLngToContainerPoint(marker.getLatLng()).distanceTo(point);
+    if (distance > HIT_PX) continue;
+    const rank = labelPriority(rec.look) * 100 + distance; // the urgent one wins a tie
+    if (!best || rank < best.rank) best = { kind: "officer", rec, rank };
+  }
+  if (best) return best;
+  for (const group of grouping.view.clusters) {
+    const at = map.latLngToContainerPoint([group.lat, group.lon]);
+    if (at.distanceTo(point) <= groupRadius(group.count) + 4) return { kind: "group", group };
+  }
+  const latlng = map.containerPointToLatLng(point);
+  const post = state.posts.find((p) => postContains(p, latlng));
+  return post ? { kind: "post", post, latlng } : null;
+}
 
 function updateMarker(rec, lookChanged) {
   const fix = rec.data.fix;
@@ -468,7 +600,7 @@ function updateMarker(rec, lookChanged) {
   const show = matches(rec) || rec.id === state.selectedId;
   if (!rec.marker) {
     rec.marker = new OfficerMarker([fix.lat, fix.lon], {
-      renderer, radius: RADIUS, weight: 2, look: rec.look, bubblingMouseEvents: false,
+      renderer, radius: RADIUS, weight: 2, look: rec.look, interactive: false,
     });
     rec.marker.officerId = rec.id;
     rec.shown = false;
@@ -486,6 +618,7 @@ function updateMarker(rec, lookChanged) {
   }
   if (lookChanged && rec.marker._map && labelPriority(rec.look) < 4) rec.marker.bringToFront();
   if (rec.id === state.selectedId) updateAccuracy(rec);
+  if (map.getZoom() < CLUSTER_BELOW_ZOOM) markGroupsDirty();
 }
 
 function clearAccuracy() {
@@ -510,20 +643,37 @@ function updateAccuracy(rec) {
   accuracyCircle.setRadius(fix.accuracy);
 }
 
-officerLayer.on("click", (e) => select(e.propagatedFrom.officerId, { pan: true }));
-officerLayer.on("mouseover", (e) => {
-  const rec = state.officers.get(e.propagatedFrom.officerId);
-  if (!rec) return;
-  hoverTip.setLatLng(e.propagatedFrom.getLatLng()).setContent(hoverText(rec)).addTo(map);
-});
-officerLayer.on("mouseout", () => hoverTip.remove());
-
-// A click that hits no officer may be on a post: show its orders.
+// One place decides what a click or a hover is on: an officer (always, wherever they stand),
+// else a group (zoom in to it), else a post (its orders). Incident pins sit above and take
+// their own clicks.
 map.on("click", (e) => {
   if (desk.mapClick(e.latlng)) return; // placing a new incident
-  const post = state.posts.find((p) => postContains(p, e.latlng));
-  if (post) L.popup({ maxWidth: 320 }).setLatLng(e.latlng).setContent(postPopup(post)).openOn(map);
+  const hit = hitAt(e.containerPoint);
+  if (!hit) return;
+  if (hit.kind === "officer") select(hit.rec.id, { pan: true });
+  else if (hit.kind === "group") map.setView([hit.group.lat, hit.group.lon], clusters.expansionZoom(hit.group.id));
+  else L.popup({ maxWidth: 320 }).setLatLng(hit.latlng).setContent(postPopup(hit.post)).openOn(map);
 });
+
+let hoverFrame = 0;
+map.on("mousemove", (e) => {
+  if (hoverFrame) return;
+  hoverFrame = requestAnimationFrame(() => {
+    hoverFrame = 0;
+    const hit = hitAt(e.containerPoint);
+    map.getContainer().classList.toggle("over-something", Boolean(hit));
+    if (!hit) {
+      hoverTip.remove();
+      return;
+    }
+    if (hit.kind === "officer") hoverTip.setLatLng(hit.rec.marker.getLatLng()).setContent(hoverText(hit.rec));
+    else if (hit.kind === "group") hoverTip.setLatLng([hit.group.lat, hit.group.lon]).setContent(groupText(hit.group));
+    else hoverTip.setLatLng(northEdge(hit.post)).setContent(`<strong>${escapeHtml(hit.post.name)}</strong>`);
+    hoverTip.addTo(map);
+  });
+});
+map.on("mouseout", () => hoverTip.remove());
+map.on("zoomend", () => regroup());
 
 function hoverText(rec) {
   const o = rec.data;
@@ -543,13 +693,14 @@ function renderStatic(snapshot) {
   drawCourse(snapshot.course);
   renderCourseLength(snapshot.course);
   setScale(snapshot.event?.distance_unit);
+  redrawOfficers();
 }
 
 function clearStatic() {
   courseLayer.clearLayers();
   postLayer.clearLayers();
-  labelLayer.clearLayers();
   state.posts = [];
+  state.courseMarks = [];
 }
 
 function drawCourse(course) {
@@ -562,23 +713,15 @@ function drawCourse(course) {
   const first = course.lines[0]?.[0];
   const lastLine = course.lines[course.lines.length - 1];
   const last = lastLine?.[lastLine.length - 1];
-  if (first) pinLabel(first, "START", "course-end");
-  if (last) pinLabel(last, "FINISH", "course-end");
+  // Drawn with the names on the officers' canvas, where they find room (addCourseLabels).
+  state.courseMarks = [
+    first && { lat: first[0], lon: first[1], text: "START", end: true },
+    last && { lat: last[0], lon: last[1], text: "FINISH", end: true },
+  ].filter(Boolean);
   for (const m of course.markers || []) {
     const n = parseFloat(m.label);
-    const minor = Number.isFinite(n) && n % 5 !== 0;
-    pinLabel([m.lat, m.lon], m.label, `distance-marker${minor ? " minor" : ""}`, "distance-marker");
+    state.courseMarks.push({ lat: m.lat, lon: m.lon, text: m.label, minor: Number.isFinite(n) && n % 5 !== 0 });
   }
-}
-
-function pinLabel(latlng, text, className, testid = className) {
-  const icon = L.divIcon({
-    className: `pin-label ${className}`,
-    html: `<span data-testid="${testid}">${escapeHtml(text)}</span>`,
-    iconSize: null,
-  });
-  L.marker(latlng, { icon, pane: "groundLabels", interactive: false, keyboard: false })
-    .addTo(labelLayer);
 }
 
 function drawPosts(posts) {
@@ -590,9 +733,7 @@ function drawPosts(posts) {
     const shape = isPolygon(post)
       ? L.polygon(post.polygon, style)
       : L.circle([post.lat, post.lon], { ...style, radius: post.radius_m || 50 });
-    shape.addTo(postLayer);
-    // The name sits just north of the post, not on it, where officers stand.
-    pinLabel(northEdge(post), post.name, "post-label");
+    shape.addTo(postLayer); // its name is drawn with the officers' names, where it fits
   }
 }
 
@@ -626,10 +767,12 @@ function postPopup(post) {
   return `<strong>${escapeHtml(post.name)}</strong><br><span class="muted">${kind}</span>${orders}`;
 }
 
+// The scale bar and the map credit live in a strip under the map, so no pin is ever under them.
 function setScale(unit) {
   if (scaleControl) scaleControl.remove();
   scaleControl = L.control.scale({ metric: unit !== "mi", imperial: unit === "mi", maxWidth: 160 })
     .addTo(map);
+  $("#map-footer").prepend(scaleControl.getContainer());
 }
 
 function fitToEvent() {
@@ -776,6 +919,7 @@ function setFilter(filter) {
 
 function refilter() {
   for (const rec of state.officers.values()) dirty.officers.add(rec);
+  markGroupsDirty();
   dirty.order = true;
   list.el.scrollTop = 0;
   schedule();
@@ -943,6 +1087,7 @@ $('[data-action="follow"]', detail).addEventListener("click", (e) => {
 function select(id, { centre = false, pan = false } = {}) {
   const previous = state.officers.get(state.selectedId);
   state.selectedId = id;
+  grouping.dirty = true; // the selected officer always stands alone
   if (id == null) {
     state.follow = false;
     $('[data-action="follow"]', detail).setAttribute("aria-pressed", "false");
@@ -958,6 +1103,7 @@ function select(id, { centre = false, pan = false } = {}) {
   }
   dirty.detail = true;
   schedule();
+  requestAnimationFrame(regroup); // after the flush has given them their selected look
 }
 
 function renderDetail(now) {
@@ -1012,7 +1158,8 @@ function renderConnection() {
   box.dataset.state = conn.state;
   setText($(".conn-label", box), CONNECTION_LABELS[conn.state]);
   const age = state.lastUpdate ? (Date.now() - state.lastUpdate) / 1000 : null;
-  setText($(".conn-age", box), age == null ? "" : `updated ${formatAgo(age)}`);
+  const quiet = conn.state === "live" && age != null && age < 10;
+  setText($(".conn-age", box), age == null || quiet ? "" : `updated ${formatAgo(age)}`);
   renderBanner(age);
 }
 
@@ -1195,10 +1342,16 @@ function eventFromUrl() {
   return config.events.some((e) => e.id === id) ? id : null;
 }
 
+// The dispatcher's last choice; else the event with the most officers on shift; else the
+// one running now; else the newest.
 function defaultEvent() {
+  const remembered = Number(localStorage.getItem(EVENT_KEY));
+  if (config.events.some((e) => e.id === remembered)) return remembered;
   const now = Date.now();
-  const running = config.events.find((e) => parseTime(e.starts_at) <= now && now <= parseTime(e.ends_at));
-  return (running || config.events[0])?.id ?? null;
+  const running = (e) => parseTime(e.starts_at) <= now && now <= parseTime(e.ends_at);
+  const ranked = [...config.events].sort((a, b) =>
+    (b.on_shift || 0) - (a.on_shift || 0) || Number(running(b)) - Number(running(a)));
+  return ranked[0]?.id ?? null;
 }
 
 function writeUrl(id, push) {
@@ -1217,7 +1370,8 @@ function renderEventPicker() {
   if (picker.hidden) return;
   if (!picker.options.length) {
     for (const e of config.events) {
-      picker.add(new Option(`${e.name} · ${formatDate(e.starts_at)}`, String(e.id)));
+      const shift = e.on_shift ? ` · ${e.on_shift} on shift` : "";
+      picker.add(new Option(`${e.name} · ${formatDate(e.starts_at)}${shift}`, String(e.id)));
     }
   }
   picker.value = String(state.eventId);
@@ -1252,7 +1406,8 @@ function switchEvent(id, { push = true } = {}) {
 function renderCourseLength(course) {
   const node = $("#course-length");
   node.classList.toggle("muted", !course);
-  setText(node, course ? `Course ${course.length_label}` : course === null ? "No course" : "");
+  const school = state.event?.kind === "school";
+  setText(node, course ? `Course ${course.length_label}` : course === null && !school ? "No course" : "");
 }
 
 // ---- page controls -------------------------------------------------------------------------
@@ -1272,7 +1427,10 @@ function bindControls() {
     dirty.order = true;
     schedule();
   });
-  $("#event-select").addEventListener("change", (e) => switchEvent(Number(e.target.value)));
+  $("#event-select").addEventListener("change", (e) => {
+    localStorage.setItem(EVENT_KEY, e.target.value);
+    switchEvent(Number(e.target.value));
+  });
   window.addEventListener("popstate", () => {
     const id = eventFromUrl();
     if (id != null) switchEvent(id, { push: false });
@@ -1345,7 +1503,24 @@ window.fieldopsCommand = Object.freeze({
       const box = map.getContainer().getBoundingClientRect();
       point = { x: box.left + p.x, y: box.top + p.y };
     }
-    return { look: { ...rec.look }, onMap: Boolean(marker && marker._map), point, data: rec.data };
+    const onMap = Boolean(marker && marker._map);
+    const clustered = Boolean(onMap && marker.clustered);
+    return { look: { ...rec.look }, onMap, clustered, point: clustered ? null : point, data: rec.data };
+  },
+  /** The post names the map found room for on its last redraw. */
+  postLabels: () => [...state.postLabels],
+  /** START, FINISH and the distance markers as drawn: [{text, point}] (page coordinates). */
+  courseLabels() {
+    const box = map.getContainer().getBoundingClientRect();
+    return state.courseLabels.map(({ text, point }) => ({ text, point: { x: box.left + point.x, y: box.top + point.y } }));
+  },
+  /** The groups of quiet officers drawn now: [{count, byCategory, point}]. */
+  groups() {
+    const box = map.getContainer().getBoundingClientRect();
+    return grouping.view.clusters.map((g) => {
+      const p = map.latLngToContainerPoint([g.lat, g.lon]);
+      return { count: g.count, byCategory: { ...g.byCategory }, point: { x: box.left + p.x, y: box.top + p.y } };
+    });
   },
   layers() {
     return {
@@ -1371,9 +1546,19 @@ const desk = startDesk({
     state.follow = true;
     $('[data-action="follow"]', detail).setAttribute("aria-pressed", "true");
   },
+  setHelpOfficers(ids) {
+    const next = new Set(ids);
+    if ([...next].join() === [...state.helpIds].join()) return;
+    state.helpIds = next;
+    grouping.dirty = true;
+    regroup();
+  },
+  canAct: ["admin", "command"].includes(config.user.role),
 });
+deskMarks = desk;
 
 function start() {
+  renderer.addTo(map); // on the map from the start: it draws the course and post names too
   paintCountGlyphs();
   bindControls();
   state.eventId = eventFromUrl() ?? defaultEvent();

@@ -165,8 +165,15 @@
     const status = shownStatus(incident);
     const final = ["resolved", "cancelled"].includes(incident.status) || status === "released";
     $("dispatch-sheet").dataset.severity = incident.severity;
+    const help = incident.type === "officer_help";
+    $("dispatch-heading").textContent = help ? "OFFICER NEEDS HELP" : "DISPATCH";
     $("dispatch-type-icon").replaceChildren(K.icon(incident.type));
-    $("dispatch-type").textContent = K.TYPES[incident.type] || incident.type;
+    const who = help && incident.reported_by ? `: ${incident.reported_by.name}${incident.reported_by.badge ? ` #${incident.reported_by.badge}` : ""}` : "";
+    $("dispatch-type").textContent = `${K.TYPES[incident.type] || incident.type}${who}`;
+    $("dispatch-place").textContent = incident.place || "";
+    const navigate = $("dispatch-navigate");
+    navigate.href = K.navigateUrl(incident.lat, incident.lon, incident.place || K.TYPES[incident.type]);
+    navigate.hidden = final;
     const severity = $("dispatch-severity");
     severity.className = `sev sev-${incident.severity}`;
     severity.textContent = K.SEVERITIES[incident.severity];
@@ -240,7 +247,7 @@
     if (!incident) return;
     const distance = distanceTo(incident);
     const status = shownStatus(incident);
-    const parts = [K.TYPES[incident.type], K.SEVERITIES[incident.severity], distance === null ? null : K.distanceLabel(distance), K.STATUSES[status] || "Resolving"];
+    const parts = [K.TYPES[incident.type], K.SEVERITIES[incident.severity], incident.place || null, distance === null ? null : `${K.distanceLabel(distance)} from you`, K.STATUSES[status] || "Resolving"];
     $("assignment-text").textContent = parts.filter(Boolean).join(" · ");
     $("assignment-open").dataset.id = incident.id;
   }

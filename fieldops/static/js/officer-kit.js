@@ -16,6 +16,7 @@
     lost_person: "Lost person",
     hazard: "Hazard",
     other: "Other",
+    officer_help: "Officer needs help",
   };
   const SEVERITIES = { low: "Low", medium: "Medium", high: "High", critical: "Critical" };
   const STATUSES = {
@@ -142,19 +143,69 @@
     return "drop";
   }
 
-  // --- small maps: no tiles needed; the pins and lines carry the meaning -----------------
+  // --- small maps: no tiles needed; the course, the posts, the pins and lines carry the meaning --
+  const maps = []; // every small map, to redraw the ground when the event's view changes
+
   function smallMap(container, options = {}) {
     const tiles = FieldopsOfficer.mapConfig;
-    const map = L.map(container, {
-      zoomControl: false,
-      attributionControl: Boolean(tiles.tile_url),
-      ...options,
-    }).setView([0, 0], 2);
+    const map = L.map(container, { zoomControl: false, attributionControl: false, ...options }).setView([0, 0], 2);
     if (tiles.tile_url) {
-      L.tileLayer(tiles.tile_url, { maxZoom: tiles.max_zoom || 19, attribution: tiles.attribution || "" }).addTo(map);
+      L.tileLayer(tiles.tile_url, { maxZoom: tiles.max_zoom || 19 }).addTo(map);
     }
+    showCredit(map.getContainer());
+    map.fieldopsGround = { layer: L.layerGroup().addTo(map), key: null };
+    maps.push(map);
+    drawGround(map);
     return map;
   }
+
+  /** The map credit goes under the map, as plain text: on a small map an overlay would hide
+   * a quarter of it, and an operator's tile attribution is not trusted as HTML. */
+  function showCredit(container) {
+    const caption = container.parentElement.querySelector("[data-map-credit]");
+    if (!caption) return;
+    const tiles = FieldopsOfficer.mapConfig;
+    const html = tiles.tile_url ? tiles.attribution || "" : "";
+    const text = new DOMParser().parseFromString(`<p>${html}</p>`, "text/html").body.textContent.trim();
+    caption.textContent = text ? `Map: ${text}` : "";
+    caption.hidden = !text;
+  }
+
+  /** The course (black casing, yellow line) and every post (grey; the officer's own yellow),
+   * under the pins: enough to find one's way with no base map. */
+  function drawGround(map) {
+    const view = FieldopsOfficer.view() || {};
+    const mine = FieldopsOfficer.post();
+    const key = JSON.stringify([view.course && view.course.length_m, (view.posts || []).map((p) => p.id), mine && mine.id]);
+    const ground = map.fieldopsGround;
+    if (ground.key === key) return;
+    ground.key = key;
+    ground.layer.clearLayers();
+    const quiet = { interactive: false, lineJoin: "round", lineCap: "round" };
+    for (const post of view.posts || []) {
+      const own = mine && post.id === mine.id;
+      const style = own
+        ? { ...quiet, color: "#000", weight: 3, fillColor: "#ffd60a", fillOpacity: 0.45 }
+        : { ...quiet, color: "#333a42", weight: 2, dashArray: "5 4", fillColor: "#ffffff", fillOpacity: 0.3 };
+      const shape = Array.isArray(post.polygon) && post.polygon.length >= 3
+        ? L.polygon(post.polygon, style)
+        : L.circle([post.lat, post.lon], { ...style, radius: post.radius_m || 50 });
+      shape.addTo(ground.layer);
+    }
+    for (const points of (view.course && view.course.lines) || []) {
+      L.polyline(points, { ...quiet, color: "#000", weight: 9, opacity: 0.7 }).addTo(ground.layer);
+      L.polyline(points, { ...quiet, color: "#ffd60a", weight: 4, opacity: 1 }).addTo(ground.layer);
+    }
+    for (const marker of (view.course && view.course.markers) || []) {
+      L.marker([marker.lat, marker.lon], {
+        interactive: false,
+        keyboard: false,
+        icon: L.divIcon({ className: "km-label", html: el("span", { text: marker.label }), iconSize: null }),
+      }).addTo(ground.layer);
+    }
+  }
+
+  document.addEventListener("fieldops:view", () => maps.forEach(drawGround));
 
   function pinIcon(kind) {
     return L.divIcon({ className: `pin pin-${kind}`, iconSize: [36, 48], iconAnchor: [18, 46] });
@@ -162,6 +213,15 @@
 
   function meMarker(at) {
     return L.circleMarker(at, { radius: 10, color: "#fff", weight: 4, fillColor: "#0a59d6", fillOpacity: 1 });
+  }
+
+  /** A link that opens the phone's own maps app with directions to a place. */
+  function navigateUrl(lat, lon, label) {
+    const at = `${lat.toFixed(6)},${lon.toFixed(6)}`;
+    const ua = navigator.userAgent || "";
+    if (/iPhone|iPad|iPod/.test(ua)) return `https://maps.apple.com/?daddr=${at}&dirflg=w`;
+    if (/Android/.test(ua)) return `geo:${at}?q=${at}(${encodeURIComponent(label || "Incident")})`;
+    return `https://www.google.com/maps/dir/?api=1&destination=${at}`;
   }
 
   // --- the alarm: sound and vibration --------------------------------------------------------
@@ -226,5 +286,5 @@
 
   Outbox.all = [];
 
-  window.FieldopsKit = { TYPES, SEVERITIES, STATUSES, uuid, distanceLabel, icon, el, Outbox, outcome, smallMap, pinIcon, meMarker, alarm };
+  window.FieldopsKit = { TYPES, SEVERITIES, STATUSES, uuid, distanceLabel, icon, el, Outbox, outcome, smallMap, drawGround, pinIcon, meMarker, navigateUrl, alarm };
 })();

@@ -1,5 +1,9 @@
 /* Report an incident in three taps: type → severity → place (+ optional note and photos) → Send.
  *
+ * The report in progress is a draft kept in localStorage (its photos in IndexedDB) from the
+ * first tap: a reload, or the browser killing the tab while the camera is open, brings the
+ * officer back to the same step with everything chosen so far.
+ *
  * Each report gets its client_id when Send is tapped and goes into a persistent outbox; it
  * is POSTed with the same client_id until the server has it (a repeat answers 200, never a
  * second incident). Photos wait in IndexedDB and are uploaded once the incident exists.
@@ -25,8 +29,32 @@
   const SHRINK_OVER_BYTES = 1500000; // bigger camera photos are scaled down before they wait
   const SHRINK_TO_PX = 2048;
 
-  const draft = { step: "type", type: null, severity: null, pin: null, photos: [] };
+  const DRAFT_KEY = "fieldops.officer.report-draft.v1";
+  const MAX_PHOTOS = 6;
+  const draft = { step: "type", type: null, severity: null, pin: null, note: "", photoKeys: [] };
   let placeMap = null; // {map, pin, me}
+
+  function saveDraft() {
+    try {
+      localStorage.setItem(DRAFT_KEY, JSON.stringify({ ...draft, open: true, savedAt: new Date().toISOString() }));
+    } catch (_err) {
+      /* full: the report still works, it just does not survive a reload */
+    }
+  }
+
+  function loadDraft() {
+    try {
+      const saved = JSON.parse(localStorage.getItem(DRAFT_KEY) || "null");
+      return saved && saved.open && STEPS.includes(saved.step) ? saved : null;
+    } catch (_err) {
+      return null;
+    }
+  }
+
+  function dropDraft({ keepPhotos = false } = {}) {
+    if (!keepPhotos) for (const key of draft.photoKeys) photoStore.remove(key).catch(() => {});
+    localStorage.removeItem(DRAFT_KEY);
+  }
 
   // --- photos wait in IndexedDB (too big for localStorage) ------------------------------
   const photoStore = {
@@ -123,13 +151,34 @@
 
   // --- the wizard -----------------------------------------------------------------------
   function openReport() {
-    Object.assign(draft, { step: "type", type: null, severity: null, pin: null, photos: [] });
-    $("report-note").value = "";
+    dropDraft();
+    Object.assign(draft, { step: "type", type: null, severity: null, pin: null, note: "", photoKeys: [] });
+    showSheet();
+  }
+
+  /** After a reload (or the tab killed while the camera was open): the same step, the same
+   * choices. */
+  function resumeDraft() {
+    const saved = loadDraft();
+    if (!saved || !$("report-sheet").hidden) return;
+    Object.assign(draft, {
+      step: saved.step,
+      type: saved.type,
+      severity: saved.severity,
+      pin: saved.pin,
+      note: saved.note || "",
+      photoKeys: Array.isArray(saved.photoKeys) ? saved.photoKeys : [],
+    });
+    showSheet();
+  }
+
+  function showSheet() {
+    $("report-note").value = draft.note;
     $("report-photos").value = "";
     renderPhotos();
     $("report-sheet").hidden = false;
     document.body.classList.add("sheet-open");
-    showStep("type");
+    showStep(draft.type ? draft.step : "type");
   }
 
   function closeReport() {
@@ -139,8 +188,14 @@
     $("report-open").focus({ preventScroll: true });
   }
 
+  function cancelReport() {
+    dropDraft();
+    closeReport();
+  }
+
   function showStep(step) {
     draft.step = step;
+    saveDraft();
     const index = STEPS.indexOf(step);
     for (const name of STEPS) $(`report-step-${name}`).hidden = name !== step;
     $("report-step-label").textContent = `Step ${index + 1} of 3 · ${STEP_TITLES[step]}`;
@@ -190,14 +245,18 @@
 
   function showPlace() {
     const start = startingPoint();
-    draft.pin = draft.pin || (start && { lat: start.lat, lon: start.lon });
+    if (!draft.pin && start) {
+      draft.pin = { lat: start.lat, lon: start.lon };
+      saveDraft();
+    }
     if (!placeMap && window.L && draft.pin) {
       const map = K.smallMap("report-map", { zoomControl: true });
       const pin = L.marker([draft.pin.lat, draft.pin.lon], { draggable: true, icon: K.pinIcon("report"), autoPan: true, keyboard: true, title: "Incident place: drag to move" }).addTo(map);
-      pin.on("drag dragend", () => {
+      pin.on("drag dragend", (event) => {
         const at = pin.getLatLng();
         draft.pin = { lat: at.lat, lon: at.lng };
         describePin();
+        if (event.type === "dragend") saveDraft();
       });
       placeMap = { map, pin, me: null };
     }
@@ -228,7 +287,35 @@
     const moved = fix ? O().distanceM(fix, draft.pin) : null;
     let text = "Pin at the post (no GPS fix yet): drag it to the place";
     if (moved !== null) text = moved < 10 ? "Pin at your position. Drag it if the incident is elsewhere." : `Pin ${K.distanceLabel(moved)} from you`;
-    $("report-pin").textContent = text;
+    const words = placeWords.for === pinKey() ? placeWords.text : "";
+    $("report-pin").textContent = words ? `${words}\n${text}` : text;
+    if (placeWords.for !== pinKey()) askPlace();
+  }
+
+  // The pin's place in words, as command will read it ("Mile 18.2 · near …"), asked of the
+  // server when the pin settles; without signal the sentence simply goes without it.
+  const placeWords = { for: "", text: "", timer: 0 };
+
+  function pinKey() {
+    return draft.pin ? `${draft.pin.lat.toFixed(5)},${draft.pin.lon.toFixed(5)}` : "";
+  }
+
+  function askPlace() {
+    clearTimeout(placeWords.timer);
+    placeWords.timer = setTimeout(async () => {
+      const key = pinKey();
+      const session = O().session();
+      if (!key || !session || !O().online()) return;
+      const [lat, lon] = key.split(",");
+      try {
+        const res = await O().request("GET", `/api/v1/events/${session.eventId}/place?lat=${lat}&lon=${lon}`);
+        if (!res.ok) return;
+        Object.assign(placeWords, { for: key, text: res.data.text || "" });
+        if (pinKey() === key) describePin();
+      } catch (_err) {
+        /* no signal */
+      }
+    }, 400);
   }
 
   function pinHere() {
@@ -238,14 +325,25 @@
     showPlace();
   }
 
-  function addPhotos() {
-    draft.photos = [...draft.photos, ...$("report-photos").files].slice(0, 6);
+  /** Each photo goes to IndexedDB the moment it is chosen, under the draft. */
+  async function addPhotos() {
+    const files = [...$("report-photos").files].slice(0, MAX_PHOTOS - draft.photoKeys.length);
     $("report-photos").value = "";
+    for (const file of files) {
+      const key = `draft/${K.uuid()}`;
+      try {
+        await photoStore.put(key, await shrink(file));
+        draft.photoKeys.push(key);
+      } catch (_err) {
+        /* no IndexedDB (private mode): the report still goes, without this photo */
+      }
+    }
+    saveDraft();
     renderPhotos();
   }
 
   function renderPhotos() {
-    const n = draft.photos.length;
+    const n = draft.photoKeys.length;
     $("report-photo-count").textContent = n ? `${n} photo${n === 1 ? "" : "s"} attached` : "";
     $("report-photo-label").textContent = n ? "Add another photo" : "Add photo";
   }
@@ -263,26 +361,21 @@
       reported_at: new Date().toISOString(),
     };
     if (note) body.note = note;
-    const photos = draft.photos;
+    outbox.add({ id, body, photoKeys: [...draft.photoKeys], photosDone: 0, queuedAt: body.reported_at });
+    dropDraft({ keepPhotos: true }); // the outbox owns them now
+    draft.photoKeys = [];
     closeReport();
-    const photoKeys = [];
-    for (const [i, file] of photos.entries()) {
-      const key = `${id}/${i}`;
-      try {
-        await photoStore.put(key, await shrink(file));
-        photoKeys.push(key);
-      } catch (_err) {
-        /* no IndexedDB (private mode): the report still goes, without this photo */
-      }
-    }
-    outbox.add({ id, body, photoKeys, photosDone: 0, queuedAt: body.reported_at });
     changed();
     document.getElementById("my-incidents").scrollIntoView({ block: "start" });
   }
 
   function bind() {
     $("report-open").addEventListener("click", openReport);
-    $("report-cancel").addEventListener("click", closeReport);
+    $("report-cancel").addEventListener("click", cancelReport);
+    $("report-note").addEventListener("input", () => {
+      draft.note = $("report-note").value;
+      saveDraft();
+    });
     $("report-back").addEventListener("click", back);
     $("report-step-type").addEventListener("click", chooseType);
     $("report-step-severity").addEventListener("click", chooseSeverity);
@@ -295,8 +388,14 @@
       showMeOnPlaceMap();
       describePin();
     });
-    document.addEventListener("fieldops:ended", closeReport);
-    document.addEventListener("fieldops:main", () => outbox.drain());
+    document.addEventListener("fieldops:ended", () => {
+      localStorage.removeItem(DRAFT_KEY);
+      closeReport();
+    });
+    document.addEventListener("fieldops:main", () => {
+      outbox.drain();
+      resumeDraft();
+    });
   }
 
   window.FieldopsReports = { items: () => outbox.items() };

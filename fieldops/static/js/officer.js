@@ -56,6 +56,7 @@
     map: null,
     confirming: null, // {what, until}
     returnTo: "screen-main",
+    clockOffsetMs: 0, // the server's clock minus ours (from /me)
   };
 
   // --- storage --------------------------------------------------------------------------
@@ -219,8 +220,26 @@
 
   function showScreen(id) {
     for (const name of SCREENS) show($(name), name === id);
+    show($("action-bar"), id === "screen-main"); // over the sheets too: they open from main
     window.scrollTo(0, 0);
     if (id === "screen-main") ensureMap();
+  }
+
+  /** The takeover stack (top) and the help dock (bottom) are fixed: the page and the sheets
+   * keep clear of them through two CSS variables. */
+  function watchFixedBars() {
+    const root = document.documentElement.style;
+    const measure = () => {
+      root.setProperty("--takeover-h", `${$("takeover").offsetHeight}px`);
+      root.setProperty("--dock-h", `${$("action-bar").hidden ? 0 : $("action-bar").offsetHeight}px`);
+    };
+    if (window.ResizeObserver) {
+      const observer = new ResizeObserver(measure);
+      observer.observe($("takeover"));
+      observer.observe($("action-bar"));
+    }
+    new MutationObserver(measure).observe($("action-bar"), { attributes: true, attributeFilter: ["hidden"] });
+    measure();
   }
 
   function currentScreen() {
@@ -380,7 +399,11 @@
     if (!res.ok) return;
     state.view = res.data;
     if (res.data.officer) state.officer = res.data.officer;
+    const serverTime = Date.parse(res.data.server_time || "");
+    if (Number.isFinite(serverTime)) state.clockOffsetMs = serverTime - Date.now();
     saveView();
+    announce("view");
+    updateMap();
     render();
   }
 
@@ -838,6 +861,36 @@
   }
 
   function locationHealth(now, waiting) {
+    const reason = phoneProblem(now, waiting);
+    const seen = commandSees(now);
+    if (!seen || seen.level === "fresh") return reason;
+    const told = `Your last position reached command ${ago(seen.ageMs)}.`;
+    if (seen.level === "stale") {
+      const why = reason.state === "ok" || reason.state === "starting" ? "Keep this page open, the screen on, under open sky." : reason.title;
+      return { state: "stale", title: "Command sees you as STALE", detail: `${told} ${why}` };
+    }
+    const limit = `At ${Math.round(seen.staleMs / 1000)} s command shows you as STALE.`;
+    if (reason.state === "ok" || reason.state === "starting") {
+      return { state: "late", title: `Command's position of you is ${ago(seen.ageMs).replace(" ago", "")} old`, detail: limit };
+    }
+    return { state: reason.state === "bad" ? "bad" : "late", title: reason.title, detail: `${told} ${limit}` };
+  }
+
+  /** How old command's picture of me is: the last fix the server accepted from this phone,
+   * or after a reload the server's own record, against what command counts as stale. */
+  function commandSees(now) {
+    const staleMs = ((state.view && state.view.stale_after) || 120) * 1000;
+    let last = state.lastSentAt;
+    const fix = state.officer && state.officer.fix;
+    if (fix && fix.received_at) last = Math.max(last, Date.parse(fix.received_at) - state.clockOffsetMs);
+    if (!last) return null;
+    const ageMs = Math.max(0, now - last);
+    const level = ageMs > staleMs ? "stale" : ageMs > staleMs / 2 ? "late" : "fresh";
+    return { level, ageMs, staleMs };
+  }
+
+  /** What is wrong on this phone, if anything (location, signal, sending). */
+  function phoneProblem(now, waiting) {
     if (state.geoError === "unsupported") {
       return { state: "bad", title: "NOT SHARING: this browser has no location", detail: "Open this page in Chrome or Safari." };
     }
@@ -957,11 +1010,16 @@
 
   function renderStatus() {
     const { status, pending } = displayedStatus();
-    setText("status-current", status ? STATUS_LABELS[status] || status : "—");
+    const onShift = displayedShift().onShift;
+    let current = status ? STATUS_LABELS[status] || status : "—";
+    if (!onShift) current = status === "responding" ? "Off shift · sent to an incident" : "Off shift";
+    setText("status-current", current);
+    show($("status-note"), !onShift);
     for (const button of document.querySelectorAll("[data-status]")) {
-      const current = button.dataset.status === status;
-      button.setAttribute("aria-pressed", String(current));
-      button.dataset.pending = current && pending ? (online() ? "sending" : "waiting") : "false";
+      const now = onShift && button.dataset.status === status;
+      button.disabled = !onShift;
+      button.setAttribute("aria-pressed", String(now));
+      button.dataset.pending = now && pending ? (online() ? "sending" : "waiting") : "false";
     }
   }
 
@@ -981,47 +1039,27 @@
     setText("event-name", (view.event && view.event.name) || state.session.eventName || "");
   }
 
-  // --- map ------------------------------------------------------------------------------
+  // --- map: my post, the course and the other posts (kit), me ------------------------------
   function ensureMap() {
-    if (state.map || typeof window.L === "undefined") {
+    if (state.map || typeof window.L === "undefined" || !window.FieldopsKit) {
       if (state.map) state.map.leaflet.invalidateSize();
       return;
     }
-    const leaflet = window.L.map("map", {
-      zoomControl: false,
-      attributionControl: Boolean(config.map && config.map.tile_url),
+    const leaflet = window.FieldopsKit.smallMap("map", {
       dragging: false,
       touchZoom: false,
       scrollWheelZoom: false,
       doubleClickZoom: false,
       boxZoom: false,
       keyboard: false,
-    }).setView([0, 0], 2);
-    if (config.map && config.map.tile_url) {
-      window.L.tileLayer(config.map.tile_url, {
-        maxZoom: config.map.max_zoom || 19,
-        attribution: config.map.attribution || "",
-      }).addTo(leaflet);
-    }
-    state.map = { leaflet, post: null, postKey: "", me: null, halo: null };
+    });
+    state.map = { leaflet, me: null, halo: null, fittedTo: "" };
     updateMap();
   }
 
-  function postLayer(post) {
-    const style = { color: "#000", weight: 3, fillColor: "#ffd60a", fillOpacity: 0.45 };
-    if (Array.isArray(post.polygon) && post.polygon.length >= 3) {
-      return window.L.polygon(post.polygon, style);
-    }
-    return window.L.circle([post.lat, post.lon], { ...style, radius: post.radius_m || 50 });
-  }
-
-  function updatePostLayer(map) {
-    const post = state.view && state.view.post;
-    const key = post ? JSON.stringify([post.id, post.lat, post.lon, post.radius_m, post.polygon]) : "";
-    if (key === map.postKey) return;
-    if (map.post) map.post.remove();
-    map.post = post ? postLayer(post).addTo(map.leaflet) : null;
-    map.postKey = key;
+  function postBounds(post) {
+    if (Array.isArray(post.polygon) && post.polygon.length >= 3) return window.L.latLngBounds(post.polygon);
+    return window.L.latLng(post.lat, post.lon).toBounds(2 * (post.radius_m || 50));
   }
 
   function updateMeLayer(map) {
@@ -1038,16 +1076,17 @@
 
   function fitMap(map) {
     const bounds = window.L.latLngBounds([]);
-    if (map.post) bounds.extend(map.post.getBounds());
+    const post = state.view && state.view.post;
+    if (post) bounds.extend(postBounds(post));
     if (map.me) bounds.extend(map.me.getLatLng());
     if (!bounds.isValid()) return;
-    map.leaflet.fitBounds(bounds.pad(0.15), { maxZoom: 18, animate: false });
+    map.leaflet.fitBounds(bounds.pad(0.6), { maxZoom: 17, animate: false });
   }
 
   function updateMap() {
     const map = state.map;
     if (!map) return;
-    updatePostLayer(map);
+    window.FieldopsKit.drawGround(map.leaflet);
     updateMeLayer(map);
     fitMap(map);
   }
@@ -1111,6 +1150,7 @@
 
   function start() {
     bind();
+    watchFixedBars();
     registerServiceWorker();
     watchBattery();
     watchPermission();
@@ -1128,7 +1168,9 @@
     request,
     session: () => state.session,
     officer: () => state.officer,
+    view: () => state.view,
     post: () => (state.view && state.view.post) || null,
+    serverNow: () => Date.now() + state.clockOffsetMs,
     lastFix: () => state.lastFix,
     freshPosition,
     online,

@@ -7,7 +7,7 @@ import { ALERT_LABEL, escapeHtml, formatAge, parseTime } from "./looks.js";
 
 const LEAVE_AFTER_MS = 3000;
 
-export function createAlarms({ eventId, serverNow, sound, say, followOfficer, showPlace, openIncident, showHelp }) {
+export function createAlarms({ eventId, serverNow, sound, say, canAct, followOfficer, showPlace, openIncident, showHelp }) {
   const bar = document.getElementById("alarm-bar");
   const list = document.getElementById("alarm-list");
   const alerts = new Map(); // id -> alert (open ones, and acknowledged ones on their way out)
@@ -22,14 +22,16 @@ export function createAlarms({ eventId, serverNow, sound, say, followOfficer, sh
     else locate(alert);
   });
 
+  const closed = (a) => Boolean(a.acknowledged_at || a.cancelled_at);
+
   function sorted() {
     return [...alerts.values()].sort((a, b) =>
-      (a.acknowledged_at ? 1 : 0) - (b.acknowledged_at ? 1 : 0) ||
+      (closed(a) ? 1 : 0) - (closed(b) ? 1 : 0) ||
       a.priority - b.priority || parseTime(a.raised_at) - parseTime(b.raised_at));
   }
 
   function openOnes() {
-    return [...alerts.values()].filter((a) => !a.acknowledged_at);
+    return [...alerts.values()].filter((a) => !closed(a));
   }
 
   function locate(alert) {
@@ -40,9 +42,10 @@ export function createAlarms({ eventId, serverNow, sound, say, followOfficer, sh
 
   function upsert(alert, { fresh = false } = {}) {
     const known = alerts.get(alert.id);
-    if (known?.acknowledged_at && !alert.acknowledged_at) return; // an older copy
+    if (known && closed(known) && !closed(alert)) return; // an older copy
+    if (!known && !fresh && closed(alert)) return; // closed before we saw it
     alerts.set(alert.id, alert);
-    if (alert.acknowledged_at) {
+    if (closed(alert)) {
       if (!leaving.has(alert.id)) {
         leaving.set(alert.id, setTimeout(() => {
           alerts.delete(alert.id);
@@ -82,18 +85,27 @@ export function createAlarms({ eventId, serverNow, sound, say, followOfficer, sh
     item.dataset.alertId = String(alert.id);
     item.dataset.kind = alert.kind;
     item.setAttribute("data-testid", "alarm");
-    const done = alert.acknowledged_at;
-    item.classList.toggle("acknowledged", Boolean(done));
+    const done = closed(alert);
+    item.classList.toggle("acknowledged", done);
     const age = formatAge(now - parseTime(alert.raised_at));
+    const coming = (alert.responders || []).length;
+    const extra = [alert.place, coming ? `${coming} on the way` : ""].filter(Boolean).join(" · ");
+    let end = canAct
+      ? '<button type="button" class="alarm-ack" data-action="acknowledge" data-testid="alarm-acknowledge">Acknowledge</button>'
+      : '<span class="alarm-done alarm-waiting" data-testid="alarm-open">Open</span>';
+    if (alert.cancelled_at) {
+      end = `<span class="alarm-done" data-testid="alarm-cancelled-by">Called off by ${escapeHtml(alert.cancelled_by?.name || "the officer")}</span>`;
+    } else if (alert.acknowledged_at) {
+      end = `<span class="alarm-done" data-testid="alarm-acknowledged-by">Acknowledged by ${escapeHtml(alert.acknowledged_by?.name || "someone")}</span>`;
+    }
     item.innerHTML = `
       <button type="button" class="alarm-what" title="Show on the map">
         <span class="alarm-kind">${escapeHtml(ALERT_LABEL[alert.kind] || alert.kind)}</span>
         <span class="alarm-message">${escapeHtml(alert.message)}</span>
+        ${extra ? `<span class="alarm-place" data-testid="alarm-place">${escapeHtml(extra)}</span>` : ""}
       </button>
       <span class="alarm-age" data-since="${escapeHtml(alert.raised_at)}">${age} ago</span>
-      ${done
-        ? `<span class="alarm-done" data-testid="alarm-acknowledged-by">Acknowledged by ${escapeHtml(alert.acknowledged_by?.name || "someone")}</span>`
-        : '<button type="button" class="alarm-ack" data-action="acknowledge" data-testid="alarm-acknowledge">Acknowledge</button>'}`;
+      ${end}`;
     return item;
   }
 
@@ -103,7 +115,7 @@ export function createAlarms({ eventId, serverNow, sound, say, followOfficer, sh
     if (!answer.ok || id !== eventId()) return;
     const open = new Set(answer.data.alerts.map((a) => a.id));
     for (const [alertId, alert] of alerts) {
-      if (!open.has(alertId) && !alert.acknowledged_at) alerts.delete(alertId); // acknowledged meanwhile
+      if (!open.has(alertId) && !closed(alert)) alerts.delete(alertId); // closed meanwhile
     }
     for (const alert of answer.data.alerts) upsert(alert);
     render();
@@ -121,8 +133,8 @@ export function createAlarms({ eventId, serverNow, sound, say, followOfficer, sh
     clear,
     onEnvelope: (alert) => upsert(alert, { fresh: true }),
     acknowledgeTop() {
-      const top = sorted().find((a) => !a.acknowledged_at);
-      if (top) acknowledge(top);
+      const top = sorted().find((a) => !closed(a));
+      if (top && canAct) acknowledge(top);
     },
     tick() {
       const now = serverNow();

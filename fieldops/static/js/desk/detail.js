@@ -18,7 +18,7 @@ const RESPONSE_TEXT = {
   on_scene: "On scene",
 };
 
-export function createDetail({ store, actions, drawers, serverNow, onOpenChange, locate }) {
+export function createDetail({ store, actions, drawers, serverNow, onOpenChange, locate, canAct }) {
   const root = $("#incident-detail");
   let openId = null;
   let full = null; // the incident with its timeline
@@ -102,7 +102,7 @@ export function createDetail({ store, actions, drawers, serverNow, onOpenChange,
     const incident = store.get(id);
     const [one, near] = await Promise.all([
       get(`/api/v1/incidents/${id}`),
-      incident && isOpen(incident) ? get(`/api/v1/incidents/${id}/nearest`) : null,
+      canAct && incident && isOpen(incident) ? get(`/api/v1/incidents/${id}/nearest`) : null,
     ]);
     if (load !== loads || id !== openId) return; // a newer load is on its way
     if (one.ok) {
@@ -131,26 +131,28 @@ export function createDetail({ store, actions, drawers, serverNow, onOpenChange,
       </div>
       <p class="detail-line"><span class="status-chip st-${incident.status}" data-testid="detail-status">${STATUS_LABEL[incident.status]}</span>
         <span class="muted detail-age"></span></p>
-      ${actionsHtml(incident, disposition)}
+      ${canAct ? actionsHtml(incident, disposition) : ""}
       <dl class="facts">
+        <dt>Place</dt><dd><button type="button" class="link place-link" data-action="locate" data-testid="detail-place"
+          title="Show on the map (${incident.lat.toFixed(5)}, ${incident.lon.toFixed(5)})">${escapeHtml(incident.place || `${incident.lat.toFixed(5)}, ${incident.lon.toFixed(5)}`)}</button></dd>
         <dt>Reported</dt><dd>${formatClock(incident.received_at)} by ${escapeHtml(incident.reported_by?.name || "unknown")}</dd>
         ${incident.note ? `<dt>Note</dt><dd class="note">${escapeHtml(incident.note)}</dd>` : ""}
         ${incident.disposition ? `<dt>Outcome</dt><dd>${escapeHtml(DISPOSITIONS[incident.disposition] || incident.disposition)}</dd>` : ""}
-        <dt>Place</dt><dd><button type="button" class="link" data-action="locate">${incident.lat.toFixed(5)}, ${incident.lon.toFixed(5)}</button></dd>
       </dl>
       ${assignedHtml(incident)}
-      ${isOpen(incident) ? nearestHtml(nearest) : ""}
+      ${canAct && isOpen(incident) ? nearestHtml(nearest) : ""}
       ${photosHtml(incident)}
       <section class="detail-section"><h3>Timeline</h3>${timelineHtml(full)}</section>
-      <form class="note-form" data-testid="note-form">
+      ${canAct ? `<form class="note-form" data-testid="note-form">
         <label for="note-text" class="sr-only">Add a note</label>
         <input id="note-text" type="text" maxlength="2000" placeholder="Add a note…" autocomplete="off" data-testid="note-text">
         <button type="submit" class="btn">Add note</button>
-      </form>`;
+      </form>` : ""}`;
     if (html !== lastHtml) { // redraw only on news, so a click in progress is not lost
       lastHtml = html;
       root.innerHTML = html;
-      $("#note-text", root).value = note;
+      const noteBox = $("#note-text", root);
+      if (noteBox) noteBox.value = note;
       if (focused) document.getElementById(focused)?.focus();
     }
     showAge();
@@ -222,6 +224,9 @@ function nearestHtml(nearest) {
   const inTrouble = (nearest.needs_help || []).map(({ officer }) => `
     <li data-testid="needs-help-officer" data-officer-id="${officer.id}"><strong>${escapeHtml(officer.name)}</strong>
       <span class="muted">#${escapeHtml(officer.badge || "")}</span></li>`);
+  const reporter = (nearest.reporter || []).map(({ officer }) => `
+    <li data-testid="reporter-officer" data-officer-id="${officer.id}"><strong>${escapeHtml(officer.name)}</strong>
+      <span class="muted">#${escapeHtml(officer.badge || "")} · reported it, at the scene</span></li>`);
   return `<section class="detail-section" data-testid="nearest">
       <h3>Nearest available</h3>
       ${free.length ? `<ol class="plain">${free.join("")}</ol>` : '<p class="muted">No free officer with a fresh position.</p>'}
@@ -229,7 +234,9 @@ function nearestHtml(nearest) {
     ${stale.length ? `<section class="detail-section stale-list" data-testid="stale-officers">
       <h3>No fresh position — not suggested</h3><ul class="plain">${stale.join("")}</ul></section>` : ""}
     ${inTrouble.length ? `<section class="detail-section stale-list" data-testid="needs-help-officers">
-      <h3>Called for help — not suggested</h3><ul class="plain">${inTrouble.join("")}</ul></section>` : ""}`;
+      <h3>Called for help — not suggested</h3><ul class="plain">${inTrouble.join("")}</ul></section>` : ""}
+    ${reporter.length ? `<section class="detail-section quiet-list" data-testid="reporter-officers">
+      <h3>At the scene — not suggested</h3><ul class="plain">${reporter.join("")}</ul></section>` : ""}`;
 }
 
 function photosHtml(incident) {
@@ -258,6 +265,8 @@ function entryText(entry, incident) {
       return "Photo added";
     case "escalated":
       return `No acknowledgement from ${officer || "the officer"} in time: alarm raised`;
+    case "help_again":
+      return "Pressed I NEED HELP again";
     default:
       return entry.kind;
   }

@@ -41,6 +41,8 @@ export function createHelpRings({ map, officerFix }) {
         rings.set(alert.id, { marker: marker.addTo(layer), alert });
       }
     },
+    /** Where the rings are: names on the map keep clear of them and their label. */
+    latLngs: () => [...rings.values()].map(({ marker }) => marker.getLatLng()),
     tick() {
       for (const { marker, alert } of rings.values()) {
         const where = placeOf(alert);

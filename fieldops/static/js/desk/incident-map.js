@@ -10,6 +10,9 @@ const ACTIVE_ASSIGNMENT = ["dispatched", "acknowledged", "en_route", "on_scene"]
 
 export function createIncidentMap({ map, store, officerFix, onOpen }) {
   map.createPane("incidents").style.zIndex = "640"; // over the officers' canvas
+  // The lines go on an SVG renderer under the officers: a canvas of their own over the
+  // officers' canvas would take the clicks meant for an officer.
+  const lineRenderer = L.svg({ pane: "ground" });
   const pins = L.layerGroup().addTo(map);
   const lines = L.layerGroup().addTo(map);
   const markers = new Map(); // incident id -> {marker, key}
@@ -18,10 +21,12 @@ export function createIncidentMap({ map, store, officerFix, onOpen }) {
   function iconFor(incident) {
     const faded = !isOpen(incident) ? " closed" : "";
     const selected = incident.id === openId ? " selected" : "";
+    // Anchored by its tip, above the spot: an officer standing there stays in view and in
+    // reach of a click.
     return L.divIcon({
       className: "inc-pin-wrap",
       iconSize: [40, 40],
-      iconAnchor: [20, 20],
+      iconAnchor: [20, 50],
       html: `<div class="inc-pin sev-${incident.severity} st-${incident.status}${faded}${selected}"
         data-testid="incident-marker" data-incident-id="${incident.id}"
         title="${typeLabel(incident.type)} · ${incident.severity} · ${STATUS_LABEL[incident.status]}">
@@ -76,7 +81,7 @@ export function createIncidentMap({ map, store, officerFix, onOpen }) {
         if (!fix) continue;
         L.polyline([[fix.lat, fix.lon], [incident.lat, incident.lon]], {
           color: "#ffffff", weight: 3, dashArray: "2 8", lineCap: "round", interactive: false,
-          className: "dispatch-line",
+          className: "dispatch-line", renderer: lineRenderer,
         }).addTo(lines);
       }
     }
@@ -95,5 +100,7 @@ export function createIncidentMap({ map, store, officerFix, onOpen }) {
     },
     tick: drawLines,
     markerCount: () => markers.size,
+    /** Where the pins are: the officers' names keep clear of them. */
+    pinLatLngs: () => [...markers.values()].map(({ marker }) => marker.getLatLng()),
   };
 }

@@ -17,11 +17,13 @@ import { bindShortcuts } from "./shortcuts.js";
 import { createIncidentStore } from "./store.js";
 
 export function startDesk(page) {
-  const { map, eventId, serverNow } = page;
+  const { map, eventId, serverNow, canAct } = page;
   const store = createIncidentStore();
   const say = createSay();
   const drawers = createDrawers();
   const actions = createActions({ store, say });
+  // Organizers watch read-only: no button that the server would refuse them.
+  document.body.classList.toggle("read-only", !canAct);
 
   const officerFix = (id) => page.officer(id)?.fix || null;
 
@@ -31,28 +33,31 @@ export function startDesk(page) {
 
   const incidentMap = createIncidentMap({ map, store, officerFix, onOpen: (id) => openIncident(id) });
   const queue = createQueue({
-    store, serverNow,
+    store, serverNow, canAct,
     onOpen: (id) => openIncident(id),
     onAction: (action, id) => act(action, id),
   });
   const detail = createDetail({
-    store, actions, drawers, serverNow, locate,
+    store, actions, drawers, serverNow, locate, canAct,
     onOpenChange: (id) => incidentMap.setOpen(id),
   });
   const newIncident = createNewIncident({
-    map, drawers, actions, eventId,
+    map, drawers, actions, eventId, posts: page.posts,
     onLogged: (id) => openIncident(id),
   });
   const messages = createMessages({
-    drawers, eventId, say,
+    drawers, eventId, say, canAct,
     officers: page.officers,
     posts: page.posts,
   });
   const sound = createAlarmSound();
   const helpRings = createHelpRings({ map, officerFix });
   const alarms = createAlarms({
-    eventId, serverNow, sound, say,
-    showHelp: (alerts) => helpRings.show(alerts),
+    eventId, serverNow, sound, say, canAct,
+    showHelp: (alerts) => {
+      helpRings.show(alerts);
+      page.setHelpOfficers(alerts.map((a) => a.officer?.id).filter((id) => id != null));
+    },
     followOfficer: (id, alert) => {
       if (officerFix(id)) page.followOfficer(id);
       else if (alert.lat != null) map.setView([alert.lat, alert.lon], 17);
@@ -80,6 +85,7 @@ export function startDesk(page) {
     return detail.openId() ?? queue.selected();
   }
 
+  const acting = (fn) => (canAct ? fn : () => {});
   bindShortcuts({
     move(step) {
       const id = queue.move(step);
@@ -89,24 +95,26 @@ export function startDesk(page) {
       const id = queue.selected();
       if (id != null) openIncident(id);
     },
-    acknowledge() {
+    acknowledge: acting(() => {
       const id = selectedIncident();
       if (id != null && store.get(id)?.status === "reported") actions.acknowledge(id);
-    },
-    dispatch() {
+    }),
+    dispatch: acting(() => {
       const id = selectedIncident();
       if (id != null) actions.dispatchNearest(id);
-    },
-    newIncident: () => newIncident.open(),
+    }),
+    newIncident: acting(() => newIncident.open()),
     messages: () => messages.toggle(),
-    acknowledgeAlarm: () => alarms.acknowledgeTop(),
+    acknowledgeAlarm: acting(() => alarms.acknowledgeTop()),
     escape() {
       if (newIncident.isOpen()) newIncident.close();
       else if (detail.openId() != null) detail.close();
       else messages.close();
     },
   });
-  document.getElementById("new-incident").addEventListener("click", () => newIncident.open());
+  const newButton = document.getElementById("new-incident");
+  newButton.hidden = !canAct;
+  newButton.addEventListener("click", () => newIncident.open());
   document.getElementById("messages-toggle").addEventListener("click", () => messages.toggle());
   document.getElementById("shortcuts-toggle").addEventListener("click", () => {
     const help = document.getElementById("shortcut-help");
@@ -149,6 +157,8 @@ export function startDesk(page) {
       messages.clear();
     },
     mapClick: (latlng) => newIncident.mapClick(latlng),
+    pinLatLngs: () => incidentMap.pinLatLngs(),
+    ringLatLngs: () => helpRings.latLngs(),
     tick() {
       queue.tick();
       alarms.tick();

@@ -18,6 +18,7 @@ export const TYPES = {
   lost_person: { label: "Lost person", severity: "high" },
   hazard: { label: "Hazard", severity: "medium" },
   other: { label: "Other", severity: "low" },
+  officer_help: { label: "Officer needs help", severity: "critical", fromHelpButton: true },
 };
 
 export const OPEN_STATUSES = ["reported", "acknowledged", "dispatched", "en_route", "on_scene"];
@@ -62,6 +63,8 @@ const ICON_PATHS = {
     '<path d="M15.5 6.5c0-2 1.5-3.5 3.5-3.5s3.5 1.4 3.5 3.4c0 2.7-3 2.6-3 5.1h-2c0-3.4 3-3.4 3-5.1 0-.8-.6-1.4-1.5-1.4s-1.5.7-1.5 1.5z"/>' +
     '<circle cx="19.5" cy="14.5" r="1.5"/>',
   hazard: '<path d="M12 2 23 21.5H1z"/><path d="M11 8.5h2l-.4 7h-1.2z" fill="#fff"/><circle cx="12" cy="18" r="1.2" fill="#fff"/>',
+  officer_help: '<path d="M12 1.5 21 5v6.5c0 5.6-3.9 9.6-9 11-5.1-1.4-9-5.4-9-11V5z"/>' +
+    '<path d="M10.8 5.5h2.4l-.4 8.5h-1.6z" fill="#fff"/><circle cx="12" cy="17" r="1.4" fill="#fff"/>',
   other: '<circle cx="12" cy="12" r="9"/><circle cx="12" cy="7.5" r="1.5" fill="#fff"/><path d="M10.8 10.5h2.4V18h-2.4z" fill="#fff"/>',
 };
 

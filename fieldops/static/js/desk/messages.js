@@ -7,9 +7,10 @@ import { escapeHtml, formatClock } from "./looks.js";
 
 const $ = (selector, root = document) => root.querySelector(selector);
 
-export function createMessages({ drawers, eventId, officers, posts, say }) {
+export function createMessages({ drawers, eventId, officers, posts, say, canAct }) {
   const root = $("#messages");
   const form = $("form", root);
+  form.hidden = !canAct; // organizers read what was sent and who acknowledged
   const to = $("#message-to", root);
   const list = $("#message-list", root);
   const messages = new Map();
@@ -33,7 +34,7 @@ export function createMessages({ drawers, eventId, officers, posts, say }) {
   function open() {
     fillAudience();
     drawers.open(root);
-    form.elements.text.focus();
+    if (canAct) form.elements.text.focus();
   }
 
   function close() {

@@ -17,7 +17,7 @@ const STATUS_FILTERS = {
   closed: (i) => !isOpen(i),
 };
 
-export function createQueue({ store, serverNow, onOpen, onAction }) {
+export function createQueue({ store, serverNow, canAct, onOpen, onAction }) {
   const root = $("#queue");
   const list = $("#queue-list", root);
   const empty = $("#queue-empty", root);
@@ -27,6 +27,7 @@ export function createQueue({ store, serverNow, onOpen, onAction }) {
   // that started on a row is not lost when another incident's push redraws the queue
 
   for (const [value, { label }] of Object.entries(TYPES)) typeSelect.add(new Option(label, value));
+  const actionsFor = canAct ? actionsHtml : () => "";
   typeSelect.addEventListener("change", () => {
     view.type = typeSelect.value;
     render();
@@ -98,13 +99,14 @@ export function createQueue({ store, serverNow, onOpen, onAction }) {
         <span class="inc-main">
           <span class="inc-title"><strong>${escapeHtml(typeLabel(incident.type))}</strong>
             <span class="sev-word sev-${incident.severity}" data-testid="row-severity">${incident.severity.toUpperCase()}</span></span>
+          ${incident.place ? `<span class="inc-place" data-testid="row-place">${escapeHtml(incident.place)}</span>` : ""}
           <span class="inc-sub"><span class="status-chip st-${incident.status}" data-testid="row-status">${STATUS_LABEL[incident.status]}</span>
             <span class="inc-reporter">by ${escapeHtml(reporter)}</span></span>
           ${assignedHtml(incident)}
         </span>
         <span class="inc-age" data-testid="row-age" data-since="${escapeHtml(incident.received_at)}">${formatAge(now - parseTime(incident.received_at))}</span>
       </button>
-      ${actionsHtml(incident)}`;
+      ${actionsFor(incident)}`;
     return row;
   }
 
@@ -147,10 +149,10 @@ function assignedHtml(incident) {
 function actionsHtml(incident) {
   const buttons = [];
   if (incident.status === "reported") {
-    buttons.push('<button type="button" class="btn act" data-action="acknowledge" data-testid="row-acknowledge">Acknowledge</button>');
+    buttons.push('<button type="button" class="btn act" data-action="acknowledge" data-testid="row-acknowledge" title="Acknowledge (a)">Ack</button>');
   }
   if (incident.status === "reported" || incident.status === "acknowledged") {
-    buttons.push('<button type="button" class="btn act act-go" data-action="dispatch-nearest" data-testid="row-dispatch">Dispatch nearest</button>');
+    buttons.push('<button type="button" class="btn act act-go" data-action="dispatch-nearest" data-testid="row-dispatch" title="Dispatch the nearest free officer (d)">Send nearest</button>');
   }
   return buttons.length ? `<span class="inc-actions">${buttons.join("")}</span>` : "";
 }
