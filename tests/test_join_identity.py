@@ -72,6 +72,7 @@ def test_a_second_phone_claiming_a_joined_badge_waits_and_sees_nothing_of_that_o
     body = answer.get_json()
     assert body["request"]["status"] == "pending" and body["request"]["reason"] == "no_pin"
     assert "device_token" not in body and len(body["request_secret"]) >= 24
+    assert body["event"]["id"] == desk.id  # the phone says which event it waits for
     # No token, no session: the waiting phone reads nothing of the officer's event.
     assert intruder.client.get(f"/api/v1/events/{desk.id}/snapshot").status_code == 401
     assert intruder.client.get(f"/api/v1/events/{desk.id}/me").status_code == 401

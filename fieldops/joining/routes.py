@@ -62,6 +62,7 @@ def _join(event: Event):
         )
     if waiting:
         return jsonify(
+            event=event_to_dict(event),
             request=waiting,
             request_secret=outcome.request_secret,
             poll_url=f"/api/v1/device-requests/{waiting['id']}/poll",
