@@ -79,7 +79,8 @@ def test_a_second_phone_claiming_a_joined_badge_waits_and_sees_nothing_of_that_o
     assert poll(intruder, body).get_json()["request"]["status"] == "pending"
 
 
-def test_command_approves_and_the_waiting_phone_becomes_that_officer(desk):
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
+def test_command_approves_and_the_waiting_phone_becomes_that_officer(desk, backend):
     _first, joined = join(desk, "4471")
     device, answer = join(desk, "4471")
     body = answer.get_json()
@@ -187,7 +188,8 @@ def test_the_pin_is_typed_with_spaces_as_it_was_written_down(desk):
     assert joined.status_code == 201
 
 
-def test_wrong_pins_go_to_command_and_lock_the_pin_after_three(desk):
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
+def test_wrong_pins_go_to_command_and_lock_the_pin_after_three(desk, backend):
     entry = roster(desk, "Sam Ortiz", "9001")
     wrong = "000000" if entry["join_pin"] != "000000" else "111111"
     reasons = [join(desk, "9001", pin=wrong)[1].get_json()["request"]["reason"] for _ in range(3)]

@@ -23,7 +23,8 @@ def with_cookie(app, cookie: str, path: str):
     return app.test_client(use_cookies=False).get(path, headers={"Cookie": cookie})
 
 
-def test_a_cookie_copied_before_sign_out_no_longer_works_after_it(app, make_user, auth):
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
+def test_a_cookie_copied_before_sign_out_no_longer_works_after_it(backend, app, make_user, auth):
     _id, username = make_user("command")
     copy = cookie_of(auth.login(username))
     assert with_cookie(app, copy, "/api/v1/auth/me").status_code == 200
@@ -221,7 +222,8 @@ def test_revoking_devices_disconnects_the_phones_socket_in_this_process_at_once(
     assert not phone.is_connected("/live")
 
 
-def test_the_sweep_drops_sockets_whose_credentials_ended_elsewhere(app, make_user):
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
+def test_the_sweep_drops_sockets_whose_credentials_ended_elsewhere(backend, app, make_user):
     """What another process (or the CLI) ended is found by the sweep's next round."""
     from fieldops.auth import ending
     from fieldops.auth.models import UserSession
