@@ -149,11 +149,21 @@ def test_a_second_phone_waits_and_gets_in_when_command_approves_it_on_the_desk(
     expect(page.get_by_test_id("connection")).to_have_text("Online")
 
 
-def test_approving_with_sign_out_ends_the_old_phone(live_server, event, phone, desk):
+def test_approving_with_sign_out_sends_the_old_phone_back_to_join(
+    browser, live_server, event, phone, desk, screenshots
+):
+    """The officer's old phone is online on its main screen; command approves a new phone and
+    signs the old one out: the old page learns it at once (its socket is dropped and its token
+    refused) and asks to join again."""
     entry = roster(event, "Sam Ortiz")
-    _first, first = live_server.join_officer(
-        event["enrollment_code"], "Sam Ortiz", entry["badge"], pin=entry["join_pin"]
-    )
+    old_context, old_errors = phone_at(browser, POST["lat"], POST["lon"])
+    old = old_context.new_page()
+    fill_join(old, live_server, event, "Sam Ortiz", entry["badge"], pin=entry["join_pin"])
+    expect(old.get_by_test_id("screen-joined")).to_be_visible()
+    old_token = old.get_by_test_id("device-token").inner_text()
+    old.get_by_test_id("continue").click()
+    expect(old.get_by_test_id("connection")).to_have_text("Online")
+
     sign_in(desk, live_server, event)
     page = phone.new_page()
     fill_join(page, live_server, event, "Sam Ortiz", entry["badge"])
@@ -163,8 +173,13 @@ def test_approving_with_sign_out_ends_the_old_phone(live_server, event, phone, d
     expect(request.get_by_test_id("device-request-outcome")).to_contain_text(
         "Old phone signed out."
     )
+    expect(old.get_by_test_id("screen-join")).to_be_visible(timeout=WAIT)
+    expect(old.get_by_test_id("join-notice")).to_contain_text("Join again")
+    old.screenshot(path=screenshots("old-phone-390"))
+    assert me(live_server, event, old_token).status_code == 401
     expect(page.get_by_test_id("screen-joined")).to_be_visible(timeout=WAIT)
-    assert me(live_server, event, first["device_token"]).status_code == 401
+    old_context.close()
+    assert not old_errors, f"the old phone's page threw: {old_errors}"
 
 
 def test_a_rostered_badge_claimed_without_the_pin_is_refused_and_the_phone_says_so(

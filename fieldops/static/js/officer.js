@@ -565,7 +565,10 @@
     socket.on("connect", joinLive);
     socket.on("disconnect", (reason) => {
       state.joined = false;
-      if (reason === "io server disconnect") retrySocketLater(socket);
+      if (reason === "io server disconnect") {
+        verifySession(); // the server drops a socket whose token was revoked: are we still in?
+        retrySocketLater(socket);
+      }
       render();
     });
     socket.on("connect_error", onConnectError);
