@@ -57,6 +57,7 @@ from fieldops.app import create_app
 from fieldops.auth.services import create_user
 from fieldops.db import write_transaction
 from fieldops.events import services
+from fieldops.joining import services as joining
 
 password, count, out, run_id = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 shifts = json.loads(sys.argv[5])
@@ -75,7 +76,7 @@ with app.app_context():
         )
         officers = []
         for i in range(count):
-            joined = services.join_event(
+            joined = joining.join_event(
                 event, code=event.enrollment_code, name=f"Bench Officer {i}",
                 badge=f"B{run_id}-{i}",
             )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import timedelta
 
 from flask import Flask
 
@@ -20,8 +19,7 @@ MIGRATIONS = os.path.join(os.path.dirname(__file__), "migrations")
 def create_app(overrides: dict | None = None) -> Flask:
     config = load_config(overrides)
     app = Flask(__name__, instance_path=config["INSTANCE_PATH"])
-    app.config.update(config)
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=16))
+    app.config.update(config)  # PERMANENT_SESSION_LIFETIME from SESSION_HOURS (config.py)
     os.makedirs(app.instance_path, exist_ok=True)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -69,23 +67,24 @@ def _import_socket_handlers() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from fieldops.alerts.routes import bp as alerts_bp
-    from fieldops.auth import models as auth_models
+    from fieldops.auth import sessions
     from fieldops.auth.routes import bp as auth_bp
     from fieldops.events.routes import bp as events_bp
     from fieldops.help.routes import bp as help_bp
     from fieldops.incidents.routes import bp as incidents_bp
+    from fieldops.joining.routes import bp as joining_bp
     from fieldops.messages.routes import bp as messages_bp
     from fieldops.places.routes import bp as places_bp
     from fieldops.tracking.protocol_routes import bp as protocol_bp
     from fieldops.tracking.routes import bp as tracking_bp
     from fieldops.web.routes import bp as web_bp
 
-    @login_manager.user_loader
-    def _load_user(user_id: str):
-        return db.session.get(auth_models.User, int(user_id))
+    # Every request with a cookie: its user only while its server-side session is live.
+    login_manager.user_loader(sessions.user_for_cookie)
 
     api_blueprints = (
         auth_bp,
+        joining_bp,
         events_bp,
         tracking_bp,
         incidents_bp,
@@ -103,10 +102,12 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def start_background(app: Flask) -> None:
-    """The ingest tick and the incident watch: once per serving process, never in tests'
-    in-process apps."""
+    """The ingest tick, the incident watch and the credential sweep (sockets of ended sessions,
+    tokens and users): once per serving process, never in tests' in-process apps."""
+    from fieldops.auth import ending
     from fieldops.incidents import watch
     from fieldops.tracking import ingest
 
     socketio.start_background_task(ingest.run_forever, app)
     socketio.start_background_task(watch.run_forever, app)
+    socketio.start_background_task(ending.run_forever, app)

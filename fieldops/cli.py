@@ -64,6 +64,15 @@ def user_create(role, username, password, name):
     click.echo(f"created {role} {username} (id {user_id})")
 
 
+def _attach_auth_commands() -> None:
+    from fieldops.auth.commands import attach
+
+    attach(cli, user_group)
+
+
+_attach_auth_commands()  # user disable/enable/list, officer revoke-devices/join-pin
+
+
 def _parse_time(value: str | None, default: datetime) -> datetime:
     if not value:
         return default

@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -75,6 +76,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAX_ACCURACY": _env_float("MAX_ACCURACY", 10_000.0),
         "ALLOWED_ORIGINS": [o for o in (_env("ALLOWED_ORIGINS", "") or "").split(",") if o],
         "MAX_CONNECTIONS": int(_env("MAX_CONNECTIONS", "10000")),
+        # A sign-in lasts this long, however often the cookie is refreshed (auth.sessions).
+        "SESSION_HOURS": _env_float("SESSION_HOURS", 16.0),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": (_env("SECURE_COOKIES", "0") == "1"),
@@ -88,6 +91,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "TESTING": False,
     }
     config.update(overrides)
+    # Flask's own default (31 days) must never win: the cookie lasts as long as the session.
+    config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=config["SESSION_HOURS"]))
     config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(config["SQLALCHEMY_DATABASE_URI"])
     if "SECRET_KEY" not in config:
         config["SECRET_KEY"] = _secret_key(instance)

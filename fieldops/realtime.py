@@ -1,7 +1,8 @@
 """The one place that talks to Socket.IO rooms.
 
 Owns room names, the envelope ``{"type", "seq", "data"}``, the per-stream sequence numbers and
-publishing only after the database commit. Nothing else calls ``socketio.emit``.
+publishing only after the database commit. Nothing else calls ``socketio.emit`` (nor
+disconnects a socket: ``disconnect`` is here too).
 
 Streams and their rooms:
 - ``event:<id>:command``: everything the command post sees of one event (seq per event);
@@ -89,3 +90,8 @@ def publish_now(room: str, type_: str, data: dict) -> dict:
 def publish_on_commit(room: str, type_: str, data: dict) -> None:
     """Emit once the current write transaction commits; dropped if it rolls back."""
     after_commit(lambda: publish_now(room, type_, data))
+
+
+def disconnect(sid: str) -> None:
+    """Close one socket of this process (its credentials ended: fieldops.auth.ending)."""
+    socketio.server.disconnect(sid, namespace=NAMESPACE)

@@ -14,8 +14,9 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
 
 from fieldops import realtime
+from fieldops.auth import sessions
 from fieldops.auth.models import Role, User
-from fieldops.auth.services import officer_for_token
+from fieldops.auth.services import find_device_token
 from fieldops.errors import ApiError, Forbidden
 from fieldops.events.access import visible_event
 from fieldops.extensions import db, socketio
@@ -24,8 +25,14 @@ from fieldops.tracking import services as tracking
 log = logging.getLogger(__name__)
 
 # sid -> {"user_id", "role", "token_event" (a device token's only event, or None),
-#         "event_id" (set by a successful join)}
+#         "token_id", "session_id", "expires_at" (the credentials it connected with, so that
+#         fieldops.auth.ending can drop it when they end), "event_id" (set by a join)}
 _connections: dict[str, dict] = {}
+
+
+def connections() -> list[tuple[str, dict]]:
+    """This process's live sockets and what they connected with."""
+    return list(_connections.items())
 
 
 def principal() -> tuple[User, int | None]:
@@ -90,18 +97,26 @@ def on_connect(auth=None):
     try:
         token = auth.get("token") if isinstance(auth, dict) else None
         if token:
-            found = officer_for_token(str(token))
+            found = find_device_token(str(token))
             if found is None:
                 raise ConnectionRefusedError("unknown or revoked device token")
-            user, token_event = found
-        elif current_user.is_authenticated:
+            user, token_event = found.user, found.event_id
+            credentials = {"token_id": found.id}
+        elif current_user.is_authenticated:  # a live server-side session (auth.sessions)
             user, token_event = current_user, None
+            live = sessions.current()
+            credentials = {
+                "session_id": live.id,
+                "token_id": live.device_token_id,
+                "expires_at": live.expires_at,
+            }
         else:
             raise ConnectionRefusedError("authentication required")
         _connections[request.sid] = {
             "user_id": user.id,
             "role": Role(user.role),
             "token_event": token_event,
+            **credentials,
         }
     finally:
         db.session.remove()

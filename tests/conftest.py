@@ -88,10 +88,9 @@ class Auth:
             self.csrf = response.get_json()["csrf_token"]
         return response
 
-    def join(self, code: str, name: str = "Pat Officer", badge: str = "1001"):
-        response = self.client.post(
-            "/api/v1/join", json={"code": code, "name": name, "badge": badge}
-        )
+    def join(self, code: str, name: str = "Pat Officer", badge: str = "1001", pin: str = ""):
+        body = {"code": code, "name": name, "badge": badge} | ({"pin": pin} if pin else {})
+        response = self.client.post("/api/v1/join", json=body)
         if response.status_code == 201:
             self.csrf = response.get_json()["csrf_token"]
         return response
@@ -174,9 +173,9 @@ def make_post(app):
 def make_officer(app):
     """Join an event as an officer through the service; returns (officer id, device token)."""
     from fieldops.db import write_transaction
-    from fieldops.events import services
     from fieldops.events.models import Event
     from fieldops.extensions import db
+    from fieldops.joining import services
 
     def make(event: dict, name: str = "Pat Officer", badge: str | None = None):
         badge = badge or uuid.uuid4().hex[:6]

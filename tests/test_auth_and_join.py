@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.conftest import Auth
+
 
 def test_staff_login_sets_an_httponly_samesite_session_cookie(client, make_user, auth):
     _id, username = make_user("command")
@@ -83,10 +85,21 @@ def test_join_names_each_missing_field(client, make_event, missing):
     assert response.get_json()["error"]["field"] == missing
 
 
-def test_rejoining_with_the_same_badge_is_the_same_officer(client, make_event, auth):
-    event = make_event()
+def test_a_second_phone_with_the_same_badge_becomes_that_officer_only_once_command_approves(
+    app, make_event, auth, scene
+):
+    """Joining again with a badge already at the event is no longer silent: the phone waits
+    (202); once command approves, it is the same officer record with a token of its own."""
+    event = scene.event
     first = auth.join(event["code"], badge="77").get_json()
-    second = auth.join(event["code"], badge="77").get_json()
+    other = Auth(app.test_client())
+    waiting = other.join(event["code"], badge="77")
+    assert waiting.status_code == 202
+    body = waiting.get_json()
+    request_id, secret = body["request"]["id"], body["request_secret"]
+    approved = scene.command.post(f"/api/v1/device-requests/{request_id}/approve")
+    assert approved.status_code == 200, approved.get_json()
+    second = other.client.post(body["poll_url"], json={"secret": secret}).get_json()
     assert first["officer"]["id"] == second["officer"]["id"]
     assert first["device_token"] != second["device_token"]
 
@@ -156,12 +169,48 @@ def test_anonymous_callers_get_401_everywhere(client, make_event):
     assert client.post(f"/api/v1/events/{event['id']}/positions", json={}).status_code == 401
 
 
-def test_login_page_rejects_open_redirects(client, make_user):
-    _id, username = make_user("command")
+def _sign_in_with_next(client, username: str, next_value: str):
+    from urllib.parse import quote
+
     page = client.get("/login")
     token = page.get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
-    response = client.post(
-        "/login?next=//evil.example/x",
+    return client.post(
+        f"/login?next={quote(next_value, safe='')}",
         data={"csrf_token": token, "username": username, "password": "correct-horse-battery"},
     )
+
+
+HOSTILE_NEXT = [
+    "//evil.example/x",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "/\r\n/evil.example",
+    "/\\evil.example",
+    "\\/evil.example",
+    "/\\/evil.example",
+    "https://evil.example/",
+    "http:/evil.example",
+    "javascript:alert(1)",
+    "evil.example",
+    "/ /evil.example",
+    "/\x00/evil.example",
+    "/\u200b/evil.example",
+    "/\u2028/evil.example",
+    "/\x7f/evil.example",
+    "///evil.example",
+    "",
+]
+
+
+@pytest.mark.parametrize("next_value", HOSTILE_NEXT, ids=repr)
+def test_login_page_never_redirects_off_this_site(client, make_user, next_value):
+    _id, username = make_user("command")
+    response = _sign_in_with_next(client, username, next_value)
     assert response.status_code == 302 and response.headers["Location"] == "/command"
+
+
+@pytest.mark.parametrize("next_value", ["/command?event=3", "/officer", "/command#map"])
+def test_login_page_follows_a_path_on_this_site(client, make_user, next_value):
+    _id, username = make_user("command")
+    response = _sign_in_with_next(client, username, next_value)
+    assert response.status_code == 302 and response.headers["Location"] == next_value

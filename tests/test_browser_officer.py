@@ -36,8 +36,13 @@ def marathon(live_server):
     return {**event, "admin": admin, "post": response.json()}
 
 
+# The roster answer shows each officer's join PIN once; the admin hands it over with the badge.
+PINS: dict[str, str] = {}
+
+
 def roster(marathon: dict, name: str) -> tuple[int, str]:
-    """The admin puts a new officer (by badge) on the post; returns (officer id, badge)."""
+    """The admin puts a new officer (by badge) on the post; returns (officer id, badge) and
+    keeps the officer's join PIN in PINS[badge]."""
     badge = f"B{uuid.uuid4().hex[:6].upper()}"
     now = datetime.now(UTC)
     response = marathon["admin"].post(
@@ -51,6 +56,7 @@ def roster(marathon: dict, name: str) -> tuple[int, str]:
         },
     )
     assert response.status_code == 201, response.text
+    PINS[badge] = response.json()["join_pin"]
     return response.json()["officer_id"], badge
 
 
@@ -116,10 +122,13 @@ class AcceptedFixes:
 
 
 def join_on_page(page, live_server, marathon, name: str, badge: str) -> None:
+    """Join on the phone page; a rostered officer types the join PIN from the roster."""
     page.goto(f"{live_server.url}/officer")
     page.get_by_test_id("join-code").fill(marathon["enrollment_code"].lower())
     page.get_by_test_id("join-name").fill(name)
     page.get_by_test_id("join-badge").fill(badge)
+    if badge in PINS:
+        page.get_by_test_id("join-pin").fill(PINS[badge])
     expect(page.get_by_test_id("join-code")).to_have_value(marathon["enrollment_code"])
     page.get_by_test_id("join-submit").click()
     expect(page.get_by_test_id("screen-joined")).to_be_visible()
@@ -177,6 +186,7 @@ def test_officer_joins_checks_in_and_command_sees_it(
     page.get_by_test_id("join-code").fill(marathon["enrollment_code"].lower())
     page.get_by_test_id("join-name").fill("Dana Reyes")
     page.get_by_test_id("join-badge").fill(badge)
+    page.get_by_test_id("join-pin").fill(PINS[badge])  # from the roster: in at once
     page.screenshot(path=screenshots("join"))
     page.get_by_test_id("join-submit").click()
 

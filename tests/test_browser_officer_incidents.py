@@ -14,7 +14,15 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.support.browser import PHONE, phone_at
-from tests.test_browser_officer import POST, join_on_page, marathon, open_main, roster, until
+from tests.test_browser_officer import (
+    PINS,
+    POST,
+    join_on_page,
+    marathon,
+    open_main,
+    roster,
+    until,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -314,7 +322,9 @@ def test_a_colleagues_help_alarm_nearby_shows_name_distance_and_pin(
 ):
     page, _officer_id = on_duty(phone, live_server, marathon, "Eli Grant")
     colleague_id, badge = roster(marathon, "Fay Nunez")
-    session, joined = live_server.join_officer(marathon["enrollment_code"], "Fay Nunez", badge)
+    session, joined = live_server.join_officer(
+        marathon["enrollment_code"], "Fay Nunez", badge, pin=PINS[badge]
+    )
     bearer = {"Authorization": f"Bearer {joined['device_token']}"}
     near = {"lat": round(POST["lat"] - 0.003, 6), "lon": POST["lon"]}  # about 330 m south
     fix = near | {"accuracy": 5, "recorded_at": datetime.now(UTC).isoformat()}

@@ -13,6 +13,7 @@ import time
 from datetime import timedelta
 
 import pytest
+import requests
 
 from tests.support.live_server import Recorder, StaffSession
 from tests.support.server_process import ROOT, ServerProcess
@@ -54,6 +55,26 @@ def test_seeding_twice_reuses_the_demo_data(app):
     assert second.tokens["events"] == first.tokens["events"]  # device tokens kept, not reissued
     mode = stat.S_IMODE(os.stat(first.tokens_path).st_mode)
     assert mode == 0o600
+
+
+def test_the_person_on_a_phone_gets_a_join_pin_kept_until_a_phone_uses_it(app):
+    from fieldops.db import write_transaction
+    from fieldops.events.models import Event
+    from fieldops.extensions import db
+    from fieldops.joining import services as joining
+
+    first = _seed(app)
+    pin = first.human["pin"]
+    assert len(pin) == 6 and first.tokens["human"]["pin"] == pin
+    assert _seed(app).human["pin"] == pin  # printed again, still good
+    with app.app_context(), write_transaction():
+        event = db.session.get(Event, first.human["event_id"])
+        joined = joining.join_event(
+            event, code=event.enrollment_code, name="Jordan Avery", badge="4199", pin=pin
+        )
+        assert joined.token is not None  # in at once
+    after = _seed(app).human["pin"]
+    assert after != pin  # that one is used up: the next run prints a fresh one
 
 
 def test_lost_tokens_are_reissued_without_duplicating_anyone(app):
@@ -190,6 +211,7 @@ def test_fieldops_demo_serves_simulated_officers_from_the_first_seconds(tmp_path
         assert set(logins) == {"admin", "command", "organizer"}
         assert len(re.findall(r"enrollment code [A-Z0-9]{6}", output)) == 2
         assert "badge 4199" in output
+        pin = re.search(r"badge 4199, join PIN (\d{6})", output).group(1)
 
         command = StaffSession(url)
         command.login("command", logins["command"])
@@ -211,6 +233,21 @@ def test_fieldops_demo_serves_simulated_officers_from_the_first_seconds(tmp_path
         ack = dashboard.call("join", {"event_id": marathon["id"]}, namespace="/live", timeout=10)
         assert ack["ok"], ack
         assert len(ack["snapshot"]["posts"]) >= 60
+
+        # The README's demo: a person's phone joins as Jordan Avery with the printed PIN.
+        code = re.search(r"/officer with code ([A-Z0-9]{6})", output).group(1)
+        joined = requests.post(
+            f"{url}/api/v1/join",
+            json={
+                "code": code,
+                "name": "Jordan Avery",
+                "badge": "4199",
+                "pin": pin,
+            },
+            timeout=10,
+        )
+        assert joined.status_code == 201, joined.text
+        assert joined.json()["event"]["id"] == marathon["id"]
 
         seen: set[int] = set()
         deadline = time.monotonic() + 15

@@ -60,6 +60,24 @@ def test_a_fix_sent_to_one_process_reaches_a_dashboard_on_another(two_servers):
     dashboard.disconnect()
 
 
+def test_signing_out_on_one_process_drops_the_socket_on_another(two_servers):
+    """The process that served the sign-out has no such socket: the other one's sweep finds
+    the ended session in the shared database within a few seconds."""
+    import time
+
+    first, second = two_servers
+    event = first.create_event(first.staff("admin"), name=f"Scale {uuid.uuid4().hex[:4]}")
+    command = second.staff("command")
+    dashboard = second.socket(cookies=command)
+    assert dashboard.call("join", {"event_id": event["id"]}, namespace="/live")["ok"]
+    command.base_url = first.url  # the same cookie, signing out through the other process
+    assert command.post("/api/v1/auth/logout").status_code == 204
+    deadline = time.monotonic() + 5
+    while dashboard.connected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not dashboard.connected, "the socket on the other process was not dropped"
+
+
 @pytest.mark.parametrize("mode", ["gevent", "threading"])
 def test_the_live_loop_works_in_the_other_async_modes(tmp_path, mode):
     server = LiveServer(tmp_path, FIELDOPS_ASYNC_MODE=mode)

@@ -34,9 +34,15 @@ class User(UserMixin, db.Model):
     display_name: Mapped[str] = mapped_column(String(120))
     badge: Mapped[str | None] = mapped_column(String(40))
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    # Set by an admin: the user cannot sign in and their sessions have ended.
+    disabled_at = mapped_column(UTCDateTime)
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses to sign in an inactive user
+        return self.disabled_at is None
 
 
 def hash_token(token: str) -> str:
@@ -53,6 +59,30 @@ class DeviceToken(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
-    revoked_at = mapped_column(UTCDateTime)
+    revoked_at = mapped_column(UTCDateTime, index=True)
+
+    user = db.relationship("User")
+
+
+class UserSession(db.Model):
+    """A signed-in browser: the cookie holds a random id, the server its hash and its end.
+
+    Checked on every request and socket connect (fieldops.auth.sessions), so signing out,
+    revoking the device token it came with, disabling the user or reaching `expires_at` ends
+    it on the server, for every copy of the cookie.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # An officer's phone session, started by joining: it ends with that device token.
+    device_token_id: Mapped[int | None] = mapped_column(
+        ForeignKey("device_tokens.id", ondelete="CASCADE"), index=True
+    )
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    expires_at = mapped_column(UTCDateTime, nullable=False)
+    revoked_at = mapped_column(UTCDateTime, index=True)
 
     user = db.relationship("User")

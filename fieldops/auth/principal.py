@@ -9,7 +9,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 
 from fieldops.auth.models import Role, User
-from fieldops.auth.services import officer_for_token
+from fieldops.auth.services import find_device_token
 from fieldops.errors import ApiError, Forbidden, Unauthorized
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -32,10 +32,10 @@ def request_user() -> User | None:
     user = None
     token = bearer_token()
     if token:
-        found = officer_for_token(token)
+        found = find_device_token(token)
         if found is None:
             raise Unauthorized("unknown or revoked device token")
-        user, g.token_event_id = found
+        user, g.token_event_id = found.user, found.event_id
     elif current_user.is_authenticated:
         user = current_user._get_current_object()
         _check_csrf()

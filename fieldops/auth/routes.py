@@ -1,20 +1,21 @@
-"""Sign-in for staff, joining an event for officers."""
+"""Signing in and out, and the admin's staff logins (joining an event: fieldops.joining)."""
 
 from __future__ import annotations
 
+import unicodedata
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
-from flask_login import login_user, logout_user
+from flask_login import logout_user
+from sqlalchemy import select
 
 from fieldops.api import json_object, text_field
-from fieldops.auth import services
-from fieldops.auth.models import Role
-from fieldops.auth.principal import csrf_token, request_user
-from fieldops.auth.qr import qr_svg
-from fieldops.db import get_or_404, write_transaction
+from fieldops.auth import ending, services, sessions
+from fieldops.auth.models import STAFF_ROLES, Role, User
+from fieldops.auth.principal import bearer_token, csrf_token, request_user, require
+from fieldops.auth.schemas import user_to_dict
+from fieldops.db import write_transaction
 from fieldops.errors import ApiError, Unauthorized
-from fieldops.events import services as event_services
-from fieldops.events.models import Event
-from fieldops.events.schemas import event_to_dict
 from fieldops.extensions import db
 
 bp = Blueprint("auth", __name__)
@@ -27,14 +28,12 @@ HOME_FOR_ROLE = {
 }
 
 
-def user_to_dict(user) -> dict:
-    return {
-        "id": user.id,
-        "username": user.username,
-        "name": user.display_name,
-        "role": user.role.value,
-        "badge": user.badge,
-    }
+def _sign_in(user: User) -> None:
+    """A right password: a new server-side session (unless the account is disabled)."""
+    services.refuse_disabled(user)
+    with write_transaction():
+        sid = sessions.start_session(user)
+    sessions.sign_in(user, sid)
 
 
 @bp.post("/api/v1/auth/login")
@@ -44,14 +43,21 @@ def api_login():
     user = services.authenticate(text_field(body, "username"), text_field(body, "password"))
     if user is None:
         raise ApiError("wrong username or password", code="invalid_credentials", status=401)
-    session.permanent = True
-    login_user(user)
+    _sign_in(user)
     return jsonify(user=user_to_dict(user), csrf_token=csrf_token())
 
 
 @bp.post("/api/v1/auth/logout")
 def api_logout():
-    """Ends the browser session."""
+    """Anyone (the command page's Sign out, the officer page's Leave): ends this cookie's
+    session on the server, so no copy of the cookie works any more, and with a Bearer device
+    token ends that token too; their live sockets are dropped."""
+    token = bearer_token()
+    with write_transaction():
+        ended = sessions.end_cookie_session()
+        ending.drop_on_commit(session_ids=ended)
+        if token:
+            services.revoke_token(token)
     logout_user()
     session.clear()
     return "", 204
@@ -66,51 +72,24 @@ def api_me():
     return jsonify(user=user_to_dict(user), csrf_token=csrf_token())
 
 
-def _join(event: Event):
-    body = json_object()
-    with write_transaction():
-        enrollment = event_services.join_event(
-            event,
-            code=text_field(body, "code", max_length=32),
-            name=text_field(body, "name", max_length=120),
-            badge=text_field(body, "badge", max_length=40),
-        )
-        officer_id = enrollment.officer.id
-    officer = db.session.get(type(enrollment.officer), officer_id)
-    session.permanent = True
-    login_user(officer)
-    return jsonify(
-        event=event_to_dict(event),
-        officer=user_to_dict(officer),
-        device_token=enrollment.token,
-        device_token_qr=qr_svg(enrollment.token),
-        csrf_token=csrf_token(),
-    ), 201
-
-
-@bp.post("/api/v1/events/<int:event_id>/join")
-def api_join(event_id: int):
-    """An officer's phone joins an event with its code, name and badge; 201 + device token."""
-    return _join(get_or_404(Event, event_id, "event"))
-
-
-@bp.post("/api/v1/join")
-def api_join_by_code():
-    """The same, when the phone knows only the code (the usual case)."""
-    body = json_object()
-    event = event_services.event_by_code(text_field(body, "code", max_length=32))
-    if event is None:
-        raise ApiError(
-            "no event has that enrollment code", code="invalid_code", field="code", status=404
-        )
-    return _join(event)
-
-
 def _safe_next(target: str | None) -> str | None:
-    """Only same-site paths: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return None
+    r"""Only a path on this site: never an open redirect.
+
+    Browsers drop tabs and newlines from a URL and read a backslash as a slash, so
+    `/\t/evil.example` or `/\evil.example` would become `//evil.example`, another site. So:
+    a single leading slash, no control, format or white-space characters, no backslash, and
+    neither a scheme nor a host once parsed.
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(
+        ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in target
+    ):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -131,11 +110,43 @@ def login_page():
             )
             if user is None:
                 error = "Wrong username or password."
+            elif user.disabled_at is not None:
+                error = "This account is disabled. Ask an admin to enable it."
             else:
-                session.permanent = True
-                login_user(user)
+                _sign_in(user)
                 return redirect(_safe_next(request.args.get("next")) or HOME_FOR_ROLE[user.role])
     status = 401 if error else 200
     return render_template(
         "login.html", error=error, app_name=current_app.config.get("APP_NAME", "fieldops")
     ), status
+
+
+# --- staff logins (admin) -----------------------------------------------------------------
+
+
+@bp.get("/api/v1/users")
+@require(Role.ADMIN)
+def list_users():
+    """Admin: every staff login, with whether it is disabled."""
+    users = db.session.scalars(select(User).where(User.role.in_(STAFF_ROLES)).order_by(User.id))
+    return jsonify(users=[user_to_dict(u) for u in users])
+
+
+@bp.post("/api/v1/users/<int:user_id>/disable")
+@require(Role.ADMIN)
+def disable_user(user_id: int):
+    """Admin: this staff login can no longer sign in; its sessions and sockets end now."""
+    with write_transaction():
+        user = services.disable_user(services.staff_user(user_id), by=request_user())
+        data = user_to_dict(user)
+    return jsonify(data)
+
+
+@bp.post("/api/v1/users/<int:user_id>/enable")
+@require(Role.ADMIN)
+def enable_user(user_id: int):
+    """Admin: a disabled staff login may sign in again."""
+    with write_transaction():
+        user = services.enable_user(services.staff_user(user_id))
+        data = user_to_dict(user)
+    return jsonify(data)

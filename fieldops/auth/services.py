@@ -1,4 +1,4 @@
-"""Users, passwords, and officers joining an event with its enrollment code."""
+"""Users, passwords, device tokens, and ending them: sign-in refusals, revocation, disabling."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from fieldops.auth.models import DeviceToken, Role, User, hash_token
+from fieldops.auth import ending
+from fieldops.auth.models import STAFF_ROLES, DeviceToken, Role, User, UserSession, hash_token
+from fieldops.auth.sessions import revoke_sessions
 from fieldops.db import utcnow
 from fieldops.errors import ApiError
 from fieldops.extensions import db
@@ -54,6 +56,16 @@ def authenticate(username: str, password: str) -> User | None:
     return user if check_password_hash(user.password_hash, password) else None
 
 
+def refuse_disabled(user: User) -> None:
+    """A right password for a disabled account is still no sign-in (401, saying why)."""
+    if user.disabled_at is not None:
+        raise ApiError(
+            "this account is disabled: ask an admin to enable it",
+            code="account_disabled",
+            status=401,
+        )
+
+
 def code_matches(given: str, expected: str) -> bool:
     return hmac.compare_digest(given.strip().upper().encode(), expected.upper().encode())
 
@@ -62,30 +74,89 @@ def code_matches(given: str, expected: str) -> bool:
 class Enrollment:
     officer: User
     token: str
+    token_id: int | None = None
 
 
-def issue_device_token(officer: User, event_id: int) -> str:
+def issue_device_token(officer: User, event_id: int) -> Enrollment:
+    """A new device token for this officer at this event (its row flushed, for its id)."""
     token = secrets.token_urlsafe(18)
-    db.session.add(DeviceToken(token_hash=hash_token(token), user_id=officer.id, event_id=event_id))
-    return token
+    row = DeviceToken(token_hash=hash_token(token), user_id=officer.id, event_id=event_id)
+    db.session.add(row)
+    db.session.flush()
+    return Enrollment(officer=officer, token=token, token_id=row.id)
 
 
-def officer_for_token(token: str) -> tuple[User, int] | None:
-    """(officer, event id) for a live device token."""
-    row = db.session.scalar(
+def find_device_token(token: str) -> DeviceToken | None:
+    """The live (not revoked) device token row for this secret."""
+    return db.session.scalar(
         select(DeviceToken).where(
             DeviceToken.token_hash == hash_token(token), DeviceToken.revoked_at.is_(None)
         )
     )
+
+
+def officer_for_token(token: str) -> tuple[User, int] | None:
+    """(officer, event id) for a live device token."""
+    row = find_device_token(token)
     return (row.user, row.event_id) if row else None
 
 
-def revoke_device_tokens(officer: User, event_id: int) -> None:
-    for row in db.session.scalars(
-        select(DeviceToken).where(
-            DeviceToken.user_id == officer.id,
-            DeviceToken.event_id == event_id,
-            DeviceToken.revoked_at.is_(None),
+def revoke_tokens(*conditions) -> list[int]:
+    """Inside a write transaction: end the live device tokens matching the conditions, and the
+    phone sessions started with them; their sockets are dropped after the commit."""
+    ids = list(
+        db.session.scalars(
+            select(DeviceToken.id).where(DeviceToken.revoked_at.is_(None), *conditions)
         )
-    ):
-        row.revoked_at = utcnow()
+    )
+    if not ids:
+        return []
+    db.session.execute(
+        update(DeviceToken).where(DeviceToken.id.in_(ids)).values(revoked_at=utcnow())
+    )
+    sessions = revoke_sessions(UserSession.device_token_id.in_(ids))
+    ending.drop_on_commit(token_ids=ids, session_ids=sessions)
+    return ids
+
+
+def revoke_device_tokens(officer: User, event_id: int) -> int:
+    """Every device token this officer holds for this event (admin or command, or the demo
+    replacing tokens it lost); returns how many were live."""
+    return len(revoke_tokens(DeviceToken.user_id == officer.id, DeviceToken.event_id == event_id))
+
+
+def revoke_token(token: str) -> int:
+    """One device token by its secret (the phone leaving the event); returns 1 or 0."""
+    return len(revoke_tokens(DeviceToken.token_hash == hash_token(token)))
+
+
+def staff_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.role not in STAFF_ROLES:
+        raise ApiError(f"staff user {user_id} does not exist", code="not_found", status=404)
+    return user
+
+
+def disable_user(user: User, *, by: User | None) -> User:
+    """An admin takes a staff login away: it cannot sign in, its sessions end, its sockets go."""
+    if user.role not in STAFF_ROLES:
+        raise ApiError(
+            "officers have no login to disable: revoke their device tokens instead",
+            code="invalid",
+            status=422,
+        )
+    if by is not None and by.id == user.id:
+        raise ApiError("you cannot disable your own account", code="invalid", status=422)
+    if user.disabled_at is None:
+        user.disabled_at = utcnow()
+    sessions = revoke_sessions(UserSession.user_id == user.id)
+    ending.drop_on_commit(user_ids=[user.id], session_ids=sessions)
+    db.session.flush()
+    return user
+
+
+def enable_user(user: User) -> User:
+    """An admin gives a disabled staff login back (it signs in afresh: old sessions stay ended)."""
+    user.disabled_at = None
+    db.session.flush()
+    return user

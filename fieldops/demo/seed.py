@@ -29,7 +29,12 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from fieldops.auth.models import Role, User
-from fieldops.auth.services import authenticate, create_user, officer_for_token
+from fieldops.auth.services import (
+    authenticate,
+    create_user,
+    issue_device_token,
+    officer_for_token,
+)
 from fieldops.auth.services import revoke_device_tokens as revoke_tokens
 from fieldops.db import utcnow, write_transaction
 from fieldops.demo import TOKENS_FILE
@@ -37,6 +42,7 @@ from fieldops.demo.simulator import CoursePath
 from fieldops.events import services
 from fieldops.events.models import Assignment, Event, EventKind, EventOfficer, Post, PostKind
 from fieldops.extensions import db
+from fieldops.joining import services as joining
 from fieldops.tracking.geometry import destination
 
 COURSE_FILE = "nyc-marathon-course.geojson"
@@ -427,6 +433,7 @@ def seed_demo(progress: bool = False) -> DemoInfo:
         )
         school_post_ids = _ensure_posts(school_event, school, advance)
         school_tokens = _ensure_officers(school_event, school_crew, school_post_ids, saved, advance)
+        human_pin = _ensure_human_pin(marathon, (saved.get("human") or {}).get("pin"))
 
     data = {
         "version": 1,
@@ -436,7 +443,7 @@ def seed_demo(progress: bool = False) -> DemoInfo:
             str(marathon.id): _event_entry(marathon, "marathon", marathon_tokens),
             str(school_event.id): _event_entry(school_event, "school", school_tokens),
         },
-        "human": {"event_id": marathon.id, **HUMAN},
+        "human": {"event_id": marathon.id, **HUMAN, "pin": human_pin},
     }
     save_tokens(path, data)
     events = [
@@ -444,7 +451,9 @@ def seed_demo(progress: bool = False) -> DemoInfo:
         _summary(school_event, school_crew, school_tokens),
     ]
     human_post = next(o.post for o in marathon_crew if not o.simulated)
-    human = dict(HUMAN, event_id=marathon.id, code=marathon.enrollment_code, post=human_post)
+    human = dict(
+        HUMAN, event_id=marathon.id, code=marathon.enrollment_code, post=human_post, pin=human_pin
+    )
     db.session.remove()
     return DemoInfo(logins=logins, events=events, human=human, tokens_path=path, tokens=data)
 
@@ -584,8 +593,9 @@ def _ensure_officers(
 ) -> list[dict]:
     """Each officer enrolled, rostered at their post for now to +8 h, holding a device token.
 
-    A simulated officer joins the way a phone does (`join_event`, with the event's code), so
-    gets a device token; a saved token that still works is kept instead of issuing another.
+    A simulated officer is given a device token directly (its badge is on the roster, so a
+    phone joining with it would need its PIN or command's approval); a saved token that still
+    works is kept instead of issuing another.
     """
     saved_tokens = {
         str(o.get("badge")): o.get("token")
@@ -610,10 +620,7 @@ def _ensure_officers(
                 found = officer_for_token(token) if isinstance(token, str) else None
                 if found is None or found[0].id != officer.id or found[1] != event.id:
                     revoke_tokens(officer, event.id)  # any token we no longer hold
-                    enrollment = services.join_event(
-                        event, code=event.enrollment_code, name=spec.name, badge=spec.badge
-                    )
-                    token = enrollment.token
+                    token = issue_device_token(officer, event.id).token
             officer_id = officer.id
         if token:
             out.append(
@@ -628,6 +635,17 @@ def _ensure_officers(
             )
         advance()
     return out
+
+
+def _ensure_human_pin(event: Event, saved_pin) -> str:
+    """The join PIN of the officer left for a person's phone: the saved one while it still
+    lets a phone in, else a new one (the first run, a lost file, or a phone already used it)."""
+    with write_transaction():
+        event = db.session.get(Event, event.id)
+        officer_id = services.member_by_badge(event, HUMAN["badge"]).officer_id
+        if isinstance(saved_pin, str) and joining.pin_still_works(event.id, officer_id, saved_pin):
+            return saved_pin
+        return joining.issue_join_pin(event, officer_id)
 
 
 def _ensure_assignment(event: Event, officer: User, post_id: int, now: datetime) -> None:
@@ -681,7 +699,7 @@ def banner(info: DemoInfo, base_url: str, *, bind_host: str) -> list[str]:
     lines += [
         "",
         f"join as an officer on a phone: {base_url}/officer with code {human['code']}, "
-        f"name {human['name']}, badge {human['badge']}",
+        f"name {human['name']}, badge {human['badge']}, join PIN {human['pin']}",
         f"  (rostered at {human['post']!r} and not simulated: the phone moves that officer)",
     ]
     if bind_host in ("127.0.0.1", "localhost", "::1"):
@@ -691,5 +709,7 @@ def banner(info: DemoInfo, base_url: str, *, bind_host: str) -> list[str]:
         )
     elif bind_host in ("", "0.0.0.0", "::"):  # noqa: S104 - matching, not binding
         lines.append("  listening on every interface: from a phone, use this machine's address")
-    lines.append(f"staff passwords and device tokens are kept in {info.tokens_path} (mode 600)")
+    lines.append(
+        f"staff passwords, the join PIN and device tokens are kept in {info.tokens_path} (mode 600)"
+    )
     return lines

@@ -23,6 +23,7 @@ from fieldops.events.schemas import (
     post_to_dict,
 )
 from fieldops.extensions import db
+from fieldops.joining import services as joining
 
 bp = Blueprint("events", __name__)
 
@@ -158,7 +159,8 @@ def create_post(event_id: int):
 @bp.post("/api/v1/events/<int:event_id>/assignments")
 @require(Role.ADMIN)
 def create_assignment(event_id: int):
-    """Admin puts an officer (by badge; created if new) on a post for a shift window."""
+    """Admin puts an officer (by badge; created if new) on a post for a shift window. The
+    officer's first roster entry issues their join PIN: this answer is the one place it shows."""
     _user, event = caller_and_event(event_id)
     body = json_object()
     post = (
@@ -180,6 +182,7 @@ def create_assignment(event_id: int):
             ends_at=_time_field(body, "ends_at"),
             hourly_rate=body.get("hourly_rate"),
         )
+        join_pin = joining.first_join_pin(event, member.officer_id)
     return jsonify(
         {
             "id": assignment.id,
@@ -187,6 +190,7 @@ def create_assignment(event_id: int):
             "post_id": assignment.post_id,
             "starts_at": iso(assignment.starts_at),
             "ends_at": iso(assignment.ends_at),
+            "join_pin": join_pin,
         }
     ), 201
 

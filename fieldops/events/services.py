@@ -1,4 +1,4 @@
-"""Event set-up writes: events, courses, posts, the roster, officers joining."""
+"""Event set-up writes: events, courses, posts, the roster and its officers."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 
 from fieldops.auth.models import Role, User
-from fieldops.auth.services import Enrollment, code_matches, issue_device_token
 from fieldops.errors import ApiError, choice
 from fieldops.events import course_import
 from fieldops.events.models import (
@@ -139,8 +138,8 @@ def add_post(
     return post
 
 
-def enroll_officer(event: Event, *, name: str, badge: str) -> EventOfficer:
-    """The officer with this badge at this event, created on first sight."""
+def clean_officer(name: str, badge: str) -> tuple[str, str]:
+    """The name and badge as stored, or a 422 naming the field."""
     name, badge = name.strip(), badge.strip()
     if not name:
         raise _invalid("name is required", "name")
@@ -148,11 +147,30 @@ def enroll_officer(event: Event, *, name: str, badge: str) -> EventOfficer:
         raise _invalid("badge is required", "badge")
     if len(name) > 120 or len(badge) > 40:
         raise _invalid("name or badge is too long", "name" if len(name) > 120 else "badge")
-    member = db.session.scalar(
+    return name, badge
+
+
+def lock_roster(event: Event) -> None:
+    """Serialize writes to one event's officers: two phones (or a phone and the admin) claiming
+    the same new badge at once make one officer, not two. SQLite's BEGIN IMMEDIATE already
+    serializes every write transaction; PostgreSQL locks the event's row."""
+    db.session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
+
+
+def member_by_badge(event: Event, badge: str) -> EventOfficer | None:
+    return db.session.scalar(
         select(EventOfficer)
         .join(User, EventOfficer.officer_id == User.id)
-        .where(EventOfficer.event_id == event.id, User.badge == badge)
+        .where(EventOfficer.event_id == event.id, User.badge == badge.strip())
     )
+
+
+def enroll_officer(event: Event, *, name: str, badge: str) -> EventOfficer:
+    """The officer with this badge at this event, created on first sight (the roster, or a
+    walk-up officer joining: fieldops.joining decides who may join as an existing one)."""
+    name, badge = clean_officer(name, badge)
+    lock_roster(event)
+    member = member_by_badge(event, badge)
     if member is None:
         officer = User(role=Role.OFFICER, display_name=name, badge=badge)
         db.session.add(officer)
@@ -162,21 +180,6 @@ def enroll_officer(event: Event, *, name: str, badge: str) -> EventOfficer:
         db.session.flush()
         announce_officer(event.id, officer.id)
     return member
-
-
-def join_event(event: Event, *, code: str, name: str, badge: str) -> Enrollment:
-    """An officer joins on their phone: checks the code, enrolls, issues a device token."""
-    if not code_matches(code or "", event.enrollment_code):
-        raise ApiError(
-            "that enrollment code is not valid for this event",
-            code="invalid_code",
-            field="code",
-            status=403,
-        )
-    member = enroll_officer(event, name=name, badge=badge)
-    token = issue_device_token(member.officer, event.id)
-    db.session.flush()
-    return Enrollment(officer=member.officer, token=token)
 
 
 def event_by_code(code: str) -> Event | None:

@@ -88,11 +88,13 @@ class LiveServer(ServerProcess):
         response.raise_for_status()
         return response.json()
 
-    def join_officer(self, code: str, name: str, badge: str) -> tuple[requests.Session, dict]:
+    def join_officer(
+        self, code: str, name: str, badge: str, pin: str = ""
+    ) -> tuple[requests.Session, dict]:
+        """A phone joins (a badge already at the event needs its `pin`)."""
         session = requests.Session()
-        response = session.post(
-            f"{self.url}/api/v1/join", json={"code": code, "name": name, "badge": badge}, timeout=10
-        )
+        body = {"code": code, "name": name, "badge": badge} | ({"pin": pin} if pin else {})
+        response = session.post(f"{self.url}/api/v1/join", json=body, timeout=10)
         response.raise_for_status()
         return session, response.json()
 

@@ -286,6 +286,7 @@
       code: $("join-code").value.trim().toUpperCase(),
       name: $("join-name").value.trim(),
       badge: $("join-badge").value.trim(),
+      pin: $("join-pin").value.trim(),
     };
   }
 
@@ -295,6 +296,9 @@
     }
     if (status === 422 && error.field && MISSING[error.field] && /required/.test(error.message || "")) {
       return MISSING[error.field];
+    }
+    if (error.code === "too_many_requests") {
+      return "Several phones are already waiting to join with this badge. Call command on the radio.";
     }
     if (status === 429) return "Too many tries. Wait a minute, then try again.";
     if (status >= 500) return "The server has a problem. Try again in a minute.";
@@ -306,6 +310,7 @@
     clearJoinError();
     const body = joinValues();
     $("join-code").value = body.code;
+    if (!body.pin) delete body.pin;
     const missing = Object.keys(JOIN_FIELDS).find((field) => !body[field]);
     if (missing) return showJoinError(MISSING[missing], missing);
     const button = $("join-submit");
@@ -314,6 +319,7 @@
     try {
       const res = await request("POST", "/api/v1/join", body, { bearer: false });
       if (res.status === 201) return joined(res.data);
+      if (res.status === 202) return window.FieldopsWaiting.begin(res.data, body, waitingHooks);
       const error = errorOf(res.data);
       showJoinError(joinErrorMessage(res.status, error), JOIN_FIELDS[error.field] ? error.field : null);
     } catch (_err) {
@@ -324,7 +330,15 @@
     }
   }
 
+  // The wait for command's approval (officer-waiting.js) ends in joined() or back on the form.
+  const waitingHooks = {
+    request: (method, path, body) => request(method, path, body, { bearer: false }),
+    joined: (data) => joined(data),
+    back: (notice) => showJoin(notice),
+  };
+
   function joined(data) {
+    $("join-pin").value = "";
     const previous = load(KEYS.session, null);
     if (!previous || previous.eventId !== data.event.id || previous.officerId !== data.officer.id) {
       outbox.clear(); // an outbox belongs to one officer at one event
@@ -437,8 +451,16 @@
     clearSession("This phone is no longer signed in to the event. Join again with the event code.");
   }
 
-  function leave() {
-    if (confirmTap("leave")) clearSession("");
+  async function leave() {
+    if (!confirmTap("leave")) return;
+    // End the device token on the server too, so no copy of it works any more.
+    let told = false;
+    try {
+      told = (await request("POST", "/api/v1/auth/logout")).ok;
+    } catch (_err) {
+      told = false;
+    }
+    clearSession(told ? "" : "This phone left the event but had no signal to tell the server. Tell command, so they end this phone's access.");
   }
 
   // --- two taps for the actions that are hard to undo -------------------------------------
@@ -566,7 +588,10 @@
     socket.on("connect", joinLive);
     socket.on("disconnect", (reason) => {
       state.joined = false;
-      if (reason === "io server disconnect") retrySocketLater(socket);
+      if (reason === "io server disconnect") {
+        verifySession(); // the server drops a socket whose token was revoked: are we still in?
+        retrySocketLater(socket);
+      }
       render();
     });
     socket.on("connect_error", onConnectError);
@@ -1156,7 +1181,11 @@
     watchPermission();
     setInterval(tick, 1000);
     state.session = load(KEYS.session, null);
-    if (!state.session || !state.session.token) return showJoin("");
+    if (!state.session || !state.session.token) {
+      showJoin("");
+      window.FieldopsWaiting.resume(waitingHooks); // a phone still waiting for command
+      return;
+    }
     state.view = load(KEYS.view, null);
     state.officer = state.view ? state.view.officer : null;
     openMain();

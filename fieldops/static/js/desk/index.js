@@ -8,6 +8,7 @@ import { createAlarmSound } from "./alarm-sound.js";
 import { createAlarms } from "./alarms.js";
 import { createHelpRings } from "./help-rings.js";
 import { createDetail } from "./detail.js";
+import { createDeviceRequests } from "./device-requests.js";
 import { createDrawers, createSay } from "./drawers.js";
 import { createIncidentMap } from "./incident-map.js";
 import { createMessages } from "./messages.js";
@@ -65,6 +66,8 @@ export function startDesk(page) {
     showPlace: (lat, lon) => map.setView([lat, lon], Math.max(map.getZoom(), 16)),
     openIncident: (id) => openIncident(id),
   });
+
+  const deviceRequests = createDeviceRequests({ eventId, serverNow, say });
 
   store.subscribe(() => queue.render());
 
@@ -142,11 +145,13 @@ export function startDesk(page) {
       loadIncidents();
       alarms.load();
       messages.load();
+      deviceRequests.load();
     },
     envelope(type, data) {
       if (type === "incident") store.upsert(data);
       else if (type === "alert") alarms.onEnvelope(data);
       else if (type === "message") messages.onEnvelope(data);
+      else if (type === "device_request") deviceRequests.onEnvelope(data);
     },
     reset() {
       detail.close();
@@ -155,6 +160,7 @@ export function startDesk(page) {
       store.clear();
       alarms.clear();
       messages.clear();
+      deviceRequests.clear();
     },
     mapClick: (latlng) => newIncident.mapClick(latlng),
     pinLatLngs: () => incidentMap.pinLatLngs(),
@@ -165,6 +171,7 @@ export function startDesk(page) {
       helpRings.tick();
       detail.tick();
       incidentMap.tick();
+      deviceRequests.tick();
     },
   };
 }
