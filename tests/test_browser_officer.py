@@ -25,6 +25,11 @@ ORDERS = "Keep lane 2 open for ambulances.\nRelief arrives 13:00."
 
 @pytest.fixture(scope="module")
 def marathon(live_server):
+    return harbor_10k(live_server)
+
+
+def harbor_10k(live_server) -> dict:
+    """An event with one post (with orders), made by the admin over HTTP."""
     admin = live_server.staff("admin")
     event = live_server.create_event(admin, name="Harbor 10K")
     response = admin.post(

@@ -19,9 +19,9 @@
   const BATCH = 100; // fixes per send when flushing
   const MIN_INTERVAL_MS = 5000; // at most one fix per 5 s ...
   const MOVE_M = 20; // ... unless moved more than this (then at most one per second)
-  const KEEPALIVE_MS = 30000; // standing still: one fix per 30 s keeps the marker fresh
+  const KEEPALIVE_MS = 30000; // standing still: one fix per 30 s keeps the marker fresh ...
   const NO_FIX_MS = 30000; // no position for this long: loud warning
-  const POLL_MS = 15000; // watchPosition quiet this long: restart it
+  const POLL_MS = 15000; // watchPosition quiet this long: restart it (... or sooner, below)
   const SEND_TIMEOUT_MS = 10000;
   const FAILING_MS = 20000; // sends failing this long while online: loud warning
   const CONFIRM_MS = 5000; // second tap window for check-out and leave
@@ -499,7 +499,7 @@
   function pollPosition() {
     if (!state.session || state.watchId === null || state.geoError) return;
     const now = Date.now();
-    if (now - Math.max(state.lastFixAt, state.watchStartedAt) < POLL_MS) return;
+    if (now - Math.max(state.lastFixAt, state.watchStartedAt) < Math.min(POLL_MS, keepaliveMs())) return;
     navigator.geolocation.clearWatch(state.watchId);
     state.watchId = null;
     startGeolocation();
@@ -565,7 +565,14 @@
     if (distanceM(last, fix) > MOVE_M) return dt >= 1000;
     const sharper = fix.accuracy !== null && last.accuracy !== null && fix.accuracy < last.accuracy / 2;
     if (sharper) return dt >= MIN_INTERVAL_MS;
-    return dt >= KEEPALIVE_MS || (dt >= MIN_INTERVAL_MS && distanceM(last, fix) > 5);
+    return dt >= keepaliveMs() || (dt >= MIN_INTERVAL_MS && distanceM(last, fix) > 5);
+  }
+
+  /** ... and always well inside what command counts as stale, so standing still never
+   * looks like silence. */
+  function keepaliveMs() {
+    const staleMs = ((state.view && state.view.stale_after) || 120) * 1000;
+    return Math.min(KEEPALIVE_MS, staleMs / 3);
   }
 
   function watchBattery() {
