@@ -13,9 +13,10 @@ from playwright.sync_api import Page, expect
 
 from tests.support.live_server import LiveServer
 from tests.test_browser_command import Officer, add_post, sign_in, tiny_gpx
-from tests.test_browser_command_incidents import Phone
+from tests.test_browser_command_incidents import Phone, admin, command, page  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
+__all__ = ["admin", "command", "page"]  # fixtures shared with the desk's tests, on this server
 
 LAPTOP = {"width": 1280, "height": 800}
 WAIT = 10_000
@@ -28,27 +29,6 @@ def server(tmp_path_factory):
     live.start()
     yield live
     live.stop()
-
-
-@pytest.fixture(scope="module")
-def admin(server):
-    return server.staff("admin")
-
-
-@pytest.fixture(scope="module")
-def command(server):
-    return server.staff("command")
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport=LAPTOP)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert errors == []
 
 
 def along(km: float, east_m: float = 0.0) -> tuple[float, float]:

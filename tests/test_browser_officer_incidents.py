@@ -346,7 +346,13 @@ def test_a_colleagues_help_alarm_nearby_shows_name_distance_and_pin(
     expect(page.get_by_test_id("nearby-who")).to_have_text(f"Fay Nunez #{badge}")
     expect(page.get_by_test_id("nearby-where")).to_contain_text("330 m from you")
     expect(page.locator("#nearby-map .pin-help")).to_have_count(1)
+    expect(page.get_by_test_id("nearby-progress")).to_contain_text("Waiting for command")
     snap(page, screenshots, "nearby-help")
+
+    # The colleagues who were told follow the call too: command has seen it.
+    alert = raised.json()
+    command.post(f"/api/v1/alerts/{alert['id']}/acknowledge").raise_for_status()
+    expect(page.get_by_test_id("nearby-progress")).to_contain_text("Command has seen it — command")
 
 
 def test_a_priority_message_acknowledged_on_the_phone_shows_at_command(

@@ -141,3 +141,31 @@ def test_a_report_in_progress_survives_a_reload(live_server, marathon, phone, sc
     page.reload()  # sent: nothing comes back as a draft
     expect(page.get_by_test_id("screen-main")).to_be_visible()
     expect(sheet).to_be_hidden()
+
+
+def test_the_small_maps_draw_the_course_and_posts_without_a_base_map(
+    live_server, marathon, phone, screenshots
+):
+    from tests.test_browser_command import tiny_gpx
+
+    admin = marathon["admin"]
+    admin.put(
+        f"/api/v1/events/{marathon['id']}/course",
+        data=tiny_gpx(POST["lat"] - 0.01, POST["lon"]),
+        params={"filename": "harbor.gpx"},
+        headers={"Content-Type": "application/gpx+xml"},
+    ).raise_for_status()
+    page, _officer_id = on_the_phone(phone, live_server, marathon, "Wes Ford")
+    post_map = page.get_by_test_id("map")
+    post_map.scroll_into_view_if_needed()
+    # The course as a dark casing under a yellow line, the post as a yellow area, no tiles.
+    expect(post_map.locator('path[stroke="#ffd60a"]')).to_have_count(1)
+    expect(post_map.locator('path[fill="#ffd60a"]')).to_have_count(1)
+    assert post_map.locator(".leaflet-tile").count() == 0
+    expect(page.locator(".leaflet-control-attribution")).to_have_count(0)  # no credit over a map
+    page.get_by_test_id("report-open").click()
+    page.get_by_test_id("type-crowd").click()
+    page.locator('[data-severity][aria-pressed="true"]').click()
+    report_map = page.get_by_test_id("report-map")
+    expect(report_map.locator('path[stroke="#ffd60a"]')).to_have_count(1)
+    page.screenshot(path=screenshots("report-map-without-tiles"))

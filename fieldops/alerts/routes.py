@@ -25,14 +25,18 @@ def list_alerts(event_id: int):
     return jsonify(alerts=[services.alert_to_dict(a) for a in found])
 
 
-@bp.post("/api/v1/alerts/<int:alert_id>/acknowledge")
-@require(Role.ADMIN, Role.COMMAND)
-def acknowledge_alert(alert_id: int):
-    """A named command user silences the alarm on every screen; 409 if someone already did."""
+def act_on_alert(alert_id: int, act) -> dict:
+    """The alarm, if the caller may see its event, after `act(alert, user)` is committed."""
     user = request_user()
     alert = services.get_alert(alert_id)
     visible_event(user, alert.event_id)
     with write_transaction():
-        services.acknowledge(alert, user)
-        data = services.alert_to_dict(alert)
-    return jsonify(data)
+        act(alert, user)
+        return services.alert_to_dict(alert)
+
+
+@bp.post("/api/v1/alerts/<int:alert_id>/acknowledge")
+@require(Role.ADMIN, Role.COMMAND)
+def acknowledge_alert(alert_id: int):
+    """A named command user silences the alarm on every screen; 409 if someone already did."""
+    return jsonify(act_on_alert(alert_id, services.acknowledge))

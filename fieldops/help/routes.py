@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from fieldops.alerts import services as alerts
+from fieldops.alerts.routes import act_on_alert
 from fieldops.api import caller_and_event, json_body
 from fieldops.auth.models import Role
-from fieldops.auth.principal import request_user, require
+from fieldops.auth.principal import require
 from fieldops.db import write_transaction
-from fieldops.events.access import visible_event
 from fieldops.help import services
 from fieldops.help.schemas import parse_help
 
@@ -35,10 +35,4 @@ def post_help(event_id: int):
 def cancel_help(alert_id: int):
     """The officer who called for help calls it off (a false alarm); kept on the record,
     pushed to everyone who follows the call."""
-    user = request_user()
-    alert = alerts.get_alert(alert_id)
-    visible_event(user, alert.event_id)
-    with write_transaction():
-        services.cancel_help(alert, user)
-        data = alerts.alert_to_dict(alert)
-    return jsonify(data)
+    return jsonify(act_on_alert(alert_id, services.cancel_help))

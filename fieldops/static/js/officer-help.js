@@ -124,18 +124,10 @@
   }
 
   async function load() {
-    const session = O().session();
-    if (!session) return;
-    let res;
-    try {
-      res = await O().request("GET", `/api/v1/events/${session.eventId}/alerts`);
-    } catch (_err) {
-      return; // no signal: the envelopes and the next join bring it
-    }
-    if (!res.ok) return;
-    for (const alert of res.data.alerts) upsert(alert);
+    for (const alert of await K.eventList("alerts")) upsert(alert);
     render();
   }
+
 
   function onEnvelope(event) {
     const envelope = event.detail;

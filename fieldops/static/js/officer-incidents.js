@@ -32,17 +32,9 @@
   }
 
   async function load() {
-    const session = O().session();
-    if (!session) return;
-    let res;
-    try {
-      res = await O().request("GET", `/api/v1/events/${session.eventId}/incidents`);
-    } catch (_err) {
-      return; // no signal: the envelopes and the next join bring it
-    }
-    if (!res.ok) return;
-    for (const incident of res.data.incidents) upsert(incident);
+    for (const incident of await K.eventList("incidents")) upsert(incident);
   }
+
 
   function onEnvelope(event) {
     const envelope = event.detail;

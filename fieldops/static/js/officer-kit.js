@@ -134,6 +134,20 @@
     }
   }
 
+  /** What the server lists for this event under `what` (messages, incidents, alerts), for the
+   * modules that read again after a load or a join; [] without signal or on a refusal (the
+   * envelopes and the next join bring it). */
+  async function eventList(what) {
+    const session = FieldopsOfficer.session();
+    if (!session) return [];
+    try {
+      const res = await FieldopsOfficer.request("GET", `/api/v1/events/${session.eventId}/${what}`);
+      return res.ok && Array.isArray(res.data[what]) ? res.data[what] : [];
+    } catch (_err) {
+      return [];
+    }
+  }
+
   /** HTTP status → what an outbox does with the item. */
   function outcome(res) {
     if (res.ok) return "done";
@@ -286,5 +300,5 @@
 
   Outbox.all = [];
 
-  window.FieldopsKit = { TYPES, SEVERITIES, STATUSES, uuid, distanceLabel, icon, el, Outbox, outcome, smallMap, drawGround, pinIcon, meMarker, navigateUrl, alarm };
+  window.FieldopsKit = { TYPES, SEVERITIES, STATUSES, uuid, distanceLabel, icon, el, Outbox, outcome, eventList, smallMap, drawGround, pinIcon, meMarker, navigateUrl, alarm };
 })();

@@ -33,16 +33,7 @@
   }
 
   async function load() {
-    const session = O().session();
-    if (!session) return;
-    let res;
-    try {
-      res = await O().request("GET", `/api/v1/events/${session.eventId}/messages`);
-    } catch (_err) {
-      return;
-    }
-    if (!res.ok) return;
-    for (const message of res.data.messages) upsert(message);
+    for (const message of await K.eventList("messages")) upsert(message);
   }
 
   function onEnvelope(event) {
