@@ -79,6 +79,10 @@ def test_a_click_on_an_officer_opens_the_officer_even_at_a_post_with_lines_and_r
         f"/api/v1/incidents/{incident['id']}/assignments", json={"officer_ids": [standing.id]}
     ).raise_for_status()
     expect(page.get_by_test_id("help-ring")).to_have_count(1, timeout=WAIT)
+    # The help alarm brought the map to the caller and follows him: let go first (Esc).
+    expect(page.get_by_test_id("detail-name")).to_contain_text("Bo Reyes", timeout=WAIT)
+    page.keyboard.press("Escape")
+    expect(page.get_by_test_id("officer-detail")).to_be_hidden()
     page.evaluate(
         "([lat, lon]) => window.fieldopsCommand.map.setView([lat, lon], 17, {animate: false})",
         list(post_at),

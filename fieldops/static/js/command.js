@@ -30,7 +30,7 @@ const COURSE_COLOR = "#ffd60a";
 const POST_COLOR = "#e8eef5";
 const RADIUS = 8;
 const LABEL_ZOOM = 16;
-const POST_LABEL_ZOOM = 12; // post names from here on, where they fit
+const POST_LABEL_ZOOM = 14; // post names from here on, where they fit (a hover names any post)
 const HIT_PX = 16; // a click this close to an officer's centre is on the officer
 const RECLUSTER_MS = 1000;
 const EVENT_KEY = "fieldops.command.event"; // the dispatcher's last choice of event
@@ -397,7 +397,10 @@ const OfficerCanvas = L.Canvas.extend({
     addGroundObstacles(this._obstacles);
     addCourseLabels(this._labels);
     addPostLabels(this._labels);
-    const drawn = placeLabels(this._ctx, this._labels, this._obstacles);
+    const size = map.getSize();
+    const corner = map.containerPointToLayerPoint([0, 0]);
+    const view = { x1: corner.x, y1: corner.y, x2: corner.x + size.x, y2: corner.y + size.y };
+    const drawn = placeLabels(this._ctx, this._labels, this._obstacles, view);
     state.postLabels = drawn.filter((label) => label.kind === "post").map((label) => label.text);
     state.courseLabels = drawn.filter((label) => label.kind === "course")
       .map(({ text, x, y }) => ({ text, point: map.layerPointToContainerPoint([x, y]) }));
@@ -490,7 +493,7 @@ function regroup() {
 }
 
 function groupRadius(count) {
-  return Math.min(26, 13 + 2.5 * Math.log2(count));
+  return Math.min(22, 12 + 2 * Math.log2(count)); // groups stand about 56 px apart: no overlap
 }
 
 // A group: a dark disc with its count, ringed in the colours of who is in it (on post blue,

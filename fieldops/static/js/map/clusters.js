@@ -4,7 +4,7 @@
 // never grouped. Supercluster (vendored, global) does the grouping in screen pixels.
 
 export const CLUSTER_BELOW_ZOOM = 15; // from this zoom on, every officer is drawn on its own
-const RADIUS_PX = 38;
+const RADIUS_PX = 56; // at the group's zoom; more on screen between whole zoom levels
 const MIN_POINTS = 3;
 
 export function createClusters() {
@@ -20,6 +20,7 @@ export function createClusters() {
     }));
     index = new window.Supercluster({
       radius: RADIUS_PX,
+      extent: 256, // Leaflet's tile size: the radius is then in screen pixels
       maxZoom: CLUSTER_BELOW_ZOOM - 1,
       minPoints: MIN_POINTS,
       map: (props) => ({ [props.category]: 1 }),

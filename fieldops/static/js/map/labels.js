@@ -46,14 +46,15 @@ function boxFor(label, [x, y]) {
 }
 
 /** Draw `labels` ({text, kind, spots: [[x, y]...], priority, owner, stale?, end?}) keeping
- * clear of `obstacles` (boxes with an owner) and of each other; priority 0 (the selected
- * officer) and course labels are drawn even where nothing is free. Returns the labels drawn,
- * each with the spot it took (x, y). */
-export function placeLabels(ctx, labels, obstacles) {
+ * clear of `obstacles` (boxes with an owner), of each other and of the map's edges (`view`,
+ * a box in the same coordinates); priority 0 (the selected officer) and course labels are
+ * drawn even where nothing is free. Returns the labels drawn, each with the spot it took. */
+export function placeLabels(ctx, labels, obstacles, view = null) {
   labels.sort((a, b) => a.priority - b.priority);
   const placed = [];
   const drawn = [];
-  const free = (box, owner) =>
+  const inView = (box) => !view || (box.x1 >= view.x1 && box.x2 <= view.x2 && box.y1 >= view.y1 && box.y2 <= view.y2);
+  const free = (box, owner) => inView(box) &&
     !placed.some((b) => overlaps(b, box)) && !obstacles.some((b) => b.owner !== owner && overlaps(b, box));
   ctx.save();
   ctx.textBaseline = "middle";
