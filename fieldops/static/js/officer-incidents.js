@@ -89,6 +89,7 @@
         "div",
         { class: "incident-main" },
         K.el("p", { class: "incident-what" }, K.TYPES[data.type] || data.type, " ", K.el("span", { class: `sev sev-${data.severity}`, text: K.SEVERITIES[data.severity] })),
+        incident && incident.place ? K.el("p", { class: "incident-place", "data-testid": "my-incident-place", text: incident.place }) : null,
         K.el("p", { class: "incident-status", "data-testid": "my-incident-status", text: `${status} · ${O().clock(data.reported_at)}` }),
         delivery ? K.el("p", { class: "incident-delivery", "data-testid": "my-incident-delivery", text: delivery.text }) : null,
       ),
