@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import Blueprint, jsonify, request
 
+from fieldops import offload
 from fieldops.api import caller_and_event, json_object, text_field
 from fieldops.auth.models import Role, User
 from fieldops.auth.principal import request_user, require
@@ -13,7 +14,7 @@ from fieldops.db import write_transaction
 from fieldops.errors import ApiError
 from fieldops.events import services
 from fieldops.events.access import events_for
-from fieldops.events.course_import import CourseImportError
+from fieldops.events.course_import import CourseImportError, parse_course
 from fieldops.events.models import EventOfficer, Post
 from fieldops.events.schemas import course_to_dict, event_to_dict, iso, post_to_dict
 from fieldops.extensions import db
@@ -93,18 +94,22 @@ def get_event(event_id: int):
 @bp.put("/api/v1/events/<int:event_id>/course")
 @require(Role.ADMIN)
 def put_course(event_id: int):
-    """Admin uploads the course (GPX or GeoJSON, raw body or multipart field `file`)."""
+    """Admin uploads the course (GPX or GeoJSON, raw body or multipart field `file`).
+
+    Parsing is pure Python and takes seconds for a big file: it runs in a child process, before
+    the write transaction, so neither the hub nor the database waits for it."""
     _user, event = caller_and_event(event_id)
     upload = request.files.get("file")
     data = upload.read() if upload else request.get_data()
-    name = upload.filename if upload else request.args.get("filename", "")
+    name = (upload.filename or "") if upload else request.args.get("filename", "")
     try:
-        with write_transaction():
-            course = services.set_course(event, data, name or "")
+        parsed = offload.in_process(parse_course, data, name)
     except CourseImportError as exc:
         raise ApiError(
             f"course not imported: {exc}", code="invalid_course", field="file", status=422
         ) from None
+    with write_transaction():
+        course = services.store_course(event, parsed, name)
     return jsonify(course_to_dict(course, event.distance_unit))
 
 

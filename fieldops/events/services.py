@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from fieldops.auth.models import Role, User
 from fieldops.auth.services import Enrollment, code_matches, issue_device_token
+from fieldops.db import after_commit
 from fieldops.errors import ApiError, choice
-from fieldops.events import course_import
+from fieldops.events import course_display, course_import
 from fieldops.events.models import (
     Assignment,
     Course,
@@ -79,6 +80,13 @@ def create_event(
 def set_course(event: Event, data: bytes, source_name: str = "") -> Course:
     """Import a GPX or GeoJSON file as the event's course (replacing any earlier one)."""
     parsed = course_import.parse_course(data, source_name)  # CourseImportError on bad input
+    return store_course(event, parsed, source_name)
+
+
+def store_course(event: Event, parsed: course_import.Course, source_name: str = "") -> Course:
+    """Make an imported course the event's course (replacing any earlier one).
+
+    The HTTP upload parses off the hub first (a big file takes seconds), then calls this."""
     lines = [[[lat, lon] for lat, lon in line] for line in parsed.lines]
     if event.course is None:
         event.course = Course(
@@ -93,6 +101,8 @@ def set_course(event: Event, data: bytes, source_name: str = "") -> Course:
         event.course.source_name = source_name
         event.course.source_format = parsed.source_format
     db.session.flush()
+    course_id = event.course.id
+    after_commit(lambda: course_display.forget(course_id))  # a map form kept of an earlier one
     return event.course
 
 
