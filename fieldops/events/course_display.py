@@ -8,7 +8,8 @@ of every line are kept; the length and the markers come from the full course.
 
 The work per point is pure Python (seconds for such a course): it runs in a child process
 (`offload.in_process`) the first time a version of a course is drawn, and the result is kept in
-this process (`for_map`). Stdlib only, so the child starts quickly.
+this process (`for_map`); an upload computes it with the import (`import_for_map`, `keep`).
+Stdlib only, so the child starts quickly.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ MAX_POINTS = 4000
 MAX_TOLERANCE_M = 1000.0
 CACHE_SIZE = 32  # courses (x units) kept; each at most MAX_POINTS points
 
+Course = course_import.Course
 MapForm = tuple[list[list[list[float]]], list[dict]]  # (lines, markers with distance_m)
 
 _cache: OrderedDict[tuple, MapForm] = OrderedDict()
@@ -54,10 +56,7 @@ def for_map(course, every_m: float) -> MapForm:
         value = offload.in_process(
             prepare, course.lines, course.length_m, course.source_format, every_m
         )
-        with _lock:
-            _cache[key] = value
-            while len(_cache) > CACHE_SIZE:
-                _cache.popitem(last=False)
+        keep(course, every_m, value)
         return value
     finally:
         with _lock:
@@ -71,16 +70,30 @@ def forget(course_id: int) -> None:
             del _cache[key]
 
 
+def keep(course, every_m: float, form: MapForm) -> None:
+    """An upload computed the map form with the import (`import_for_map`): keep it."""
+    key = (course.id, course.length_m, course.source_format, course.source_name, every_m)
+    with _lock:
+        _cache[key] = form
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+
+
+def import_for_map(data: bytes, source_name: str, every_m: float) -> tuple[Course, MapForm]:
+    """parse_course, and the map form of what it read: one child process for an upload, and no
+    megabytes of lines to send back to one."""
+    course = course_import.parse_course(data, source_name)
+    return course, (display_lines(course), course_import.distance_markers(course, every_m))
+
+
 def prepare(lines: list, length_m: float, source_format: str, every_m: float) -> MapForm:
     """The map form of stored lines ([[lat, lon], ...] per line). Pure; runs in the child."""
-    course = course_import.Course(
-        [[(lat, lon) for lat, lon in line] for line in lines], length_m, source_format
-    )
+    course = Course([[(lat, lon) for lat, lon in line] for line in lines], length_m, source_format)
     return display_lines(course), course_import.distance_markers(course, every_m)
 
 
 def display_lines(
-    course: course_import.Course, tolerance_m: float = TOLERANCE_M, max_points: int = MAX_POINTS
+    course: Course, tolerance_m: float = TOLERANCE_M, max_points: int = MAX_POINTS
 ) -> list[list[list[float]]]:
     """Each line within tolerance_m of the original, all together at most max_points points
     (tolerance doubled as needed, up to MAX_TOLERANCE_M), coordinates to 6 decimals (0.1 m).
@@ -92,7 +105,7 @@ def display_lines(
     tolerance = tolerance_m
     while True:
         half = tolerance / 2
-        thinned = course_import.Course(
+        thinned = Course(
             [_radial(line, half) for line in course.lines], course.length_m, course.source_format
         )
         simple = course_import.simplify(thinned, half)

@@ -12,11 +12,17 @@ from fieldops.auth.models import Role, User
 from fieldops.auth.principal import request_user, require
 from fieldops.db import write_transaction
 from fieldops.errors import ApiError
-from fieldops.events import services
+from fieldops.events import course_display, services
 from fieldops.events.access import events_for
-from fieldops.events.course_import import CourseImportError, parse_course
+from fieldops.events.course_import import CourseImportError
 from fieldops.events.models import EventOfficer, Post
-from fieldops.events.schemas import course_to_dict, event_to_dict, iso, post_to_dict
+from fieldops.events.schemas import (
+    UNIT_METRES,
+    course_to_dict,
+    event_to_dict,
+    iso,
+    post_to_dict,
+)
 from fieldops.extensions import db
 
 bp = Blueprint("events", __name__)
@@ -96,20 +102,23 @@ def get_event(event_id: int):
 def put_course(event_id: int):
     """Admin uploads the course (GPX or GeoJSON, raw body or multipart field `file`).
 
-    Parsing is pure Python and takes seconds for a big file: it runs in a child process, before
-    the write transaction, so neither the hub nor the database waits for it."""
+    Parsing and simplifying for the maps are pure Python and take seconds for a big file: they
+    run in a child process, before the write transaction, so neither the hub nor the database
+    waits for them."""
     _user, event = caller_and_event(event_id)
     upload = request.files.get("file")
     data = upload.read() if upload else request.get_data()
     name = (upload.filename or "") if upload else request.args.get("filename", "")
+    every = UNIT_METRES[event.distance_unit]
     try:
-        parsed = offload.in_process(parse_course, data, name)
+        parsed, drawn = offload.in_process(course_display.import_for_map, data, name, every)
     except CourseImportError as exc:
         raise ApiError(
             f"course not imported: {exc}", code="invalid_course", field="file", status=422
         ) from None
     with write_transaction():
         course = services.store_course(event, parsed, name)
+    course_display.keep(course, every, drawn)
     return jsonify(course_to_dict(course, event.distance_unit))
 
 
