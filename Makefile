@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+TLS_PORT ?= 5443
 
 .DEFAULT_GOAL := help
 .PHONY: help setup lock db run demo test test-fast lint format chromium bench clean
@@ -28,8 +29,8 @@ lock: setup ## Re-pin constraints.txt to the virtualenv (after adding or upgradi
 db: setup ## Create or upgrade the database in instance/
 	$(BIN)/fieldops init
 
-run: db ## Serve the live demo on http://127.0.0.1:5000 (simulated officers on the NYC course)
-	$(BIN)/fieldops demo --host $(HOST) --port $(PORT)
+run: db ## Serve the live demo: HTTP on HOST:PORT here, HTTPS on TLS_PORT for phones (NYC course)
+	$(BIN)/fieldops demo --host $(HOST) --port $(PORT) --tls-port $(TLS_PORT)
 
 chromium: ## Install Debian's chromium for the browser tests when it is missing
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -75,6 +75,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAX_ACCURACY": _env_float("MAX_ACCURACY", 10_000.0),
         "ALLOWED_ORIGINS": [o for o in (_env("ALLOWED_ORIGINS", "") or "").split(",") if o],
         "MAX_CONNECTIONS": int(_env("MAX_CONNECTIONS", "10000")),
+        # HTTPS (fieldops serve --tls, the demo's phone address): a PEM certificate (chain) and
+        # its key; unset, a self-signed certificate for this machine is kept in instance/tls/.
+        "TLS_CERT": _env("TLS_CERT") or None,
+        "TLS_KEY": _env("TLS_KEY") or None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": (_env("SECURE_COOKIES", "0") == "1"),

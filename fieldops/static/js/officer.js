@@ -435,6 +435,24 @@
     return Boolean(state.confirming && state.confirming.what === what && Date.now() < state.confirming.until);
   }
 
+  // --- a secure page ----------------------------------------------------------------------
+  // Phones give a page location, the camera and offline use only over https:// (or localhost).
+  const insecure = window.isSecureContext === false;
+
+  function showSecureNotice() {
+    if (!insecure) return;
+    for (const box of document.querySelectorAll("[data-secure-notice]")) {
+      box.textContent = "This page is not secure: the phone will not share its location here. ";
+      if (config.secureUrl) {
+        const link = Object.assign(document.createElement("a"), { href: config.secureUrl, textContent: config.secureUrl });
+        box.append("Open ", link, " instead. If the phone warns about the certificate: Advanced, then Proceed.");
+      } else {
+        box.append("Open its https:// address instead: ask the command post for it.");
+      }
+      show(box, true);
+    }
+  }
+
   // --- geolocation ----------------------------------------------------------------------
   function startGeolocation() {
     if (!navigator.geolocation) {
@@ -838,6 +856,10 @@
   }
 
   function locationHealth(now, waiting) {
+    if (insecure) {
+      const where = config.secureUrl ? "open the https:// address above" : "ask the command post for the https:// address";
+      return { state: "bad", title: "NOT SHARING: this page is not secure", detail: `Phones share location only with secure pages: ${where}.` };
+    }
     if (state.geoError === "unsupported") {
       return { state: "bad", title: "NOT SHARING: this browser has no location", detail: "Open this page in Chrome or Safari." };
     }
@@ -1110,6 +1132,7 @@
   }
 
   function start() {
+    showSecureNotice();
     bind();
     registerServiceWorker();
     watchBattery();
