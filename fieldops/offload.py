@@ -4,7 +4,9 @@ Under eventlet and gevent every request, socket event and background tick of the
 shares one OS thread (the hub); a job that computes for seconds there stalls all of them.
 
 - `in_thread(fn, ...)`: work that releases the GIL while it computes (Pillow's decoders,
-  resampling and encoders; zlib): in eventlet's tpool or gevent's threadpool.
+  resampling and encoders; zlib): in eventlet's tpool or gevent's threadpool. `fn` must not
+  import modules as it runs: while any thread holds the import lock, tpool runs a call on the
+  hub itself (to avoid a deadlock), so import what it needs beforehand (photos.py does).
 - `in_process(fn, ...)`: pure-Python work. It holds the GIL, so from a thread it would still
   slow the hub down (measured in docs/performance.md); it runs in a short-lived child process
   (`python -m fieldops.offload`) whose pipes the hub waits on cooperatively. `fn` and its
