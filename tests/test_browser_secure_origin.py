@@ -31,14 +31,12 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def network_browser():
-    from playwright.sync_api import sync_playwright
-
+def network_browser(browser):
+    """A second chromium of the session's Playwright, resolving HOST to 127.0.0.1."""
     args = [*CHROMIUM_ARGS, f"--host-resolver-rules=MAP {HOST} 127.0.0.1"]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=args)
-        yield browser
-        browser.close()
+    instance = browser.browser_type.launch(executable_path=chromium_path(), args=args)
+    yield instance
+    instance.close()
 
 
 def _context(browser, viewport=PHONE, **options):

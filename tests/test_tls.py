@@ -138,8 +138,12 @@ def test_serve_tls_answers_https_and_the_socket_runs_over_wss_in_every_async_mod
         assert phone.call("join", {"event_id": event["id"]}, namespace="/live")["ok"]
         assert phone.call("position", fix(40.7, -73.99), namespace="/live")["ok"]
         recorder.wait_for(lambda e: e["type"] == "positions", timeout=10)
-        phone.disconnect()
-        dashboard.disconnect()
+        # both at once: under gevent and threading a client waits 3 s for the server's close
+        closing = [threading.Thread(target=c.disconnect) for c in (phone, dashboard)]
+        for thread in closing:
+            thread.start()
+        for thread in closing:
+            thread.join(timeout=30)
         # the address a phone opens is in the certificate: verified against it, over loopback
         for name in tls.lan_addresses()[:1]:
             context = ssl.create_default_context(cafile=server.verify)
