@@ -195,13 +195,21 @@ def serve_command(host, port, tls, tls_port):
     from flask import current_app
 
     from fieldops.demo import keep_logging_audible
-    from fieldops.server import serve
 
     app = current_app._get_current_object()
     listeners = _listeners(app.config, host, port, tls, tls_port)
     upgrade_database()
     keep_logging_audible()  # Alembic's logging set-up silenced "serving on ..."
-    serve(app, listeners)
+    _serve(app, listeners)
+
+
+def _serve(app, listeners) -> None:
+    from fieldops.server import ServeError, serve
+
+    try:
+        serve(app, listeners)
+    except ServeError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def main() -> None:  # pragma: no cover - convenience for `python -m fieldops.cli`
@@ -240,7 +248,6 @@ def demo_command(host, port, tls_port, simulate):
     from fieldops.demo.seed import seed_demo
     from fieldops.demo.simulator import Simulator, events_from_tokens, local_url
     from fieldops.extensions import socketio
-    from fieldops.server import serve
     from fieldops.tls import phone_origins
 
     app = current_app._get_current_object()
@@ -273,7 +280,7 @@ def demo_command(host, port, tls_port, simulate):
         # Waits for the server to listen, then talks to it over HTTP like the phones do.
         socketio.start_background_task(simulator.run)
     click.echo("")
-    serve(app, listeners)
+    _serve(app, listeners)
 
 
 def _command_login(tokens: dict) -> dict | None:

@@ -12,7 +12,9 @@ import logging
 import resource
 import socket
 import ssl
+from contextlib import contextmanager
 from dataclasses import dataclass
+from errno import EADDRINUSE
 
 from flask import Flask
 
@@ -21,6 +23,10 @@ from fieldops.extensions import socketio
 from fieldops.tls import Certificate
 
 log = logging.getLogger(__name__)
+
+
+class ServeError(RuntimeError):
+    """A listener could not be opened; the message names it and says what to try."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,15 @@ def _family(host: str) -> socket.AddressFamily:
     return socket.AF_INET6 if ":" in host else socket.AF_INET
 
 
+@contextmanager
+def _opening(item: Listener):
+    try:
+        yield
+    except OSError as exc:
+        hint = " (another server there? choose another port)" if exc.errno == EADDRINUSE else ""
+        raise ServeError(f"cannot listen on {item.url}: {exc.strerror or exc}{hint}") from None
+
+
 def _refused(address, exc: ssl.SSLError) -> None:
     """A TLS handshake that failed is a line in the log, not a traceback: every phone that has
     not accepted the self-signed certificate yet closes its first connections this way."""
@@ -87,7 +102,8 @@ def _serve_eventlet(app: Flask, listeners: list[Listener], max_connections: int)
     sockets = []
     for item in listeners:  # bind every one before serving any: a taken port fails at once
         # socketio.run() would use eventlet's defaults: 1,024 connections and a backlog of 50.
-        sock = eventlet.listen((item.host, item.port), family=_family(item.host), backlog=2048)
+        with _opening(item):
+            sock = eventlet.listen((item.host, item.port), family=_family(item.host), backlog=2048)
         if item.tls:
             # The handshake happens in each connection's own greenthread, not in accept().
             sock = eventlet.wrap_ssl(
@@ -143,7 +159,8 @@ def _serve_gevent(app: Flask, listeners: list[Listener]) -> None:
             **({"handler_class": WebSocketHandler} if WebSocketHandler else {}),
             **tls,
         )
-        server.init_socket()
+        with _opening(item):
+            server.init_socket()
         servers.append(server)
     for server in servers[1:]:
         server.start()
@@ -153,16 +170,18 @@ def _serve_gevent(app: Flask, listeners: list[Listener]) -> None:
 def _serve_threading(app: Flask, listeners: list[Listener]) -> None:
     from werkzeug.serving import make_server
 
-    servers = [
-        make_server(
-            item.host,
-            item.port,
-            app,
-            threaded=True,
-            ssl_context=(str(item.tls.cert), str(item.tls.key)) if item.tls else None,
-        )
-        for item in listeners
-    ]
+    servers = []
+    for item in listeners:
+        with _opening(item):
+            servers.append(
+                make_server(
+                    item.host,
+                    item.port,
+                    app,
+                    threaded=True,
+                    ssl_context=(str(item.tls.cert), str(item.tls.key)) if item.tls else None,
+                )
+            )
     for server in servers[1:]:
         socketio.start_background_task(server.serve_forever)
     servers[0].serve_forever()

@@ -9,6 +9,8 @@ import re
 import socket
 import ssl
 import stat
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -19,7 +21,7 @@ import requests
 from fieldops import tls
 from tests.conftest import fix
 from tests.support.live_server import LiveServer, Recorder
-from tests.support.server_process import free_port
+from tests.support.server_process import ROOT, free_port
 
 NAMES = ["localhost", "laptop", "127.0.0.1", "::1", "192.168.1.20"]
 
@@ -178,3 +180,24 @@ def test_the_officer_page_over_http_names_its_https_address_on_the_same_host(app
     assert secure_url("http://laptop.local:5000") == "https://laptop.local:5443/officer"
     assert secure_url("http://[fd00::2]:5000") == "https://[fd00::2]:5443/officer"
     assert secure_url("https://192.168.1.20:5443") is None  # already there
+
+
+@pytest.mark.live
+def test_a_port_in_use_is_a_clear_error_naming_it(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        server = LiveServer(tmp_path, seed=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "fieldops.entry", "serve", "--port", str(server.port)]
+            + ["--tls-port", str(port)],
+            env=server.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 1
+    assert f"Error: cannot listen on https://0.0.0.0:{port}: Address already in use" in done.stderr
+    assert "Traceback" not in done.stderr
