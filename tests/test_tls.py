@@ -4,6 +4,7 @@ every async mode, with the socket over wss."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import socket
@@ -20,7 +21,7 @@ import requests
 
 from fieldops import tls
 from tests.conftest import fix
-from tests.support.live_server import LiveServer, Recorder
+from tests.support.live_server import LiveServer
 from tests.support.server_process import ROOT, free_port
 
 NAMES = ["localhost", "laptop", "127.0.0.1", "::1", "192.168.1.20"]
@@ -121,6 +122,42 @@ def test_without_settings_the_machine_gets_its_own_certificate_in_the_instance_f
 # --- serving ----------------------------------------------------------------------------------
 
 
+async def _fix_over_wss(server, event: dict, command, token: str) -> dict:
+    """A phone's fix reaches a dashboard, both on websockets over TLS that trust the server's
+    certificate. asyncio clients: the threaded client reads and writes one SSL socket from two
+    threads, which OpenSSL does not allow (python-engineio issue 461: it hangs or drops)."""
+    import aiohttp
+    import socketio
+
+    trust = ssl.create_default_context(cafile=server.verify)
+    cookie = "; ".join(f"{c.name}={c.value}" for c in command.cookies)
+    options = {"timeout": aiohttp.ClientWSTimeout(ws_close=1.0)}  # gevent/threading: no close
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=trust)) as http:
+        pushes: asyncio.Queue = asyncio.Queue()
+        dashboard = socketio.AsyncClient(
+            reconnection=False, http_session=http, websocket_extra_options=options
+        )
+        dashboard.on("positions", pushes.put, namespace="/live")
+        phone = socketio.AsyncClient(
+            reconnection=False, http_session=http, websocket_extra_options=options
+        )
+        try:
+            for client, credentials in (
+                (dashboard, {"headers": {"Cookie": cookie}}),
+                (phone, {"auth": {"token": token}}),
+            ):
+                await client.connect(
+                    server.url, namespaces=["/live"], transports=["websocket"], **credentials
+                )
+                ack = await client.call("join", {"event_id": event["id"]}, namespace="/live")
+                assert ack["ok"], ack
+            assert (await phone.call("position", fix(40.7, -73.99), namespace="/live"))["ok"]
+            envelope = await asyncio.wait_for(pushes.get(), timeout=10)
+            return envelope["data"]["fixes"][0]
+        finally:
+            await asyncio.gather(phone.disconnect(), dashboard.disconnect())
+
+
 @pytest.mark.live
 @pytest.mark.parametrize("mode", ["eventlet", "gevent", "threading"])
 def test_serve_tls_answers_https_and_the_socket_runs_over_wss_in_every_async_mode(tmp_path, mode):
@@ -136,20 +173,11 @@ def test_serve_tls_answers_https_and_the_socket_runs_over_wss_in_every_async_mod
         page = requests.get(f"{server.https_url}/officer", verify=server.verify, timeout=10)
         assert page.ok and '"secureUrl": null' in page.text  # no need to send it elsewhere
         event = server.create_event(server.staff("admin"))
-        dashboard = server.socket(cookies=server.staff("command"))
-        recorder = Recorder(dashboard)
-        assert dashboard.call("join", {"event_id": event["id"]}, namespace="/live")["ok"]
         _phone, joined = server.join_officer(event["enrollment_code"], "Ines Duarte", "7310")
-        phone = server.socket(token=joined["device_token"])
-        assert phone.call("join", {"event_id": event["id"]}, namespace="/live")["ok"]
-        assert phone.call("position", fix(40.7, -73.99), namespace="/live")["ok"]
-        recorder.wait_for(lambda e: e["type"] == "positions", timeout=10)
-        # both at once: under gevent and threading a client waits 3 s for the server's close
-        closing = [threading.Thread(target=c.disconnect) for c in (phone, dashboard)]
-        for thread in closing:
-            thread.start()
-        for thread in closing:
-            thread.join(timeout=30)
+        pushed = asyncio.run(
+            _fix_over_wss(server, event, server.staff("command"), joined["device_token"])
+        )
+        assert pushed["officer_id"] == joined["officer"]["id"]
         # the address a phone opens is in the certificate: verified against it, over loopback
         for name in tls.lan_addresses()[:1]:
             context = ssl.create_default_context(cafile=server.verify)
