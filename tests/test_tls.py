@@ -13,6 +13,7 @@ import stat
 import subprocess
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
@@ -174,9 +175,9 @@ def test_serve_tls_answers_https_and_the_socket_runs_over_wss_in_every_async_mod
         assert page.ok and '"secureUrl": null' in page.text  # no need to send it elsewhere
         event = server.create_event(server.staff("admin"))
         _phone, joined = server.join_officer(event["enrollment_code"], "Ines Duarte", "7310")
-        pushed = asyncio.run(
-            _fix_over_wss(server, event, server.staff("command"), joined["device_token"])
-        )
+        wss = _fix_over_wss(server, event, server.staff("command"), joined["device_token"])
+        with ThreadPoolExecutor(1) as own_loop:  # Playwright's sync API may run a loop here
+            pushed = own_loop.submit(asyncio.run, wss).result(timeout=60)
         assert pushed["officer_id"] == joined["officer"]["id"]
         # the address a phone opens is in the certificate: verified against it, over loopback
         for name in tls.lan_addresses()[:1]:
