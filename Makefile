@@ -5,26 +5,32 @@ BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+TLS_PORT ?= 5443
 
 .DEFAULT_GOAL := help
-.PHONY: help setup db run demo test test-fast lint format chromium bench screenshots clean
+.PHONY: help setup lock db run demo test test-fast lint format chromium bench screenshots clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
 
-$(BIN)/.installed: pyproject.toml
+# constraints.txt pins the exact versions the suite was run with (pyproject keeps the ranges).
+$(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -c constraints.txt --upgrade pip
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
 	touch $@
 
-setup: $(BIN)/.installed ## Create the virtualenv and install fieldops with its dev tools
+setup: $(BIN)/.installed ## Create the virtualenv and install fieldops with its dev tools (pinned)
+
+lock: setup ## Re-pin constraints.txt to the virtualenv (after adding or upgrading a dependency)
+	{ echo "# Exact versions tested (make lock); make setup installs with -c constraints.txt."; \
+	  $(BIN)/pip freeze --all --exclude-editable | grep -v -E '^(setuptools|wheel)=='; } > constraints.txt
 
 db: setup ## Create or upgrade the database in instance/
 	$(BIN)/fieldops init
 
-run: db ## Serve the live demo on http://127.0.0.1:5000 (simulated officers on the NYC course)
-	$(BIN)/fieldops demo --host $(HOST) --port $(PORT)
+run: db ## Serve the live demo: HTTP on HOST:PORT here, HTTPS on TLS_PORT for phones (NYC course)
+	$(BIN)/fieldops demo --host $(HOST) --port $(PORT) --tls-port $(TLS_PORT)
 
 chromium: ## Install Debian's chromium for the browser tests when it is missing
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -177,18 +177,58 @@ def post_add(event_id, name, kind, lat, lon, radius, orders):
     click.echo(f"post id: {post_id}")
 
 
+TLS_HELP = "FIELDOPS_TLS_CERT and FIELDOPS_TLS_KEY, or a self-signed certificate for this machine"
+
+
+def _listeners(config: dict, host: str, port: int, tls: bool, tls_port: int | None) -> list:
+    """HOST:PORT (HTTPS with `tls`), and HTTPS on every interface on `tls_port` for phones."""
+    from fieldops.server import Listener
+    from fieldops.tls import TlsError, certificate_for
+
+    if tls_port is not None and not 0 < tls_port < 65536:
+        raise click.BadParameter(f"{tls_port} is not a port number", param_hint="--tls-port")
+    if tls_port == port:
+        raise click.BadParameter("must differ from --port", param_hint="--tls-port")
+    certificate = None
+    if tls or tls_port:
+        try:
+            certificate = certificate_for(config)
+        except TlsError as exc:
+            raise click.ClickException(str(exc)) from None
+    listeners = [Listener(host, port, certificate if tls else None)]
+    if tls_port:
+        listeners.append(Listener("0.0.0.0", tls_port, certificate))  # noqa: S104 - for phones
+    return listeners
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
+@click.option("--tls", is_flag=True, help=f"Serve HTTPS on HOST:PORT ({TLS_HELP}).")
+@click.option(
+    "--tls-port", type=int, help="Also serve HTTPS on every interface on this port, for phones."
+)
 @with_appcontext
-def serve_command(host, port):
+def serve_command(host, port, tls, tls_port):
     """Serve the app (run through the `fieldops` script so the async mode is patched in)."""
     from flask import current_app
 
-    from fieldops.server import serve
+    from fieldops.demo import keep_logging_audible
 
+    app = current_app._get_current_object()
+    listeners = _listeners(app.config, host, port, tls, tls_port)
     upgrade_database()
-    serve(current_app._get_current_object(), host, port)
+    keep_logging_audible()  # Alembic's logging set-up silenced "serving on ..."
+    _serve(app, listeners)
+
+
+def _serve(app, listeners) -> None:
+    from fieldops.server import ServeError, serve
+
+    try:
+        serve(app, listeners)
+    except ServeError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def main() -> None:  # pragma: no cover - convenience for `python -m fieldops.cli`
@@ -199,27 +239,42 @@ def main() -> None:  # pragma: no cover - convenience for `python -m fieldops.cl
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, type=int, show_default=True)
 @click.option(
+    "--tls-port",
+    default=5443,
+    type=int,
+    show_default=True,
+    help=f"HTTPS on every interface for the officers' phones ({TLS_HELP}); 0: none.",
+)
+@click.option(
     "--simulate/--no-simulate",
     default=True,
     show_default=True,
     help="Run the simulated officers in the server process.",
 )
 @with_appcontext
-def demo_command(host, port, simulate):
+def demo_command(host, port, tls_port, simulate):
     """Seed the demo (a marathon on the NYC course, a school event) and serve it live.
 
+    HTTP on HOST:PORT for this computer (the browser here, the simulator); HTTPS on every
+    interface on --tls-port for phones, which share their location only with a secure page.
     Seeding is idempotent: a second run reuses the demo data. Simulated officers send their
     fixes through the HTTP API a phone uses, from a background task of this server.
     """
     from flask import current_app
 
     from fieldops.demo import keep_logging_audible
-    from fieldops.demo.seed import banner, seed_demo
+    from fieldops.demo.banner import Phones, banner
+    from fieldops.demo.seed import seed_demo
     from fieldops.demo.simulator import Simulator, events_from_tokens, local_url
     from fieldops.extensions import socketio
-    from fieldops.server import serve
+    from fieldops.tls import phone_origins
 
     app = current_app._get_current_object()
+    listeners = _listeners(app.config, host, port, False, tls_port or None)
+    phones = None
+    if tls_port:
+        certificate = listeners[-1].tls
+        phones = Phones(tls_port, certificate, phone_origins(certificate, tls_port))
     upgrade_database()
     keep_logging_audible()
     try:
@@ -229,7 +284,7 @@ def demo_command(host, port, simulate):
     except ApiError as exc:
         raise click.ClickException(f"demo not seeded: {exc.message}") from None
     url = local_url(host, port)
-    for line in banner(info, url, bind_host=host):
+    for line in banner(info, url, bind_host=host, phones=phones):
         click.echo(line)
     if simulate:
         simulator = Simulator(
@@ -244,7 +299,7 @@ def demo_command(host, port, simulate):
         # Waits for the server to listen, then talks to it over HTTP like the phones do.
         socketio.start_background_task(simulator.run)
     click.echo("")
-    serve(app, host, port)
+    _serve(app, listeners)
 
 
 def _command_login(tokens: dict) -> dict | None:

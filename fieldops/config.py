@@ -78,6 +78,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAX_CONNECTIONS": int(_env("MAX_CONNECTIONS", "10000")),
         # A sign-in lasts this long, however often the cookie is refreshed (auth.sessions).
         "SESSION_HOURS": _env_float("SESSION_HOURS", 16.0),
+        # HTTPS (fieldops serve --tls, the demo's phone address): a PEM certificate (chain) and
+        # its key; unset, a self-signed certificate for this machine is kept in instance/tls/.
+        "TLS_CERT": _env("TLS_CERT") or None,
+        "TLS_KEY": _env("TLS_KEY") or None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": (_env("SECURE_COOKIES", "0") == "1"),

@@ -15,8 +15,9 @@ from datetime import timedelta
 import pytest
 import requests
 
+from fieldops.tls import lan_addresses
 from tests.support.live_server import Recorder, StaffSession
-from tests.support.server_process import ROOT, ServerProcess
+from tests.support.server_process import ROOT, ServerProcess, free_port
 
 TAVERN_ON_THE_GREEN = (40.7723, -73.9776)  # by the marathon's finish line in Central Park
 
@@ -200,13 +201,27 @@ def test_fieldops_demo_serves_simulated_officers_from_the_first_seconds(tmp_path
     )
     log_path = tmp_path / "demo.log"
     demo = ServerProcess(log_path, env)
-    demo.start("demo", timeout=25)
+    tls_port = free_port()
+    demo.start("demo", timeout=25, args=("--tls-port", str(tls_port)))
     url = demo.url
     dashboard = None
     try:
         output = log_path.read_text()
         for path in ("/command", "/officer", "/login"):
             assert f"{url}{path}" in output
+        assert "warning" not in output.lower()  # eventlet's deprecation notice is not shown
+        # phones: HTTPS on this machine's network address, with the certificate made for it
+        certificate = tmp_path / "instance" / "tls" / "self-signed.crt"
+        phone_hosts = [a for a in lan_addresses() if ":" not in a]
+        if phone_hosts:
+            officer_url = f"https://{phone_hosts[0]}:{tls_port}/officer"
+            assert f"officer page, phones         {officer_url}" in output
+            assert f"join as an officer on a phone: {officer_url} with code" in output
+        assert "self-signed" in output and "SHA-256" in output
+        page = requests.get(
+            f"https://127.0.0.1:{tls_port}/officer", verify=str(certificate), timeout=10
+        )
+        assert page.ok and "officer-config" in page.text
         logins = dict(re.findall(r"username (\w+)\s+password (\S+)", output))
         assert set(logins) == {"admin", "command", "organizer"}
         assert len(re.findall(r"enrollment code [A-Z0-9]{6}", output)) == 2

@@ -65,8 +65,9 @@ class Course(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), unique=True)
-    # [[[lat, lon], ...], ...]: one or more polylines
-    lines: Mapped[list] = mapped_column(JSON)
+    # [[[lat, lon], ...], ...]: one or more polylines. Loaded only when read: maps draw the
+    # simplified copy course_display keeps, and a big course is megabytes of JSON.
+    lines: Mapped[list] = mapped_column(JSON, deferred=True)
     length_m: Mapped[float] = mapped_column(Float)
     source_name: Mapped[str] = mapped_column(String(255), default="")
     source_format: Mapped[str] = mapped_column(String(16), default="")

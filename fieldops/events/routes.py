@@ -6,12 +6,13 @@ from datetime import datetime
 
 from flask import Blueprint, jsonify, request
 
+from fieldops import offload
 from fieldops.api import caller_and_event, json_object, text_field
 from fieldops.auth.models import Role, User
 from fieldops.auth.principal import request_user, require
 from fieldops.db import write_transaction
 from fieldops.errors import ApiError
-from fieldops.events import services
+from fieldops.events import course_display, services
 from fieldops.events.access import events_for
 from fieldops.events.course_import import CourseImportError
 from fieldops.events.models import EventOfficer, Post
@@ -120,19 +121,28 @@ def _course_start(event) -> float:
 @require(Role.ADMIN)
 def put_course(event_id: int):
     """Admin uploads the course (GPX or GeoJSON, raw body or multipart field `file`);
-    `?start=` says how far into the race the file begins."""
+    `?start=` says how far into the race the file begins.
+
+    Parsing and simplifying for the maps are pure Python and take seconds for a big file: they
+    run in a child process, before the write transaction, so neither the hub nor the database
+    waits for them."""
     _user, event = caller_and_event(event_id)
     start_m = _course_start(event)
     upload = request.files.get("file")
     data = upload.read() if upload else request.get_data()
-    name = upload.filename if upload else request.args.get("filename", "")
+    name = (upload.filename or "") if upload else request.args.get("filename", "")
+    every = UNIT_METRES[event.distance_unit]
     try:
-        with write_transaction():
-            course = services.set_course(event, data, name or "", start_m)
+        parsed, drawn = offload.in_process(
+            course_display.import_for_map, data, name, every, start_m
+        )
     except CourseImportError as exc:
         raise ApiError(
             f"course not imported: {exc}", code="invalid_course", field="file", status=422
         ) from None
+    with write_transaction():
+        course = services.store_course(event, parsed, name, start_m)
+    course_display.keep(course, every, drawn)
     return jsonify(course_to_dict(course, event.distance_unit))
 
 

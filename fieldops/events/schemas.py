@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fieldops.events import course_import
+from fieldops.events import course_display
 from fieldops.events.models import Course, Event, Post
 
 UNIT_METRES = {"km": 1000.0, "mi": 1609.344}
@@ -40,17 +40,15 @@ def post_to_dict(post: Post) -> dict:
 
 
 def course_to_dict(course: Course | None, unit: str) -> dict | None:
+    """The course as maps draw it: lines simplified to a few metres, markers and length of the
+    full course (course_display: computed once per course, off the hub)."""
     if course is None:
         return None
-    parsed = course_import.Course(
-        lines=[[tuple(p) for p in line] for line in course.lines],
-        length_m=course.length_m,
-        source_format=course.source_format,
-    )
     every = UNIT_METRES[unit]
+    lines, placed = course_display.for_map(course, every)
     markers = [
         {"lat": m["lat"], "lon": m["lon"], "label": f"{round(m['distance_m'] / every)} {unit}"}
-        for m in course_import.distance_markers(parsed, every, course.start_m or 0.0)
+        for m in placed
     ]
     start = course.start_m or 0.0
     label = f"{course.length_m / every:.1f} {unit}"
@@ -58,7 +56,7 @@ def course_to_dict(course: Course | None, unit: str) -> dict | None:
         word, end = UNIT_WORD[unit].lower(), (start + course.length_m) / every
         label += f" · {word} {start / every:.1f}–{end:.1f}"
     return {
-        "lines": course.lines,
+        "lines": lines,
         "length_m": round(course.length_m, 1),
         "start_m": round(start, 1),
         "length_label": label,

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 
 from fieldops.auth.models import Role, User
+from fieldops.db import after_commit
 from fieldops.errors import ApiError, choice
-from fieldops.events import course_import
+from fieldops.events import course_display, course_import
 from fieldops.events.models import (
     Assignment,
     Course,
@@ -79,9 +80,23 @@ def set_course(event: Event, data: bytes, source_name: str = "", start_m: float 
     """Import a GPX or GeoJSON file as the event's course (replacing any earlier one).
 
     `start_m`: how far into the race the file begins (a recording that started late)."""
+    check_course_start(start_m)
+    parsed = course_import.parse_course(data, source_name)  # CourseImportError on bad input
+    return store_course(event, parsed, source_name, start_m)
+
+
+def check_course_start(start_m: float) -> None:
     if not 0 <= start_m <= 1_000_000:
         raise _invalid("the course start must be between 0 and 1,000 km into the race", "start")
-    parsed = course_import.parse_course(data, source_name)  # CourseImportError on bad input
+
+
+def store_course(
+    event: Event, parsed: course_import.Course, source_name: str = "", start_m: float = 0.0
+) -> Course:
+    """Make an imported course the event's course (replacing any earlier one).
+
+    The HTTP upload parses off the hub first (a big file takes seconds), then calls this."""
+    check_course_start(start_m)
     lines = [[[lat, lon] for lat, lon in line] for line in parsed.lines]
     if event.course is None:
         event.course = Course(
@@ -98,6 +113,8 @@ def set_course(event: Event, data: bytes, source_name: str = "", start_m: float 
         event.course.source_format = parsed.source_format
         event.course.start_m = start_m
     db.session.flush()
+    course_id = event.course.id
+    after_commit(lambda: course_display.forget(course_id))  # a map form kept of an earlier one
     return event.course
 
 

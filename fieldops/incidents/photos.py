@@ -17,6 +17,11 @@ MAX_SIDE = 2560
 JPEG_QUALITY = 85
 FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 
+# Pillow imports its ~50 format plugins on the first open. Done here, at start-up: photos are
+# decoded in eventlet's tpool, which runs a call on the hub itself while any thread holds the
+# import lock (offload.in_thread), so a first decode importing them would stall the others.
+Image.init()
+
 
 @dataclass(frozen=True)
 class ProcessedPhoto:

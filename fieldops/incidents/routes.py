@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request, send_file
 
+from fieldops import offload
 from fieldops.api import caller_and_event, json_body, json_object, optional_coordinate, text_field
 from fieldops.auth.principal import request_user, require
 from fieldops.db import write_transaction
@@ -156,14 +157,19 @@ def post_note(incident_id: int):
 @bp.post("/api/v1/incidents/<int:incident_id>/photos")
 @require()
 def post_photo(incident_id: int):
-    """A real image only (checked by content), re-encoded without EXIF; 413 too big."""
+    """A real image only (checked by content), re-encoded without EXIF; 413 too big.
+
+    Decoding and re-encoding take seconds for a big photo: they run off the hub."""
     user, incident = _incident(incident_id)
     upload = request.files.get("photo")
     if upload is None:
         raise ApiError(
             "send the image as multipart field `photo`", code="invalid", field="photo", status=422
         )
-    processed = photos.process_photo(upload.stream)
+    # Read here (a file werkzeug already received), decode in a worker thread: Pillow releases
+    # the GIL while it decodes, resamples and encodes.
+    raw = upload.stream.read(photos.MAX_BYTES + 1)
+    processed = offload.in_thread(photos.process_photo, raw)
     with write_transaction():
         photo, created = services.add_photo(incident, user, processed, current_app.instance_path)
         data = photo_to_dict(photo)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import (
     Blueprint,
     current_app,
@@ -81,7 +83,17 @@ def officers_on_shift() -> dict[int, int]:
 @bp.get("/officer")
 def officer():
     """The officer's phone page: join with a code, then check in and share location."""
-    return render_template("officer.html", map_config=map_config())
+    return render_template("officer.html", map_config=map_config(), secure_url=secure_url())
+
+
+def secure_url() -> str | None:
+    """Over plain HTTP, the page's HTTPS address on the same host, when this server has one: a
+    phone shares its location, takes photos and installs the page only on a secure page."""
+    port = current_app.config.get("HTTPS_PORT")
+    if not port or request.is_secure:
+        return None
+    host = urlsplit(f"//{request.host}").hostname or "localhost"
+    return f"https://{f'[{host}]' if ':' in host else host}:{port}/officer"
 
 
 @bp.get("/manifest.webmanifest")

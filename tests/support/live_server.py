@@ -34,11 +34,17 @@ print(json.dumps({"ok": True}))
 
 
 class LiveServer(ServerProcess):
-    """`fieldops serve` (eventlet) on a fresh SQLite database, with staff logins seeded."""
+    """`fieldops serve` (eventlet) on a fresh SQLite database, with staff logins seeded.
 
-    def __init__(self, folder: Path, seed: bool = True, **env):
+    tls=True: `serve --tls` (HTTPS on its port, the self-signed certificate made in its
+    instance folder, which its clients trust). tls_port=N: also HTTPS on N (`https_url`)."""
+
+    def __init__(
+        self, folder: Path, seed: bool = True, tls: bool = False, tls_port: int | None = None, **env
+    ):
         self.folder = folder
         self.seed = seed
+        self.tls, self.tls_port = tls, tls_port
         super().__init__(
             folder / "server.log",
             {
@@ -52,7 +58,12 @@ class LiveServer(ServerProcess):
                 "PYTHONUNBUFFERED": "1",
                 **env,
             },
+            scheme="https" if tls else "http",
         )
+        self.certificate = folder / "instance" / "tls" / "self-signed.crt"
+        if tls or tls_port:
+            self.verify = str(self.certificate)
+        self.https_url = f"https://127.0.0.1:{tls_port}" if tls_port else None
 
     def start(self) -> None:
         if self.seed:
@@ -64,12 +75,16 @@ class LiveServer(ServerProcess):
                 capture_output=True,
                 timeout=120,
             )
-        super().start("serve")
+        args = ("--tls",) if self.tls else ()
+        if self.tls_port:
+            args += ("--tls-port", str(self.tls_port))
+        super().start("serve", args=args)
 
     # --- clients -----------------------------------------------------------------------
 
     def staff(self, role: str) -> StaffSession:
         session = StaffSession(self.url)
+        session.verify = self.verify
         session.login(role, STAFF_PASSWORD)
         return session
 
@@ -93,8 +108,14 @@ class LiveServer(ServerProcess):
     ) -> tuple[requests.Session, dict]:
         """A phone joins (a badge already at the event needs its `pin`)."""
         session = requests.Session()
+        session.verify = self.verify
         body = {"code": code, "name": name, "badge": badge} | ({"pin": pin} if pin else {})
-        response = session.post(f"{self.url}/api/v1/join", json=body, timeout=10)
+        response = session.post(
+            f"{self.url}/api/v1/join",
+            json=body,
+            timeout=10,
+            verify=self.verify,  # per request: REQUESTS_CA_BUNDLE would win over session.verify
+        )
         response.raise_for_status()
         return session, response.json()
 
@@ -106,7 +127,9 @@ class LiveServer(ServerProcess):
         headers: dict | None = None,
         transport: str = "websocket",
     ) -> socketio.Client:
-        client = socketio.Client(reconnection=False)
+        http = requests.Session()
+        http.verify = self.verify  # engineio trusts the same certificate on the websocket
+        client = socketio.Client(reconnection=False, http_session=http)
         all_headers = dict(headers or {})
         if cookies is not None:
             all_headers["Cookie"] = "; ".join(f"{c.name}={c.value}" for c in cookies.cookies)
@@ -135,6 +158,7 @@ class StaffSession(requests.Session):
             f"{self.base_url}/api/v1/auth/login",
             json={"username": username, "password": password},
             timeout=10,
+            verify=self.verify,
         )
         response.raise_for_status()
         self.csrf = response.json()["csrf_token"]
@@ -146,6 +170,7 @@ class StaffSession(requests.Session):
         if self.csrf and method.upper() not in ("GET", "HEAD", "OPTIONS"):
             headers.setdefault("X-CSRF-Token", self.csrf)
         kwargs.setdefault("timeout", 10)
+        kwargs.setdefault("verify", self.verify)  # REQUESTS_CA_BUNDLE would win over the session's
         return super().request(method, url, *args, headers=headers, **kwargs)
 
 

@@ -25,20 +25,29 @@ def free_port() -> int:
 class ServerProcess:
     """`python -m fieldops.entry <command> --host 127.0.0.1 --port N`, output to a log file."""
 
-    def __init__(self, log_path: Path, env: dict, cwd: Path = ROOT, port: int | None = None):
+    def __init__(
+        self,
+        log_path: Path,
+        env: dict,
+        cwd: Path = ROOT,
+        port: int | None = None,
+        scheme: str = "http",
+    ):
         self.log_path = log_path
         self.env = env
         self.cwd = cwd
         self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{scheme}://127.0.0.1:{self.port}"
+        self.verify: bool | str = True  # HTTPS: the certificate to trust (requests' `verify`)
         self.process: subprocess.Popen | None = None
         self._log = None
 
-    def start(self, command: str = "serve", timeout: float = 30) -> None:
+    def start(self, command: str = "serve", timeout: float = 30, args: tuple = ()) -> None:
+        """`args`: more options for the command (e.g. `--tls-port N`)."""
         self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "fieldops.entry", command]
-            + ["--host", "127.0.0.1", "--port", str(self.port)],
+            + ["--host", "127.0.0.1", "--port", str(self.port), *args],
             env=self.env,
             cwd=self.cwd,
             stdout=self._log,
@@ -50,9 +59,9 @@ class ServerProcess:
                 self.stop()
                 raise RuntimeError(f"{command} exited:\n{self.log()[-4000:]}")
             try:
-                if requests.get(f"{self.url}/healthz", timeout=1).ok:
+                if requests.get(f"{self.url}/healthz", timeout=1, verify=self.verify).ok:
                     return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, OSError):  # OSError: no certificate file yet
                 time.sleep(0.1)
         self.stop()
         raise RuntimeError(f"{command} did not start:\n{self.log()[-4000:]}")

@@ -480,6 +480,24 @@
     return Boolean(state.confirming && state.confirming.what === what && Date.now() < state.confirming.until);
   }
 
+  // --- a secure page ----------------------------------------------------------------------
+  // Phones give a page location, the camera and offline use only over https:// (or localhost).
+  const insecure = window.isSecureContext === false;
+
+  function showSecureNotice() {
+    if (!insecure) return;
+    for (const box of document.querySelectorAll("[data-secure-notice]")) {
+      box.textContent = "This page is not secure: the phone will not share its location here. ";
+      if (config.secureUrl) {
+        const link = Object.assign(document.createElement("a"), { href: config.secureUrl, textContent: config.secureUrl });
+        box.append("Open ", link, " instead. If the phone warns about the certificate: Advanced, then Proceed.");
+      } else {
+        box.append("Open its https:// address instead: ask the command post for it.");
+      }
+      show(box, true);
+    }
+  }
+
   // --- geolocation ----------------------------------------------------------------------
   function startGeolocation() {
     if (!navigator.geolocation) {
@@ -923,6 +941,10 @@
 
   /** What is wrong on this phone, if anything (location, signal, sending). */
   function phoneProblem(now, waiting) {
+    if (insecure) {
+      const where = config.secureUrl ? "open the https:// address above" : "ask the command post for the https:// address";
+      return { state: "bad", title: "NOT SHARING: this page is not secure", detail: `Phones share location only with secure pages: ${where}.` };
+    }
     if (state.geoError === "unsupported") {
       return { state: "bad", title: "NOT SHARING: this browser has no location", detail: "Open this page in Chrome or Safari." };
     }
@@ -1181,6 +1203,7 @@
   }
 
   function start() {
+    showSecureNotice();
     bind();
     watchFixedBars();
     registerServiceWorker();
