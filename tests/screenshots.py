@@ -30,7 +30,6 @@ from tests.support.server_process import ROOT, ServerProcess
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 800}
-WALK_UP_BADGE = "4998"
 
 
 class Demo:
@@ -54,6 +53,8 @@ class Demo:
         log = self.process.log()
         self.logins = dict(re.findall(r"username (\w+)\s+password (\S+)", log))
         self.codes = re.findall(r"enrollment code ([A-Z0-9]{6})", log)
+        human = re.search(r"name (.+?), badge (\d+), join PIN (\d+)", log)
+        self.human = {"name": human[1], "badge": human[2], "pin": human[3]}
         self.command = StaffSession(self.url)
         self.command.login("command", self.logins["command"])
         events = self.command.get("/api/v1/events").json()["events"]
@@ -97,29 +98,58 @@ def shoot(page: Page, out: Path, name: str, sizes=(PHONE, LAPTOP)) -> None:
         print(f"  {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
 
-def join_phone(browser, demo: Demo, name: str, badge: str, at: tuple[float, float]):
-    context = browser.new_context(
+def phone_context(browser, at: tuple[float, float]):
+    return browser.new_context(
         viewport=PHONE,
         is_mobile=True,
         has_touch=True,
         geolocation={"latitude": at[0], "longitude": at[1], "accuracy": 8},
         permissions=["geolocation"],
     )
-    page = context.new_page()
+
+
+def fill_join(page: Page, demo: Demo, name: str, badge: str, pin: str = "") -> None:
     page.goto(f"{demo.url}/officer")
     page.get_by_test_id("join-code").fill(demo.codes[0])
     page.get_by_test_id("join-name").fill(name)
     page.get_by_test_id("join-badge").fill(badge)
+    if pin:
+        page.get_by_test_id("join-pin").fill(pin)
+
+
+def join_phone(browser, demo: Demo, name: str, badge: str, at: tuple[float, float], pin=""):
+    context = phone_context(browser, at)
+    page = context.new_page()
+    fill_join(page, demo, name, badge, pin)
     page.get_by_test_id("join-submit").click()
     page.get_by_test_id("continue").click()
     expect(page.get_by_test_id("connection")).to_have_text("Online", timeout=20_000)
     return context, page
 
 
+def arrival_screens(browser, demo: Demo, out: Path, at: tuple[float, float]) -> None:
+    """Signing in, joining, and a second phone that claims a joined officer's badge."""
+    context = browser.new_context(viewport=LAPTOP)
+    page = context.new_page()
+    page.goto(f"{demo.url}/login")
+    shoot(page, out, "login")
+    context.close()
+    context = phone_context(browser, at)
+    page = context.new_page()
+    page.goto(f"{demo.url}/officer")
+    shoot(page, out, "officer-join")
+    fill_join(page, demo, demo.human["name"], demo.human["badge"])  # no PIN: command decides
+    page.get_by_test_id("join-submit").click()
+    expect(page.get_by_text("Waiting for command")).to_be_visible(timeout=10_000)
+    shoot(page, out, "officer-waiting-for-approval")
+    context.close()
+
+
 def officer_screens(browser, demo: Demo, out: Path) -> None:
     post = next(o for o in demo.officers() if o["fix"] and o["post"])
     at = (post["fix"]["lat"], post["fix"]["lon"])
-    context, page = join_phone(browser, demo, "Jordan Walkup", WALK_UP_BADGE, at)
+    human = demo.human
+    context, page = join_phone(browser, demo, human["name"], human["badge"], at, human["pin"])
     try:
         page.evaluate("window.scrollTo(0, 0)")
         shoot(page, out, "officer-main")
@@ -132,10 +162,9 @@ def officer_screens(browser, demo: Demo, out: Path) -> None:
         shoot(page, out, "officer-report-place")
         page.get_by_test_id("report-cancel").click()
 
-        me = next(o for o in demo.officers() if o["badge"] == WALK_UP_BADGE)
+        me = next(o for o in demo.officers() if o["badge"] == human["badge"])
         check_in = page.get_by_test_id("shift-button")
         if check_in.get_attribute("data-action") == "check_in":
-            page.get_by_test_id("post-select").select_option(index=0)
             check_in.click()
             expect(page.get_by_test_id("shift-state")).to_contain_text("ON SHIFT", timeout=10_000)
         incident = demo.command.post(
@@ -279,6 +308,7 @@ def main(argv=None) -> int:
                 )
                 if args.only in (None, "officer"):
                     officer_screens(browser, demo, out)
+                    arrival_screens(browser, demo, out, (40.77, -73.95))
                 if args.only in (None, "command"):
                     command_screens(browser, demo, out)
                 browser.close()

@@ -142,7 +142,7 @@ def join_on_page(page, live_server, marathon, name: str, badge: str) -> None:
 def open_main(page) -> None:
     page.get_by_test_id("continue").click()
     expect(page.get_by_test_id("screen-main")).to_be_visible()
-    expect(page.get_by_test_id("location-state")).to_have_text("Sharing location")
+    expect(page.get_by_test_id("location-state")).to_have_text("Sharing location: command sees you")
 
 
 def until(page, condition, timeout: float = 10.0) -> None:

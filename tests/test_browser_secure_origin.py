@@ -117,7 +117,7 @@ def test_over_https_the_page_shares_location_and_shows_no_notice(
 
     _join(page, event, "Sam Ortiz", "5102")
     expect(page.get_by_test_id("secure-notice-main")).to_be_hidden()
-    expect(page.get_by_test_id("location-state")).to_have_text("Sharing location")
+    expect(page.get_by_test_id("location-state")).to_have_text("Sharing location: command sees you")
     fix = recorder.wait_for(lambda e: e["type"] == "positions", timeout=15)["data"]["fixes"][0]
     assert (fix["lat"], fix["lon"]) == (WHERE["latitude"], WHERE["longitude"])
     page.screenshot(path=screenshots("main-390"))

@@ -979,7 +979,7 @@
     }
     if (!state.lastFixAt) return { state: "starting", title: "Finding your location…", detail: "" };
     if (!state.lastSentAt) return { state: "starting", title: "Sending your location…", detail: "" };
-    return { state: "ok", title: "Sharing location", detail: "Command can see you on the map." };
+    return { state: "ok", title: "Sharing location: command sees you", detail: "" };
   }
 
   function connectionText(waitingFixes, waitingActions) {
