@@ -174,3 +174,31 @@ def test_officers_report_places_too(marathon):
     body = report_body(type="crowd", lat=lat, lon=lon)
     made = marathon.as_officer(token, "POST", f"/api/v1/events/{marathon.id}/incidents", json=body)
     assert made.status_code == 201 and made.get_json()["place"].startswith("Km 4.0 · 1.0 km S of")
+
+
+def test_a_course_replaced_by_one_of_the_same_length_is_named_anew(scene, app):
+    """The gazetteer is kept by the course's id, length and source (its lines are megabytes
+    and deferred); a replaced course is forgotten at once, even at an identical length."""
+    from fieldops.db import write_transaction
+    from fieldops.events import services
+    from fieldops.events.models import Event
+    from fieldops.extensions import db
+    from fieldops.places.services import gazetteer
+
+    points = straight_course(5)[0]
+    # One segment: its length is the same to the last bit whichever way it is run.
+    line = [[lon, lat] for lat, lon in (points[0], points[-1])]
+
+    def upload(coordinates):
+        body = json.dumps({"type": "LineString", "coordinates": coordinates}).encode()
+        with app.app_context(), write_transaction():
+            services.set_course(db.session.get(Event, scene.id), body, "course.json")
+
+    def words_at(metres):
+        with app.app_context():
+            return gazetteer(db.session.get(Event, scene.id)).describe(*north(metres)).text
+
+    upload(line)
+    assert words_at(1000).startswith("Km 1.0")
+    upload(line[::-1])  # the same course run the other way: the same length, the same name
+    assert words_at(1000).startswith("Km 4.0")

@@ -22,6 +22,7 @@ from fieldops.events.models import (
     PostKind,
 )
 from fieldops.extensions import db
+from fieldops.places import services as places
 from fieldops.tracking.services import announce_officer
 
 # No 0/O, 1/I/L: the code is read aloud at briefings and typed with gloves on.
@@ -114,7 +115,13 @@ def store_course(
         event.course.start_m = start_m
     db.session.flush()
     course_id = event.course.id
-    after_commit(lambda: course_display.forget(course_id))  # a map form kept of an earlier one
+    event_id = event.id
+
+    def forget_earlier() -> None:  # what this process kept of an earlier course
+        course_display.forget(course_id)
+        places.forget(event_id)
+
+    after_commit(forget_earlier)
     return event.course
 
 

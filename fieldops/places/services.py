@@ -13,7 +13,13 @@ _lock = threading.Lock()
 
 def _version(event: Event) -> tuple:
     course = event.course
-    course_key = (course.id, course.start_m, course.length_m, len(course.lines)) if course else None
+    # Not the lines themselves: a big course's are megabytes (a deferred column), read only
+    # when the gazetteer is built.
+    course_key = (
+        (course.id, course.start_m, course.length_m, course.source_name, course.source_format)
+        if course
+        else None
+    )
     posts = tuple((p.id, p.name, p.lat, p.lon, p.radius_m, repr(p.polygon)) for p in event.posts)
     return (event.distance_unit, course_key, posts)
 
@@ -34,6 +40,12 @@ def gazetteer(event: Event) -> Gazetteer:
     with _lock:
         _cache[event.id] = (version, built)
     return built
+
+
+def forget(event_id: int) -> None:
+    """After the event's course is replaced: build its gazetteer again on the next use."""
+    with _lock:
+        _cache.pop(event_id, None)
 
 
 def describe(event: Event, lat: float | None, lon: float | None) -> Place:
