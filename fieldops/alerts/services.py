@@ -14,11 +14,11 @@ from fieldops.db import before_commit_once, get_or_404, utcnow
 from fieldops.errors import ApiError, Forbidden
 from fieldops.events.schemas import iso
 from fieldops.extensions import db
+from fieldops.incidents.lifecycle import ACTIVE_ASSIGNMENT
 from fieldops.tracking import live
 from fieldops.tracking.geometry import distance_m
 
 HELP_KEEPS_OFFICER_FOR = timedelta(minutes=15)  # not suggested for dispatch meanwhile
-ACTIVE_RESPONSES = ("dispatched", "acknowledged", "en_route", "on_scene")
 
 # Sent inside the write transaction once a command user acknowledged an alarm
 # (sender = the Alert, user = who acknowledged): the help package acknowledges its incident.
@@ -37,7 +37,7 @@ def responders(alert: Alert) -> list[dict]:
     target = (alert.lat, alert.lon) if alert.lat is not None else (incident.lat, incident.lon)
     found = []
     for assignment in incident.assignments:
-        if assignment.status.value not in ACTIVE_RESPONSES:
+        if assignment.status not in ACTIVE_ASSIGNMENT:
             continue
         state = live.officer(alert.event_id, assignment.officer_id)
         fix = state.fix if state else None

@@ -252,13 +252,7 @@ def cancel_false_alarm(incident: Incident, officer: User) -> Incident:
     sent are released."""
     if incident.status in lifecycle.FINAL:
         return incident
-    details = {"from": incident.status.value, "to": "cancelled", "note": "false alarm"}
-    incident.status = IncidentStatus.CANCELLED
-    here = _position(incident.event_id, officer, None, None)
-    append_entry(incident, "status", officer, here, **details)
-    _release_officers(incident)
-    publish(incident, actor=officer)
-    return incident
+    return _move(incident, officer, IncidentStatus.CANCELLED, note="false alarm")
 
 
 # --- the lifecycle ------------------------------------------------------------------------
@@ -290,7 +284,7 @@ def transition(
             status=409,
         )
     lifecycle.check_transition(incident.status, target)
-    details = {"from": incident.status.value, "to": target.value}
+    details = {}
     if target == IncidentStatus.RESOLVED:
         if disposition is None:
             raise ApiError(
@@ -303,10 +297,24 @@ def transition(
         details["disposition"] = incident.disposition.value
     if note:
         details["note"] = note
+    return _move(incident, actor, target, lat=lat, lon=lon, **details)
+
+
+def _move(
+    incident: Incident,
+    actor: User,
+    target: IncidentStatus,
+    *,
+    lat: float | None = None,
+    lon: float | None = None,
+    **details,
+) -> Incident:
+    """Into `target` (the caller checked the move and who may make it): the timeline entry
+    with where the actor was, the officers released when it ends, the push."""
+    details = {"from": incident.status.value, "to": target.value, **details}
     incident.status = target
-    append_entry(
-        incident, "status", actor, _position(incident.event_id, actor, lat, lon), **details
-    )
+    here = _position(incident.event_id, actor, lat, lon)
+    append_entry(incident, "status", actor, here, **details)
     if target in lifecycle.FINAL:
         _release_officers(incident)
     publish(incident, actor=actor)
