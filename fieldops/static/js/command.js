@@ -556,8 +556,8 @@ function addCourseLabels(labels) {
   for (const m of state.courseMarks) {
     if (far && m.minor) continue;
     const { x, y } = map.latLngToLayerPoint([m.lat, m.lon]);
-    const spots = spotsAround(x, y, m.text, "course", 10);
-    labels.push({ text: m.text, kind: "course", spots: [[x, y], ...spots.slice(1)], priority: 0.5, end: m.end, owner: "course" });
+    const spots = spotsAround(x, y, m.text, "course", 10); // on the point first, then around it
+    labels.push({ text: m.text, kind: "course", spots, priority: 0.5, end: m.end, owner: "course" });
   }
 }
 

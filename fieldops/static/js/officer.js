@@ -589,8 +589,12 @@
   /** ... and always well inside what command counts as stale, so standing still never
    * looks like silence. */
   function keepaliveMs() {
-    const staleMs = ((state.view && state.view.stale_after) || 120) * 1000;
-    return Math.min(KEEPALIVE_MS, staleMs / 3);
+    return Math.min(KEEPALIVE_MS, staleAfterMs() / 3);
+  }
+
+  /** What command counts as stale (from /me; the server's default until it is known). */
+  function staleAfterMs() {
+    return ((state.view && state.view.stale_after) || 120) * 1000;
   }
 
   function watchBattery() {
@@ -929,7 +933,7 @@
   /** How old command's picture of me is: the last fix the server accepted from this phone,
    * or after a reload the server's own record, against what command counts as stale. */
   function commandSees(now) {
-    const staleMs = ((state.view && state.view.stale_after) || 120) * 1000;
+    const staleMs = staleAfterMs();
     let last = state.lastSentAt;
     const fix = state.officer && state.officer.fix;
     if (fix && fix.received_at) last = Math.max(last, Date.parse(fix.received_at) - state.clockOffsetMs);
