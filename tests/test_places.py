@@ -45,6 +45,14 @@ def test_miles_count_from_the_race_start_when_the_course_file_starts_late():
     assert names.locate(10.0) is None and names.locate(30.0) is None
 
 
+def test_a_simplified_course_is_stretched_to_the_measured_length_like_the_markers():
+    # The maps' copy of a wiggly recording is a little shorter than the recording itself.
+    names = Gazetteer(straight_course(), [], unit="km", length_m=10_100.0)
+    assert names.describe(*north(10_000)).text == "Km 10.1"
+    assert names.describe(*north(4_000)).text == "Km 4.0"  # 4,040 m, said to 0.1 km
+    assert names.locate(10.1) == pytest.approx(north(10_000), abs=1e-5)
+
+
 def test_off_the_course_a_post_is_named_with_distance_and_direction():
     gate = PostArea(2, "Main gate", *START, radius_m=20)
     names = Gazetteer([], [gate], unit="km")  # a school: no course

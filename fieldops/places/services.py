@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import threading
 
+from fieldops.events import course_display
 from fieldops.events.models import Event
+from fieldops.events.schemas import UNIT_METRES
 from fieldops.places.words import Gazetteer, Place, PostArea
 
 _cache: dict[int, tuple[tuple, Gazetteer]] = {}
@@ -13,8 +15,7 @@ _lock = threading.Lock()
 
 def _version(event: Event) -> tuple:
     course = event.course
-    # Not the lines themselves: a big course's are megabytes (a deferred column), read only
-    # when the gazetteer is built.
+    # Not the lines themselves: a big course's are megabytes (a deferred column).
     course_key = (
         (course.id, course.start_m, course.length_m, course.source_name, course.source_format)
         if course
@@ -31,11 +32,15 @@ def gazetteer(event: Event) -> Gazetteer:
         if known and known[0] == version:
             return known[1]
     course = event.course
+    # The maps' simplified copy (within 3 m, at most a few thousand points, computed once and
+    # off the hub), not the stored lines: a recorded course can hold hundreds of thousands.
+    lines = course_display.for_map(course, UNIT_METRES[event.distance_unit])[0] if course else []
     built = Gazetteer(
-        course.lines if course else [],
+        lines,
         [PostArea(p.id, p.name, p.lat, p.lon, p.radius_m, p.polygon) for p in event.posts],
         unit=event.distance_unit,
         start_m=course.start_m if course else 0.0,
+        length_m=course.length_m if course else None,
     )
     with _lock:
         _cache[event.id] = (version, built)

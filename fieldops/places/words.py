@@ -52,7 +52,17 @@ class Place:
 class Gazetteer:
     """An event's course (as measured points) and posts, ready to name places."""
 
-    def __init__(self, lines: list, posts: list[PostArea], unit: str = "km", start_m: float = 0.0):
+    def __init__(
+        self,
+        lines: list,
+        posts: list[PostArea],
+        unit: str = "km",
+        start_m: float = 0.0,
+        length_m: float | None = None,
+    ):
+        """`length_m`: the course's measured length, when `lines` are a simplified copy of it
+        (a simplified line is a little shorter): race distances are stretched to match it, so
+        a place says the same mile as the distance marker beside it."""
         self.unit = unit if unit in UNIT_METRES else "km"
         self.start_m = max(0.0, float(start_m or 0.0))
         self.posts = posts
@@ -70,7 +80,14 @@ class Gazetteer:
                     travelled += distance_m(previous[0], previous[1], lat, lon)
                 self._points.append((lat, lon, travelled))
                 previous = (lat, lon)
-        self.length_m = travelled - self.start_m
+        measured = travelled - self.start_m
+        if length_m and measured > 0:
+            stretch = length_m / measured
+            self._points = [
+                (a, b, self.start_m + (d - self.start_m) * stretch) for a, b, d in self._points
+            ]
+            measured = length_m
+        self.length_m = measured
 
     @property
     def has_course(self) -> bool:
