@@ -169,7 +169,9 @@
   // --- my own call -------------------------------------------------------------------------
   function responderText(r) {
     const how = RESPONSE_WORDS[r.status] || r.status;
-    const far = r.distance_m === null || r.distance_m === undefined || r.status === "on_scene" ? "" : ` · ${K.distanceLabel(r.distance_m)} away`;
+    const known = r.distance_m !== null && r.distance_m !== undefined && r.status !== "on_scene";
+    let far = known ? ` · ${K.distanceLabel(r.distance_m)} away` : "";
+    if (known && r.distance_m < 15) far = " · with you"; // not "0 m away"
     return `${r.name}${r.badge ? ` #${r.badge}` : ""} · ${how}${far}`;
   }
 
