@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -361,3 +362,11 @@ def simulate_command(url, event_ids, tokens_file):
     except KeyboardInterrupt:
         simulator.stop()
         click.echo("stopped")
+
+
+@cli.command("envelopes")
+def envelopes_command():
+    """Print every /live envelope's contract and the join ack's as one JSON Schema."""
+    from fieldops.envelopes import json_schema
+
+    click.echo(json.dumps(json_schema(), indent=2, sort_keys=True))

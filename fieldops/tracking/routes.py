@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from fieldops import snapshots
 from fieldops.api import caller_and_event, json_body, json_object, optional_coordinate
 from fieldops.auth.models import Role
 from fieldops.auth.principal import require
@@ -35,9 +36,9 @@ def post_positions(event_id: int):
 @bp.get("/api/v1/events/<int:event_id>/snapshot")
 @require()
 def get_snapshot(event_id: int):
-    """The live picture: staff see every officer; an officer sees themselves."""
+    """What the caller's stream's join would carry (fieldops.snapshots), without its seq."""
     user, event = caller_and_event(event_id)
-    return jsonify(services.snapshot(event, user))
+    return jsonify(snapshots.build(event, user))
 
 
 @bp.get("/api/v1/events/<int:event_id>/me")

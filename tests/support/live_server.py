@@ -55,6 +55,7 @@ class LiveServer(ServerProcess):
                 "FIELDOPS_TILE_URL": "",
                 "FIELDOPS_PUSH_TICK": "0.2",
                 "FIELDOPS_ASYNC_MODE": "eventlet",
+                "FIELDOPS_CHECK_ENVELOPES": "1",
                 "PYTHONUNBUFFERED": "1",
                 **env,
             },
@@ -79,6 +80,12 @@ class LiveServer(ServerProcess):
         if self.tls_port:
             args += ("--tls-port", str(self.tls_port))
         super().start("serve", args=args)
+
+    def stop(self) -> None:
+        """Stop it; then every envelope and join ack it sent must have kept its contract."""
+        super().stop()
+        breaches = [line for line in self.log().splitlines() if "breaks its contract" in line]
+        assert not breaches, "\n".join(breaches[:5])
 
     # --- clients -----------------------------------------------------------------------
 
