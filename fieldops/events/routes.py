@@ -10,7 +10,7 @@ from fieldops.auth.models import Role, User
 from fieldops.auth.principal import request_user, require
 from fieldops.db import write_transaction
 from fieldops.errors import ApiError
-from fieldops.events import course_display, services
+from fieldops.events import course_display, roster, services
 from fieldops.events.access import events_for
 from fieldops.events.course_import import CourseImportError
 from fieldops.events.models import EventOfficer, Post
@@ -143,8 +143,8 @@ def create_assignment(event_id: int):
             "post_id must name a post of this event", code="invalid", field="post_id", status=422
         )
     with write_transaction():
-        member = services.enroll_officer(event, name=body.name, badge=body.badge)
-        assignment = services.assign(
+        member = roster.enroll_officer(event, name=body.name, badge=body.badge)
+        assignment = roster.assign(
             event,
             officer=db.session.get(User, member.officer_id),
             post=post,

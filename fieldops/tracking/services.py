@@ -16,6 +16,7 @@ from fieldops.events.schemas import (
     event_to_dict,
     post_to_dict,
 )
+from fieldops.events.signals import roster_changed
 from fieldops.extensions import db
 from fieldops.formats import iso
 from fieldops.tracking import ingest, live
@@ -67,6 +68,12 @@ def _open_shift(event_id: int, officer_id: int) -> ShiftLog | None:
 def announce_officer(event_id: int, officer_id: int) -> None:
     """After commit: refresh the live picture and tell the command post."""
     after_commit(lambda: ingest.publish_officer(live.reload_officer(event_id, officer_id)))
+
+
+@roster_changed.connect
+def _on_roster_changed(event: Event, officer_id: int, **_) -> None:
+    """An officer joined the event or their roster entry changed (events.services)."""
+    announce_officer(event.id, officer_id)
 
 
 def check_in(
