@@ -20,23 +20,24 @@ from pydantic import (
     StringConstraints,
     ValidationError,
 )
+from pydantic_core import PydanticCustomError
 
 from fieldops.errors import ApiError, from_validation_error
 
 
 def _printable(value: str) -> str:
     if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
+        raise PydanticCustomError("nul_character", "must not contain NUL characters")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise ValueError("must not contain lone surrogates") from None
+        raise PydanticCustomError("lone_surrogate", "must not contain lone surrogates") from None
     return value
 
 
 def _not_blank(value: str) -> str:
     if not value.strip():
-        raise ValueError("is required")
+        raise PydanticCustomError("blank", "is required")
     return value
 
 

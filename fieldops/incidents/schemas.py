@@ -8,6 +8,7 @@ import json
 from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, Strict
+from pydantic_core import PydanticCustomError
 
 from fieldops.formats import iso
 from fieldops.incidents.models import (
@@ -86,7 +87,11 @@ def _different_ids(ids: list) -> list[int]:
         or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
         or len(set(ids)) != len(ids)
     ):
-        raise ValueError(f"must be a list of 1 to {MAX_DISPATCH} different officer ids")
+        raise PydanticCustomError(
+            "officer_ids",
+            "must be a list of 1 to {most} different officer ids",
+            {"most": MAX_DISPATCH},
+        )
     return ids
 
 
