@@ -167,7 +167,6 @@ def add_post(
     orders: str = "",
 ) -> Post:
     post = Post(
-        event=event,
         name=name,
         kind=kind,
         lat=lat,
@@ -176,7 +175,8 @@ def add_post(
         polygon=polygon,
         orders=orders,
     )
-    _check_post(post)
+    _check_post(post)  # before joining the event's posts: a refused post is never pending
+    post.event = event
     db.session.add(post)
     db.session.flush()
     return post
