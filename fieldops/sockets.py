@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import functools
 import logging
+from typing import Annotated
 
 from flask import request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, Strict
 
 from fieldops import realtime, snapshots
 from fieldops.auth import sessions
@@ -21,6 +22,7 @@ from fieldops.auth.services import find_device_token
 from fieldops.errors import ApiError, Forbidden
 from fieldops.events.access import visible_event
 from fieldops.extensions import db, socketio
+from fieldops.payloads import Integer, Payload, Text, parse
 from fieldops.tracking import services as tracking
 
 log = logging.getLogger(__name__)
@@ -62,17 +64,6 @@ def joined_officer() -> tuple[int, int]:
     if entry["role"] != Role.OFFICER:
         raise Forbidden("only officers do this")
     return entry["user_id"], event_id
-
-
-def parse_payload(model: type[BaseModel], payload):
-    """The payload as `model`, or a 422 naming the first field it got wrong."""
-    try:
-        return model.model_validate(payload)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or None
-        message = f"{field}: {first['msg']}" if field else first["msg"]
-        raise ApiError(message, code="invalid", field=field, status=422) from None
 
 
 def handler(event_name: str):
@@ -151,14 +142,13 @@ def _leave_previous_event(user: User) -> None:
         leave_room(realtime.command_room(previous))
 
 
-class JoinIn(BaseModel):
+class JoinIn(Payload):
     """`join`: the event to follow; `since` and `epoch` from the last join's ack and the last
     envelope applied, to be sent only what was missed."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
-    event_id: int
-    since: int | None = Field(default=None, ge=0)
-    epoch: str | None = Field(default=None, max_length=64)
+    event_id: Integer
+    since: Annotated[int, Strict(), Field(ge=0)] | None = None
+    epoch: Text(64) | None = None
 
 
 @handler("join")
@@ -166,7 +156,7 @@ def on_join(payload):
     """Dashboard or phone: subscribe to an event's stream. The ack carries the stream's seq and
     either `replay` (the envelopes after `since`, when the log still holds them all) or a
     `snapshot` of everything the screen shows (fieldops.snapshots)."""
-    join = parse_payload(JoinIn, payload)
+    join = parse(JoinIn, payload)
     user, token_event = principal()
     event = visible_event(user, join.event_id, token_event)
     stream = tracking.stream_for(event, user)

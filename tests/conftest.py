@@ -197,14 +197,14 @@ def make_officer(app):
 def assign(app):
     from fieldops.auth.models import User
     from fieldops.db import write_transaction
-    from fieldops.events import services
+    from fieldops.events import roster
     from fieldops.events.models import Event, Post
     from fieldops.extensions import db
 
     def make(event_id: int, officer_id: int, post_id: int, hours: float = 8):
         now = datetime.now(UTC)
         with app.app_context(), write_transaction():
-            services.assign(
+            roster.assign(
                 db.session.get(Event, event_id),
                 officer=db.session.get(User, officer_id),
                 post=db.session.get(Post, post_id),

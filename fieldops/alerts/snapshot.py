@@ -3,7 +3,8 @@ own help alarms and the colleagues' they were told of (the phone shows how each 
 
 from __future__ import annotations
 
-from fieldops.alerts.services import alert_to_dict, alerts_for
+from fieldops.alerts.schemas import alert_to_dict
+from fieldops.alerts.services import alerts_for
 from fieldops.snapshots import COMMAND, OFFICER, part
 
 
