@@ -38,11 +38,11 @@ chromium: ## Install Debian's chromium for the browser tests when it is missing
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core; }
 
-test: setup chromium ## Run the whole suite (services, API, sockets, browser)
+test: setup chromium ## Run the whole suite (services, API, sockets, real servers, browser)
 	$(BIN)/pytest
 
-test-fast: setup ## Run the suite without the browser tests
-	$(BIN)/pytest -m "not browser"
+test-fast: setup ## Only the tests that start nothing: in-process app, test clients, real databases
+	$(BIN)/pytest -m "not browser and not live"
 
 lint: setup ## ruff check and format check
 	$(BIN)/ruff check .

@@ -20,8 +20,6 @@ from tests.support.browser import PHONE
 from tests.support.live_server import LiveServer
 from tests.test_browser_command import Officer, add_post, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.live]
-
 DESKTOP = {"width": 1280, "height": 800}
 WAIT = 8000  # ms for a push to reach the page
 POST = (40.7000, -74.0000)

@@ -11,7 +11,6 @@ from tests.conftest import fix
 from tests.support.live_server import LiveServer, Recorder
 from tests.support.scene import report_body
 
-pytestmark = pytest.mark.live
 ACK_TIMEOUT_S = 2
 
 
