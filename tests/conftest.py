@@ -66,6 +66,24 @@ def _refuse_processes_in_unmarked_tests(event: str, args: tuple) -> None:
 sys.addaudithook(_refuse_processes_in_unmarked_tests)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashes():
+    """scrypt's cost protects stored passwords, and would be most of the in-process tests'
+    time: they hash with one PBKDF2 round (werkzeug's format all the same). Real servers in
+    subprocesses keep the default."""
+    from functools import partial
+
+    from werkzeug.security import generate_password_hash
+
+    from fieldops.auth import services
+
+    patch = pytest.MonkeyPatch()
+    cheap = partial(generate_password_hash, method="pbkdf2:sha256:1")
+    patch.setattr(services, "generate_password_hash", cheap)
+    yield
+    patch.undo()
+
+
 def _app_config(db_url: str, tmp_path) -> dict:
     return {
         "SQLALCHEMY_DATABASE_URI": db_url,
