@@ -17,8 +17,6 @@ from tests.conftest import fix
 from tests.support.browser import DESKTOP, PHONE
 from tests.support.live_server import ROOT, STAFF_PASSWORD, LiveServer
 
-pytestmark = [pytest.mark.browser, pytest.mark.live]
-
 NYC_GPX = ROOT / "tests/data/nyc-marathon-2006-runner-waypoints.gpx"
 STALE_AFTER = 3  # seconds, so staleness shows within a test
 WAIT = 8000  # ms for a push to reach the page
