@@ -268,6 +268,8 @@ class Post(Contract):
 
 
 class PostAssignment(Contract):
+    id: int
+    officer_id: int
     post_id: int | None
     starts_at: Time
     ends_at: Time

@@ -274,3 +274,12 @@ def test_a_screen_from_another_server_life_or_too_far_behind_gets_a_snapshot(app
     seq = _rejoin(command)["seq"]
     assert "replay" in _rejoin(command, since=seq - 2, epoch=epoch)
     assert "snapshot" in _rejoin(command, since=seq - 3, epoch=epoch)
+
+
+def test_a_rostered_officers_snapshot_names_their_post_orders_and_shift_window(scene, assign):
+    officer_id, token = scene.officer("Ray Officer", on_shift=False, at=None)
+    assign(scene.id, officer_id, scene.post_id)
+    snapshot = Screen(scene.app, scene.id, token=token).snapshot
+    assert snapshot["assignment"]["post_id"] == scene.post_id
+    assert snapshot["post"]["id"] == scene.post_id and "orders" in snapshot["post"]
+    assert [o["id"] for o in snapshot["officers"]] == [officer_id]
