@@ -164,7 +164,7 @@ def test_reports_queue_by_severity_and_are_acknowledged_and_dispatched_with_clic
     assert severities == ["critical", "medium", "low"]
     expect(queue_row(page, crowd)).to_contain_text("Crowd")
     expect(queue_row(page, crowd)).to_contain_text("by Ana Cruz")
-    expect(queue_row(page, crowd).get_by_test_id("row-status")).to_have_text("New")
+    expect(queue_row(page, crowd).get_by_test_id("row-status")).to_have_text("Reported")
     expect(pin(page, medical)).to_have_class(
         "inc-pin sev-critical st-reported"
     )  # red and pulsing: nobody has it yet

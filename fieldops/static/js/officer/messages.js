@@ -1,28 +1,24 @@
-/* Messages from command: all of them in a list, priority ones on top of the screen until
- * acknowledged. Read again on every load and join, so nothing is missed after a reload.
- * An acknowledgement waits in a persistent outbox until the server has it.
- */
-(() => {
-  "use strict";
+// Messages from command: all of them in a list, priority ones on top of the screen until
+// acknowledged. An acknowledgement waits in the outbox's `acks` lane until the server has it.
 
-  const K = window.FieldopsKit;
-  const O = () => window.FieldopsOfficer;
-  const $ = (id) => document.getElementById(id);
+import { formatClock } from "../shared/format.js";
+import { el } from "../shared/html.js";
+import { outcome } from "../shared/outbox.js";
+import { $, online } from "./dom.js";
+
+export function createMessages({ officerId, request, eventList, outbox, alarm }) {
   const messages = new Map(); // id → the officer's copy of a message
 
-  const outbox = new K.Outbox("fieldops.officer.acks.v1", sendAck);
-
   async function sendAck(item) {
-    const res = await O().request("POST", `/api/v1/messages/${item.messageId}/acknowledge`);
-    if (K.outcome(res) === "retry") return "retry";
-    outbox.update(item.id, { done: true });
+    const res = await request("POST", `/api/v1/messages/${item.messageId}/acknowledge`);
+    if (outcome(res) === "retry") return "retry";
     if (res.ok) upsert(res.data);
     render();
     return "done";
   }
 
   function acknowledging(id) {
-    return outbox.pending().some((item) => item.messageId === id);
+    return outbox.pending("acks").some((item) => item.messageId === id);
   }
 
   function upsert(message) {
@@ -33,15 +29,13 @@
   }
 
   async function load() {
-    for (const message of await K.eventList("messages")) upsert(message);
+    for (const message of await eventList("messages")) upsert(message);
   }
 
-  function onEnvelope(event) {
-    const envelope = event.detail;
-    if (envelope.type !== "message") return;
-    const isNew = upsert(envelope.data);
+  function onEnvelope(message) {
+    const isNew = upsert(message);
     if (!isNew) return;
-    if (envelope.data.priority && !envelope.data.acknowledged_at) K.alarm(3);
+    if (message.priority && !message.acknowledged_at) alarm.beep(3);
     else if (navigator.vibrate) navigator.vibrate(300);
   }
 
@@ -50,7 +44,7 @@
     if (!button) return;
     const messageId = Number(button.dataset.ack);
     if (acknowledging(messageId)) return;
-    outbox.add({ id: K.uuid(), messageId });
+    outbox.add({ lane: "acks", messageId });
     render();
   }
 
@@ -67,7 +61,7 @@
 
   function card(message, prominent) {
     const ackState = message.acknowledged_at ? "done" : acknowledging(message.id) ? "sending" : "needed";
-    const node = K.el(
+    const node = el(
       "li",
       {
         class: `message${message.priority ? " message-priority" : ""}`,
@@ -75,21 +69,21 @@
         "data-message-id": message.id,
         "data-ack": message.priority ? ackState : null,
       },
-      K.el("p", { class: "message-meta", text: `${message.priority ? "PRIORITY · " : ""}${message.sender ? message.sender.name : "Command"} · ${O().clock(message.sent_at)} · ${addressee(message.to)}` }),
-      K.el("p", { class: "message-text", text: message.text }),
+      el("p", { class: "message-meta", text: `${message.priority ? "PRIORITY · " : ""}${message.sender ? message.sender.name : "Command"} · ${formatClock(message.sent_at)} · ${addressee(message.to)}` }),
+      el("p", { class: "message-text", text: message.text }),
     );
     if (!message.priority) return node;
     if (ackState === "done") {
-      node.append(K.el("p", { class: "message-acked", "data-testid": "message-acked", text: `✓ Acknowledged ${O().clock(message.acknowledged_at)}` }));
+      node.append(el("p", { class: "message-acked", "data-testid": "message-acked", text: `✓ Acknowledged ${formatClock(message.acknowledged_at)}` }));
     } else {
-      const label = ackState === "sending" ? (O().online() ? "Acknowledging…" : "Saved — acknowledges when signal returns") : "Acknowledge";
-      node.append(K.el("button", { type: "button", class: "btn btn-ack", "data-ack": message.id, "data-testid": "message-ack", text: label }));
+      const label = ackState === "sending" ? (online() ? "Acknowledging…" : "Saved — acknowledges when signal returns") : "Acknowledge";
+      node.append(el("button", { type: "button", class: "btn btn-ack", "data-ack": message.id, "data-testid": "message-ack", text: label }));
     }
     return node;
   }
 
   function render() {
-    if (!O().session()) return;
+    if (!officerId()) return;
     const all = [...messages.values()].sort((a, b) => (a.sent_at < b.sent_at ? 1 : -1));
     const urgent = all.filter(needsAck);
     $("priority-messages").replaceChildren(...urgent.map((m) => card(m, true)));
@@ -104,11 +98,6 @@
   }
 
   $("priority-messages").addEventListener("click", acknowledge);
-  document.addEventListener("fieldops:main", () => {
-    render();
-    load();
-  });
-  document.addEventListener("fieldops:joined", load);
-  document.addEventListener("fieldops:envelope", onEnvelope);
-  document.addEventListener("fieldops:ended", reset);
-})();
+
+  return { sendAck, load, upsert, onEnvelope, render, reset };
+}
