@@ -31,6 +31,7 @@ const SHELL = [
   "/static/js/officer/location.js",
   "/static/js/officer/maps.js",
   "/static/js/officer/messages.js",
+  "/static/js/officer/migrate.js",
   "/static/js/officer/outbox.js",
   "/static/js/officer/photos.js",
   "/static/js/officer/post-map.js",

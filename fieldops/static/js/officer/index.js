@@ -19,6 +19,7 @@ import { createJoinForm } from "./join.js";
 import { createLocation } from "./location.js";
 import { createMaps } from "./maps.js";
 import { createMessages } from "./messages.js";
+import { migrateOldOutboxes } from "./migrate.js";
 import { createOfficerOutbox } from "./outbox.js";
 import { photoStore } from "./photos.js";
 import { createPostMap } from "./post-map.js";
@@ -75,6 +76,7 @@ outbox.handle("steps", dispatchSheet.send);
 outbox.handle("acks", messages.sendAck);
 outbox.handle("reports", createReportSender({ session, request, outbox, onIncident: (incident) => incidents.upsert(incident) }));
 outbox.handle("fixes", createFixSender({ stream: () => stream, request, eventPath: session.eventPath, health, verify: session.verify }));
+migrateOldOutboxes(outbox);
 
 /** What the server lists for this event under `what` (messages, incidents, alerts); [] without
  * signal or on a refusal (the envelopes and the next join bring it). */
