@@ -194,7 +194,7 @@ def test_reports_queue_by_severity_and_are_acknowledged_and_dispatched_with_clic
         [
             "crush at the barrier",
             "Photo added",
-            "New → Acknowledged",
+            "Reported → Acknowledged",
             "Dispatched Sam Ortiz",
             "Acknowledged → Dispatched",
             "Acknowledged the dispatch",

@@ -82,12 +82,12 @@ test("late and repeated envelopes are dropped", () => {
 test("a gap that does not fill re-joins with since; a replay ack fills it", async () => {
   const fake = fakeIo();
   const { seen } = open(fake);
-  fake.joins[0].ack(null, { ok: true, seq: 1, snapshot: {} });
+  fake.joins[0].ack(null, { ok: true, seq: 1, epoch: "e1", snapshot: {} });
   fake.push("incident", env(4)); // 2 and 3 missing
   await new Promise((resolve) => setTimeout(resolve, 30));
   assert.equal(fake.joins.length, 2);
-  assert.deepEqual(fake.joins[1].payload, { event_id: 7, since: 1 });
-  fake.joins[1].ack(null, { ok: true, seq: 3, replay: [env(3), env(2)] });
+  assert.deepEqual(fake.joins[1].payload, { event_id: 7, since: 1, epoch: "e1" });
+  fake.joins[1].ack(null, { ok: true, seq: 3, epoch: "e1", replay: [env(3), env(2)] });
   assert.deepEqual(seen.envelopes, [2, 3, 4]);
   assert.equal(seen.snapshots.length, 1); // a replay is not a snapshot
 });
@@ -106,11 +106,11 @@ test("a gap filled in time by the missing envelope needs no re-join", async () =
 test("a reconnect joins with since and takes a snapshot when the server sends one", () => {
   const fake = fakeIo();
   const { seen } = open(fake);
-  fake.joins[0].ack(null, { ok: true, seq: 3, snapshot: {} });
+  fake.joins[0].ack(null, { ok: true, seq: 3, epoch: "e1", snapshot: {} });
   fake.socket.disconnect();
   fake.socket.connect();
-  assert.deepEqual(fake.joins[1].payload, { event_id: 7, since: 3 });
-  fake.joins[1].ack(null, { ok: true, seq: 8, snapshot: { officers: [] } });
+  assert.deepEqual(fake.joins[1].payload, { event_id: 7, since: 3, epoch: "e1" });
+  fake.joins[1].ack(null, { ok: true, seq: 8, epoch: "e2", snapshot: { officers: [] } });
   fake.push("incident", env(8));
   fake.push("incident", env(9));
   assert.deepEqual(seen.snapshots.map((s) => s.seq), [3, 8]);
@@ -125,6 +125,15 @@ test("a refused join says so and applies nothing", () => {
   fake.push("incident", env(1));
   assert.deepEqual(seen.envelopes, []);
   assert.ok(seen.states.includes("refused"));
+});
+
+test("without an epoch from the server a rejoin asks for a snapshot (no since)", () => {
+  const fake = fakeIo();
+  open(fake);
+  fake.joins[0].ack(null, { ok: true, seq: 3, snapshot: {} });
+  fake.socket.disconnect();
+  fake.socket.connect();
+  assert.deepEqual(fake.joins[1].payload, { event_id: 7 });
 });
 
 test("another event's envelopes are ignored", () => {

@@ -132,8 +132,8 @@ export function createReport({ session, request, outbox, maps, lastFix, post }) 
   function startingPoint() {
     const fix = lastFix();
     if (fix) return { lat: fix.lat, lon: fix.lon, mine: true };
-    const post = post();
-    if (post) return { lat: post.lat, lon: post.lon, mine: false };
+    const mine = post();
+    if (mine) return { lat: mine.lat, lon: mine.lon, mine: false };
     return null;
   }
 

@@ -6,7 +6,7 @@ import { errorOf, updateCsrf } from "./http.js";
 import { KEYS, forget, load, store } from "./storage.js";
 
 export function createSession({ request, onView = () => {}, onOfficer = () => {}, onEnded = () => {} }) {
-  const state = { session: null, view: null, officer: null, clockOffsetMs: 0 };
+  const state = { session: null, view: null, officer: null, clockOffsetMs: 0, leaving: false };
   const path = (suffix) => `/api/v1/events/${state.session.eventId}/${suffix}`;
 
   function saveView() {
@@ -45,27 +45,32 @@ export function createSession({ request, onView = () => {}, onOfficer = () => {}
   }
 
   async function verify() {
+    const asked = state.session;
+    if (!asked || state.leaving) return;
     let res;
     try {
       res = await request("GET", "/api/v1/auth/me");
     } catch (_err) {
       return; // no signal: carry on with what is stored
     }
+    if (state.session !== asked || state.leaving) return; // left or joined again meanwhile
     if (res.status === 401) return ended();
     if (res.ok) updateCsrf(res.data.csrf_token);
     refreshView();
   }
 
   async function refreshView() {
-    if (!state.session) return;
+    const asked = state.session;
+    if (!asked || state.leaving) return;
     let res;
     try {
       res = await request("GET", path("me"));
     } catch (_err) {
       return;
     }
+    if (state.session !== asked || state.leaving) return;
     if (res.status === 401) return ended();
-    if (!res.ok || !state.session) return;
+    if (!res.ok) return;
     state.view = res.data;
     if (res.data.officer) state.officer = res.data.officer;
     const serverTime = Date.parse(res.data.server_time || "");
@@ -95,17 +100,21 @@ export function createSession({ request, onView = () => {}, onOfficer = () => {}
   }
 
   function ended() {
+    if (!state.session || state.leaving) return;
     clear("This phone is no longer signed in to the event. Join again with the event code.");
   }
 
   async function leave() {
-    // End the device token on the server too, so no copy of it works any more.
+    // End the device token on the server too, so no copy of it works any more. Meanwhile the
+    // server drops the socket, and what that makes the page ask must not end the session twice.
+    state.leaving = true;
     let told = false;
     try {
       told = (await request("POST", "/api/v1/auth/logout")).ok;
     } catch (_err) {
       told = false;
     }
+    state.leaving = false;
     clear(told ? "" : "This phone left the event but had no signal to tell the server. Tell command, so they end this phone's access.");
   }
 

@@ -5,9 +5,9 @@
 //   greater than the ack's.
 // - An envelope with seq <= the one applied last is a late or repeated copy: dropped.
 // - One ahead of a missing seq waits a moment (with several servers deliveries can cross);
-//   if the gap does not fill, the stream re-joins with `since` = the last seq applied, and
-//   the server answers with a replay (its bounded log still holds what was missed) or a
-//   fresh snapshot.
+//   if the gap does not fill, the stream re-joins with `since` = the last seq applied (and the
+//   `epoch` of the last ack: one server life), and the server answers with a replay (its
+//   bounded log still holds what was missed) or a fresh snapshot. A reconnect does the same.
 // - onState(state, detail) tells the page what to show in its connection banner:
 //   "connecting", "joined", "disconnected" {reason}, "connect_error" {error, retrying},
 //   "refused" {error} (the join ack said no).
@@ -31,7 +31,7 @@ export function openStream({
   joinTimeoutMs = JOIN_TIMEOUT_MS,
 }) {
   const socket = io("/live", { auth, transports: ["websocket"], autoConnect, ...ioOptions });
-  const sync = { eventId, seq: null, joining: false, joined: false, attempt: 0, buffer: [], waiting: new Map(), gapTimer: null };
+  const sync = { eventId, seq: null, epoch: null, joining: false, joined: false, attempt: 0, buffer: [], waiting: new Map(), gapTimer: null };
   let closed = false;
 
   function deliver(envelope) {
@@ -57,7 +57,7 @@ export function openStream({
     for (const envelope of sync.waiting.values()) sync.buffer.push(envelope); // the ack may cover them
     sync.waiting.clear();
     const payload = { event_id: sync.eventId };
-    if (sync.seq !== null) payload.since = sync.seq;
+    if (sync.seq !== null && sync.epoch) Object.assign(payload, { since: sync.seq, epoch: sync.epoch });
     socket.timeout(joinTimeoutMs).emit("join", payload, (error, ack) => {
       if (attempt !== sync.attempt || closed) return; // superseded
       if (error || !ack) {
@@ -75,6 +75,7 @@ export function openStream({
   }
 
   function onJoined(ack) {
+    sync.epoch = ack.epoch || null;
     const replayed = Array.isArray(ack.replay) && sync.seq !== null;
     if (replayed) {
       for (const envelope of [...ack.replay].sort((a, b) => a.seq - b.seq)) {
@@ -174,7 +175,7 @@ export function openStream({
     rejoin,
     /** Watch another event: its stream starts from a fresh snapshot. */
     switchTo(id) {
-      Object.assign(sync, { eventId: id, seq: null, buffer: [] });
+      Object.assign(sync, { eventId: id, seq: null, epoch: null, buffer: [] });
       sync.waiting.clear();
       if (socket.connected) join();
       else if (!closed) socket.connect();
