@@ -27,6 +27,7 @@ def _app_config(db_url: str, tmp_path) -> dict:
         "TILE_URL": "",
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "MESSAGE_QUEUE": None,
+        "CHECK_ENVELOPES": True,
     }
 
 
@@ -38,6 +39,7 @@ def backend(request) -> str:
 
 @pytest.fixture
 def app(backend, tmp_path):
+    from fieldops import realtime
     from fieldops.app import create_app
     from fieldops.extensions import db
     from fieldops.tracking import ingest, live
@@ -50,6 +52,7 @@ def app(backend, tmp_path):
         db_url = f"sqlite:///{target}"
     live.reset()
     ingest._queue.clear()
+    realtime.contract_breaches.clear()
     app = create_app(_app_config(db_url, tmp_path))
     if backend == "postgresql":
         with app.app_context():
@@ -66,6 +69,8 @@ def app(backend, tmp_path):
         db.engine.dispose()
     live.reset()
     ingest._queue.clear()
+    # Every envelope and join ack the test caused kept its contract (fieldops.envelopes).
+    assert not realtime.contract_breaches, realtime.contract_breaches
 
 
 @pytest.fixture
@@ -192,14 +197,14 @@ def make_officer(app):
 def assign(app):
     from fieldops.auth.models import User
     from fieldops.db import write_transaction
-    from fieldops.events import services
+    from fieldops.events import roster
     from fieldops.events.models import Event, Post
     from fieldops.extensions import db
 
     def make(event_id: int, officer_id: int, post_id: int, hours: float = 8):
         now = datetime.now(UTC)
         with app.app_context(), write_transaction():
-            services.assign(
+            roster.assign(
                 db.session.get(Event, event_id),
                 officer=db.session.get(User, officer_id),
                 post=db.session.get(Post, post_id),

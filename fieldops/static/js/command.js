@@ -204,7 +204,7 @@ function applySnapshot(snapshot) {
   dirty.order = true;
   dirty.detail = true;
   schedule();
-  desk.snapshot();
+  desk.snapshot(snapshot);
 }
 
 function applyPositions(fixes) {
