@@ -50,6 +50,7 @@ const SHELL = [
   "/static/js/shared/outbox.js",
   "/static/js/shared/stream.js",
   "/static/js/shared/vocabulary.js",
+  "/static/js/streams/model.js",
   "/static/vendor/leaflet/leaflet.css",
   "/static/vendor/leaflet/leaflet.js",
   "/static/vendor/socket.io/socket.io.min.js",

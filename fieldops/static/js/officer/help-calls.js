@@ -14,8 +14,7 @@ import { KEYS } from "./storage.js";
 const CONFIRM_MS = 5000;
 const RESPONSE_WORDS = { dispatched: "dispatched", acknowledged: "acknowledged", en_route: "en route", on_scene: "ON SCENE" };
 
-export function createHelpCalls({ officerId, request, eventPath, eventList, outbox, freshPosition, lastFix, maps, alarm }) {
-  const alerts = new Map(); // id → the newest copy of a help alarm that concerns me
+export function createHelpCalls({ model, officerId, request, eventPath, outbox, freshPosition, lastFix, maps, alarm }) {
   const nearby = { id: null, map: null, pin: null, me: null };
   let confirmCancelUntil = 0;
 
@@ -48,21 +47,14 @@ export function createHelpCalls({ officerId, request, eventPath, eventList, outb
   // --- what the server says ------------------------------------------------------------------
   const me = officerId;
 
+  /** An answer carries the alarm whole, like an envelope. */
   function upsert(alert) {
-    if (alert.kind !== "help") return false;
-    const known = alerts.get(alert.id);
-    alerts.set(alert.id, alert);
-    return !known;
+    model.apply({ type: "alert", data: alert });
   }
 
-  async function load() {
-    for (const alert of await eventList("alerts")) upsert(alert);
-    render();
-  }
-
-  function onEnvelope(alert) {
+  /** An `alert` envelope, applied to the model: a colleague's new call sounds the alarm. */
+  function arrived(alert, isNew) {
     if (alert.kind !== "help") return;
-    const isNew = upsert(alert);
     const colleague = alert.officer && alert.officer.id !== me();
     if (colleague && isNew && isOpen(alert)) alarm.beep(5);
     render();
@@ -77,7 +69,7 @@ export function createHelpCalls({ officerId, request, eventPath, eventList, outb
   }
 
   function newest(filter) {
-    const found = [...alerts.values()].filter(filter);
+    const found = model.all("alerts").filter((a) => a.kind === "help" && filter(a));
     found.sort((a, b) => (a.raised_at < b.raised_at ? 1 : a.raised_at > b.raised_at ? -1 : b.id - a.id));
     return found[0] || null;
   }
@@ -245,7 +237,6 @@ export function createHelpCalls({ officerId, request, eventPath, eventList, outb
   }
 
   function reset() {
-    alerts.clear();
     localStorage.removeItem(KEYS.helpSeen);
     nearby.id = null;
     $("help-status").hidden = true;
@@ -256,5 +247,5 @@ export function createHelpCalls({ officerId, request, eventPath, eventList, outb
   $("help-cancel").addEventListener("click", callOff);
   $("nearby-dismiss").addEventListener("click", dismissNearby);
 
-  return { sendHelp, sendCancel, load, upsert, onEnvelope, render, renderNearby, reset };
+  return { sendHelp, sendCancel, arrived, render, renderNearby, reset };
 }

@@ -1,6 +1,6 @@
-// My incidents: those the officer reported or was sent to, kept current from `incident`
-// envelopes, plus the reports still waiting in the outbox ("Queued — will send"). Also the
-// store the dispatch sheet reads.
+// My incidents: those the officer reported or was sent to (the stream model's, from the join
+// snapshot and the `incident` envelopes), plus the reports still waiting in the outbox
+// ("Queued — will send"). Also what the dispatch sheet reads.
 
 import { formatClock } from "../shared/format.js";
 import { el } from "../shared/html.js";
@@ -10,8 +10,7 @@ import { typeIcon } from "./maps.js";
 
 const FINAL = new Set(["resolved", "cancelled"]);
 
-export function createIncidents({ officerId, reports, onChange, onOpen }) {
-  const incidents = new Map(); // id → incident, as the server last described it
+export function createIncidents({ model, officerId, reports, onChange, onOpen }) {
 
   function myAssignment(incident) {
     const me = officerId();
@@ -23,20 +22,25 @@ export function createIncidents({ officerId, reports, onChange, onOpen }) {
     return Boolean(mine && mine.status !== "released" && !FINAL.has(incident.status));
   }
 
-  /** Keep the newest description; tell the dispatch sheet what changed. */
-  function upsert(incident, dispatch = false) {
-    const known = incidents.get(incident.id);
-    if (known && known.updated_at > incident.updated_at) return;
-    incidents.set(incident.id, incident);
-    onChange(incident, dispatch);
+  /** The model has a new copy (an envelope, or an answer applied as one): show it, and tell
+   * the dispatch sheet; `dispatch` is the envelope's cue that I was just sent to it. */
+  function changed(id, dispatch = false) {
+    const incident = model.get("incidents", id);
+    if (incident) onChange(incident, dispatch);
     render();
+  }
+
+  /** A server's answer (a report, a step) carries the incident whole, like an envelope. */
+  function upsert(incident) {
+    model.apply({ type: "incident", data: incident });
+    changed(incident.id);
   }
 
   // --- the list -------------------------------------------------------------------------
   function rows() {
     const waitingReports = reports();
     const byClient = new Map(waitingReports.map((r) => [r.id, r]));
-    const listed = [...incidents.values()].sort((a, b) => {
+    const listed = model.all("incidents").sort((a, b) => {
       const active = Number(isActiveFor(b)) - Number(isActiveFor(a));
       return active || (a.received_at < b.received_at ? 1 : -1);
     });
@@ -99,15 +103,12 @@ export function createIncidents({ officerId, reports, onChange, onOpen }) {
   });
 
   return {
-    get: (id) => incidents.get(id),
-    all: () => [...incidents.values()],
+    get: (id) => model.get("incidents", id),
+    all: () => model.all("incidents"),
+    changed,
     upsert,
     myAssignment,
     isActiveFor,
     render,
-    reset() {
-      incidents.clear();
-      render();
-    },
   };
 }

@@ -3,10 +3,13 @@
 // the parts together; each holds one idea and is given what it needs.
 //
 // Everything the officer sends waits in one outbox (IndexedDB) until the server answered it.
-// State reaches the page through the live stream (shared/stream.js): the join ack, then the
-// envelopes in seq order. Plain ES2020 modules, no build step.
+// State reaches the page one way: the live stream (shared/stream.js) hands the join ack's
+// snapshot (or a replay) and then the envelopes, in seq order, to the stream model
+// (streams/model.js), which the modules read; nothing is re-read over REST after a join.
+// Plain ES2020 modules, no build step.
 
 import { openStream } from "../shared/stream.js";
+import { createStreamModel } from "../streams/model.js";
 import { createAlarm } from "./alarm.js";
 import { createConfirm } from "./confirm.js";
 import { createDispatch } from "./dispatch.js";
@@ -39,6 +42,7 @@ let stream = null; // the live link, while there is a session
 const live = () => Boolean(stream && stream.joined());
 const active = () => Boolean(session.current());
 
+const model = createStreamModel("officer");
 const request = createHttp({ token: () => session.token() });
 const session = createSession({ request, onView, onOfficer: render, onEnded });
 const health = createLinkHealth();
@@ -53,6 +57,7 @@ const postMap = createPostMap({ maps, view: session.view, lastFix });
 const panel = createStatusPanel({ session, location, health, outbox, live, insecure: screens.insecure, secureUrl: config.secureUrl });
 const shift = createShift({ session, outbox, request, confirm, freshPosition, live, health, onChange: render });
 const incidents = createIncidents({
+  model,
   officerId: session.officerId,
   reports: () => outbox.items("reports"),
   onChange: (incident, isDispatch) => dispatchSheet.onIncident(incident, isDispatch),
@@ -60,10 +65,10 @@ const incidents = createIncidents({
 });
 const dispatchSheet = createDispatch({ incidents, outbox, request, freshPosition, lastFix, maps, alarm });
 const helpCalls = createHelpCalls({
-  officerId: session.officerId, request, eventPath: session.eventPath, eventList, outbox, freshPosition, lastFix, maps, alarm,
+  model, officerId: session.officerId, request, eventPath: session.eventPath, outbox, freshPosition, lastFix, maps, alarm,
 });
 createHelpButton({ outbox, freshPosition, onRaised: () => helpCalls.render() });
-const messages = createMessages({ officerId: session.officerId, request, eventList, outbox, alarm });
+const messages = createMessages({ model, officerId: session.officerId, request, outbox, alarm });
 const report = createReport({ session, request, outbox, maps, lastFix, post: session.post });
 const withoutToken = (method, path, body) => request(method, path, body, { bearer: false });
 const waiting = createWaiting({ request: withoutToken, onJoined: joined, onBack: (notice) => screens.showJoin(notice) });
@@ -77,18 +82,6 @@ outbox.handle("acks", messages.sendAck);
 outbox.handle("reports", createReportSender({ session, request, outbox, onIncident: (incident) => incidents.upsert(incident) }));
 outbox.handle("fixes", createFixSender({ stream: () => stream, request, eventPath: session.eventPath, health, verify: session.verify }));
 migrateOldOutboxes(outbox);
-
-/** What the server lists for this event under `what` (messages, incidents, alerts); [] without
- * signal or on a refusal (the envelopes and the next join bring it). */
-async function eventList(what) {
-  if (!session.current()) return [];
-  try {
-    const res = await request("GET", session.eventPath(what));
-    return res.ok && Array.isArray(res.data[what]) ? res.data[what] : [];
-  } catch (_err) {
-    return [];
-  }
-}
 
 function queueFix(fix) {
   return outbox.add({ id: `fix:${fix.recorded_at}`, lane: "fixes", body: fix }) !== null;
@@ -152,20 +145,30 @@ function connectStream() {
   });
 }
 
-/** A fresh snapshot (not a replay): what envelopes may have missed is read again. */
+/** A fresh snapshot (a first join, or a rejoin the server's log could not replay). */
 function onSnapshot(snapshot) {
-  const me = (snapshot.officers || []).find((o) => o.id === session.officerId());
+  model.applySnapshot(snapshot);
+  const me = model.get("officers", session.officerId());
   if (me) session.applyOfficer(me);
-  incidents.render();
-  for (const module of [incidents, helpCalls, messages]) if (module.load) module.load();
+  // A dispatch missed while away opens too, unless it was minimized (dispatch.js).
+  for (const incident of model.all("incidents")) dispatchSheet.onIncident(incident, false);
+  renderLists();
 }
 
 function onEnvelope(envelope) {
-  const data = envelope.data;
-  if (envelope.type === "officer" && data.id === session.officerId()) session.applyOfficer(data);
-  else if (envelope.type === "incident") incidents.upsert(data, data.dispatch === true);
-  else if (envelope.type === "alert") helpCalls.onEnvelope(data);
-  else if (envelope.type === "message") messages.onEnvelope(data);
+  const { type, data } = envelope;
+  const isNew = ["alert", "message"].includes(type) && !model.get(`${type}s`, data.id);
+  model.apply(envelope);
+  if (type === "officer" && data.id === session.officerId()) session.applyOfficer(model.get("officers", data.id));
+  else if (type === "incident") incidents.changed(data.id, data.dispatch === true);
+  else if (type === "alert") helpCalls.arrived(data, isNew);
+  else if (type === "message") messages.arrived(data, isNew);
+}
+
+function renderLists() {
+  incidents.render();
+  helpCalls.render();
+  messages.render();
 }
 
 function onState(state, detail) {
@@ -204,7 +207,9 @@ function onEnded(notice) {
   outbox.clear();
   photoStore.clear().catch(() => {});
   health.reset();
-  for (const module of [helpCalls, messages, incidents, dispatchSheet, report]) module.reset();
+  model.clear();
+  for (const module of [helpCalls, messages, dispatchSheet, report]) module.reset();
+  incidents.render();
   screens.showJoin(notice);
 }
 
@@ -213,10 +218,7 @@ function openMain() {
   screens.showScreen("screen-main");
   postMap.update();
   render();
-  for (const module of [messages, incidents, helpCalls]) {
-    module.render();
-    module.load && module.load();
-  }
+  renderLists();
   report.resumeDraft();
 }
 

@@ -1,13 +1,13 @@
-// Messages from command: all of them in a list, priority ones on top of the screen until
-// acknowledged. An acknowledgement waits in the outbox's `acks` lane until the server has it.
+// Messages from command (the stream model's): all of them in a list, priority ones on top of
+// the screen until acknowledged. An acknowledgement waits in the outbox's `acks` lane until
+// the server has it.
 
 import { formatClock } from "../shared/format.js";
 import { el } from "../shared/html.js";
 import { outcome } from "../shared/outbox.js";
 import { $, online } from "./dom.js";
 
-export function createMessages({ officerId, request, eventList, outbox, alarm }) {
-  const messages = new Map(); // id → the officer's copy of a message
+export function createMessages({ model, officerId, request, outbox, alarm }) {
 
   async function sendAck(item) {
     const res = await request("POST", `/api/v1/messages/${item.messageId}/acknowledge`);
@@ -21,19 +21,15 @@ export function createMessages({ officerId, request, eventList, outbox, alarm })
     return outbox.pending("acks").some((item) => item.messageId === id);
   }
 
+  /** An answer carries the message whole, like an envelope. */
   function upsert(message) {
-    const known = messages.get(message.id);
-    messages.set(message.id, message);
+    model.apply({ type: "message", data: message });
     render();
-    return !known;
   }
 
-  async function load() {
-    for (const message of await eventList("messages")) upsert(message);
-  }
-
-  function onEnvelope(message) {
-    const isNew = upsert(message);
+  /** A `message` envelope, applied to the model: sound for a new one. */
+  function arrived(message, isNew) {
+    render();
     if (!isNew) return;
     if (message.priority && !message.acknowledged_at) alarm.beep(3);
     else if (navigator.vibrate) navigator.vibrate(300);
@@ -84,7 +80,7 @@ export function createMessages({ officerId, request, eventList, outbox, alarm })
 
   function render() {
     if (!officerId()) return;
-    const all = [...messages.values()].sort((a, b) => (a.sent_at < b.sent_at ? 1 : -1));
+    const all = model.all("messages").sort((a, b) => (a.sent_at < b.sent_at ? 1 : -1));
     const urgent = all.filter(needsAck);
     $("priority-messages").replaceChildren(...urgent.map((m) => card(m, true)));
     $("priority-messages").hidden = urgent.length === 0;
@@ -93,11 +89,10 @@ export function createMessages({ officerId, request, eventList, outbox, alarm })
   }
 
   function reset() {
-    messages.clear();
     $("priority-messages").hidden = true;
   }
 
   $("priority-messages").addEventListener("click", acknowledge);
 
-  return { sendAck, load, upsert, onEnvelope, render, reset };
+  return { sendAck, arrived, render, reset };
 }
