@@ -44,11 +44,11 @@ node: ## Install Node.js when missing (tests run the pages' stream model under i
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs; }
 
-test: setup chromium node ## Run the whole suite (services, API, sockets, browser)
+test: setup chromium node ## Run the whole suite (services, API, sockets, real servers, browser)
 	$(BIN)/pytest
 
-test-fast: setup node ## Run the suite without the browser tests
-	$(BIN)/pytest -m "not browser"
+test-fast: setup node ## Only the tests that start nothing: in-process app, test clients, real databases
+	$(BIN)/pytest -m "not browser and not live"
 
 lint: setup ## ruff check and format check
 	$(BIN)/ruff check .

@@ -1,5 +1,6 @@
 """Fixes are validated at the edge, stored once per tick in a batch, and pushed coalesced."""
 
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -139,8 +140,6 @@ def test_staff_cannot_post_positions(client, make_event, make_user, auth):
 def test_one_tick_writes_many_officers_in_one_transaction_and_one_push(
     app, client, make_event, make_officer, tick
 ):
-    from fieldops.extensions import socketio
-
     event = make_event()
     tokens = [make_officer(event)[1] for _ in range(5)]
     for i, token in enumerate(tokens):
@@ -151,14 +150,36 @@ def test_one_tick_writes_many_officers_in_one_transaction_and_one_push(
                 headers=_bearer(token),
             )
     dashboard = _dashboard(app, client, event)
-    assert tick() == 15
+    with _commits_counted(app) as commits:
+        assert tick() == 15
+    assert len(commits) == 1
     pushes = [m for m in dashboard.get_received("/live") if m["name"] == "positions"]
     assert len(pushes) == 1
     envelope = pushes[0]["args"][0]
     assert envelope["type"] == "positions" and len(envelope["data"]["fixes"]) == 5
     assert {f["lon"] for f in envelope["data"]["fixes"]} == {-74 + 2 / 1000}
     dashboard.disconnect(namespace="/live")
-    assert socketio  # the shared server the test client talked to
+
+
+@contextmanager
+def _commits_counted(app):
+    """The database commits made inside the block (one per write transaction)."""
+    from sqlalchemy import event as sqlalchemy_event
+
+    from fieldops.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    commits = []
+
+    def count(connection):
+        commits.append(connection)
+
+    sqlalchemy_event.listen(engine, "commit", count)
+    try:
+        yield commits
+    finally:
+        sqlalchemy_event.remove(engine, "commit", count)
 
 
 def _dashboard(app, client, event):

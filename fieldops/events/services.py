@@ -83,15 +83,20 @@ def create_event(
 EVENT_DETAILS = ("name", "kind", "venue", "starts_at", "ends_at", "timezone", "distance_unit")
 
 
+def _set_details(row, changes: dict, allowed: tuple[str, ...], what: str) -> None:
+    """Set the given columns; a name that is not one of `allowed` is a programming error."""
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise TypeError(f"not a detail of {what}: {', '.join(sorted(unknown))}")
+    for name, value in changes.items():
+        setattr(row, name, value)
+
+
 def change_event(event: Event, **changes) -> Event:
     """Change an event's details (its window, time zone, name...): the same checks as
     creating it; a 422 naming the field leaves the event as it was (the transaction rolls
     back)."""
-    unknown = set(changes) - set(EVENT_DETAILS)
-    if unknown:
-        raise TypeError(f"not an event detail: {', '.join(sorted(unknown))}")
-    for name, value in changes.items():
-        setattr(event, name, value)
+    _set_details(event, changes, EVENT_DETAILS, "an event")
     _check_event(event)
     db.session.flush()
     return event
@@ -203,11 +208,7 @@ POST_DETAILS = ("name", "kind", "lat", "lon", "radius_m", "polygon", "orders")
 def change_post(post: Post, **changes) -> Post:
     """Move a post, resize it, rename it or change its orders (the same checks as adding it).
     Officers posted there are refreshed on the map: their off-post flag depends on it."""
-    unknown = set(changes) - set(POST_DETAILS)
-    if unknown:
-        raise TypeError(f"not a post detail: {', '.join(sorted(unknown))}")
-    for name, value in changes.items():
-        setattr(post, name, value)
+    _set_details(post, changes, POST_DETAILS, "a post")
     _check_post(post)
     db.session.flush()
     _roster_changed_at_post(post)

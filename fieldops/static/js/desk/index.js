@@ -1,6 +1,7 @@
 // The dispatcher's desk on the command page: incident queue, incident markers and detail,
-// logging an incident, alarms, messages and keyboard shortcuts. command.js owns the map, the
-// officers and the socket; it hands us its envelopes and a few views of its state (`page`).
+// logging an incident, alarms, messages and keyboard shortcuts. The command page (command.js
+// and command/) owns the map, the officers and the socket; it hands us the join snapshots and
+// the envelopes (into our stream model) and a few views of its state (`page`).
 
 import { createStreamModel } from "../streams/model.js";
 import { createActions } from "./actions.js";
