@@ -57,13 +57,8 @@ def test_both_pages_carry_the_servers_vocabulary(client, make_user, auth):
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
-def test_the_shared_stream_and_outbox_modules():
-    """tests/js/{stream,outbox}.test.mjs under node --test: the seq buffer, the outbox's rules."""
-    result = subprocess.run(
-        ["node", "--test", "tests/js/stream.test.mjs", "tests/js/outbox.test.mjs"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+@pytest.mark.parametrize("script", ["tests/js/stream.test.mjs", "tests/js/outbox.test.mjs"])
+def test_the_shared_stream_and_outbox_modules(script):
+    """node:test files: the seq buffer (stream.js) and the outbox's rules (outbox.js)."""
+    result = subprocess.run(["node", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
