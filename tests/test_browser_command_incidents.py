@@ -162,7 +162,7 @@ def test_reports_queue_by_severity_and_are_acknowledged_and_dispatched_with_clic
     assert severities == ["critical", "medium", "low"]
     expect(queue_row(page, crowd)).to_contain_text("Crowd")
     expect(queue_row(page, crowd)).to_contain_text("by Ana Cruz")
-    expect(queue_row(page, crowd).get_by_test_id("row-status")).to_have_text("New")
+    expect(queue_row(page, crowd).get_by_test_id("row-status")).to_have_text("Reported")
     expect(pin(page, medical)).to_have_class(
         "inc-pin sev-critical st-reported"
     )  # red and pulsing: nobody has it yet
@@ -192,7 +192,7 @@ def test_reports_queue_by_severity_and_are_acknowledged_and_dispatched_with_clic
         [
             "crush at the barrier",
             "Photo added",
-            "New → Acknowledged",
+            "Reported → Acknowledged",
             "Dispatched Sam Ortiz",
             "Acknowledged → Dispatched",
             "Acknowledged the dispatch",

@@ -6,6 +6,7 @@ command post sees it: through the staff REST API.
 from __future__ import annotations
 
 import io
+import re
 import uuid
 from datetime import UTC, datetime
 
@@ -166,7 +167,7 @@ def test_a_report_made_offline_is_queued_and_sent_exactly_once(
     row = page.get_by_test_id("my-incident").first
     expect(row.get_by_test_id("my-incident-delivery")).to_have_text("Queued — will send")
     client_id = row.get_attribute("data-client-id")
-    assert page.evaluate("FieldopsKit.Outbox.unsent()") == 1
+    assert page.evaluate("fieldopsOfficer.unsent()") == 1
     page.get_by_test_id("leave").click()  # the first tap only warns what leaving would lose
     expect(page.get_by_test_id("leave")).to_contain_text("not sent, will be lost")
 
@@ -401,3 +402,25 @@ def test_after_a_relaunch_the_page_asks_for_a_tap_before_a_dispatch_could_be_sil
     page.screenshot(path=screenshots("sound-unlock-phone"))
     banner.click()
     expect(banner).to_be_hidden()
+
+
+def test_after_a_relaunch_the_phone_takes_its_lists_from_the_join_snapshot(
+    live_server, marathon, command, phone
+):
+    """Incidents, help calls and messages come with the join ack: none is re-read over REST."""
+    page, officer_id = on_duty(phone, live_server, marathon, "Noor Haddad")
+    text = f"Water at mile 3 is out ({uuid.uuid4().hex[:4]})"
+    sent = command.post(
+        f"/api/v1/events/{marathon['id']}/messages",
+        json={"text": text, "to": {"kind": "officer", "id": officer_id}},
+    )
+    assert sent.status_code == 201, sent.text
+    expect(page.get_by_test_id("messages")).to_contain_text(text)
+
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if r.method == "GET" else None)
+    page.reload()
+    expect(page.get_by_test_id("connection")).to_have_text("Online")
+    expect(page.get_by_test_id("messages")).to_contain_text(text)
+    lists = re.compile(r"/api/v1/events/\d+/(incidents|alerts|messages)(\?|$)")
+    assert [url for url in asked if lists.search(url)] == []

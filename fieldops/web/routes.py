@@ -23,6 +23,7 @@ from fieldops.events.schemas import event_to_dict
 from fieldops.extensions import db
 from fieldops.tracking import ingest
 from fieldops.tracking.models import ShiftLog
+from fieldops.vocabulary import vocabulary
 from fieldops.web import tiles
 
 bp = Blueprint("web", __name__)
@@ -66,7 +67,11 @@ def command():
         event_to_dict(e) | {"on_shift": on_shift.get(e.id, 0)} for e in events_for(current_user)
     ]
     return render_template(
-        "command.html", events=events, map_config=map_config(), user=current_user
+        "command.html",
+        events=events,
+        map_config=map_config(),
+        user=current_user,
+        vocabulary=vocabulary(),
     )
 
 
@@ -83,7 +88,12 @@ def officers_on_shift() -> dict[int, int]:
 @bp.get("/officer")
 def officer():
     """The officer's phone page: join with a code, then check in and share location."""
-    return render_template("officer.html", map_config=map_config(), secure_url=secure_url())
+    return render_template(
+        "officer.html",
+        map_config=map_config(),
+        secure_url=secure_url(),
+        vocabulary=vocabulary(),
+    )
 
 
 def secure_url() -> str | None:

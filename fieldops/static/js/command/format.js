@@ -2,9 +2,8 @@
 
 export const $ = (selector, root = document) => root.querySelector(selector);
 
-export function escapeHtml(text) {
-  return String(text ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+export { escapeHtml } from "../shared/html.js";
+export { parseTime } from "../shared/format.js";
 
 // Only touch the DOM when the text changes: most once-a-second refreshes change nothing.
 export function setText(node, text) {
@@ -26,8 +25,4 @@ export function formatClock(ms) {
 
 export function formatDate(iso) {
   return new Date(iso).toLocaleDateString([], { month: "short", day: "numeric" });
-}
-
-export function parseTime(iso) {
-  return iso ? Date.parse(iso) : null;
 }

@@ -1,10 +1,12 @@
 // How an officer looks, on the map, in the list, the counts and the detail card alike.
 // Status is told by shape as well as colour; stale is hollow and dashed; off post is a ring.
 
+import { OFFICER_STATUS_LABELS as STATUS } from "../shared/vocabulary.js";
+
 export const CATEGORIES = {
-  on_post: { label: "On post", color: "#4cc3ff", shape: "circle" },
-  responding: { label: "Responding", color: "#ff4d6d", shape: "diamond" },
-  on_break: { label: "On break", color: "#d6a8ff", shape: "square" },
+  on_post: { label: STATUS.on_post, color: "#4cc3ff", shape: "circle" },
+  responding: { label: STATUS.responding, color: "#ff4d6d", shape: "diamond" },
+  on_break: { label: STATUS.on_break, color: "#d6a8ff", shape: "square" },
   off_shift: { label: "Off shift", color: "#9aa4ae", shape: "dot" },
 };
 export const STALE_COLOR = "#d0d6dd";

@@ -1,7 +1,11 @@
 // How incidents and alarms look: words, colours and icons shared by the queue, the map,
 // the detail panel and the alarm bar. Severity is told by colour and by its word.
 
-export const SEVERITIES = ["critical", "high", "medium", "low"];
+import { formatClock as sharedClock } from "../shared/format.js";
+import {
+  ALERT_LABELS, DISPOSITION_LABELS, INCIDENT_TYPES, OPEN_STATUSES, SEVERITY_ORDER, STATUS_LABELS,
+} from "../shared/vocabulary.js";
+
 export const SEVERITY_COLOR = {
   critical: "#ff2340",
   high: "#ff8a1f",
@@ -9,46 +13,15 @@ export const SEVERITY_COLOR = {
   low: "#c9d2db",
 };
 
-export const TYPES = {
-  medical: { label: "Medical", severity: "high" },
-  crowd: { label: "Crowd", severity: "medium" },
-  traffic: { label: "Traffic", severity: "medium" },
-  suspicious: { label: "Suspicious", severity: "high" },
-  fight: { label: "Fight", severity: "high" },
-  lost_person: { label: "Lost person", severity: "high" },
-  hazard: { label: "Hazard", severity: "medium" },
-  other: { label: "Other", severity: "low" },
-  officer_help: { label: "Officer needs help", severity: "critical", fromHelpButton: true },
-};
-
-export const OPEN_STATUSES = ["reported", "acknowledged", "dispatched", "en_route", "on_scene"];
-export const STATUS_LABEL = {
-  reported: "New",
-  acknowledged: "Acknowledged",
-  dispatched: "Dispatched",
-  en_route: "En route",
-  on_scene: "On scene",
-  resolved: "Resolved",
-  cancelled: "Cancelled",
-};
-
-export const DISPOSITIONS = {
-  treated_on_site: "Treated on site",
-  transported_by_ems: "Transported by EMS",
-  arrest_by_agency: "Arrest by agency",
-  referred: "Referred",
-  reunited: "Reunited",
-  unfounded: "Unfounded",
-  other: "Other",
-};
-
-export const ALERT_LABEL = {
-  help: "OFFICER NEEDS HELP",
-  critical_incident: "Critical incident",
-  lost_person: "Lost person",
-  dispatch_unacknowledged: "Dispatch not acknowledged",
-  stale_assigned: "Assigned officer silent",
-};
+// The words come from the server's enums (shared/vocabulary.js); the desk's own shape of them:
+export const SEVERITIES = SEVERITY_ORDER;
+export const TYPES = Object.fromEntries(INCIDENT_TYPES.map((t) => [
+  t.value, { label: t.short || t.label, severity: t.severity, fromHelpButton: t.from_help_button },
+]));
+export { OPEN_STATUSES };
+export const STATUS_LABEL = STATUS_LABELS;
+export const DISPOSITIONS = DISPOSITION_LABELS;
+export const ALERT_LABEL = ALERT_LABELS;
 
 // 24x24 icons, drawn in the marker's dark ink on the severity colour.
 const ICON_PATHS = {
@@ -77,28 +50,9 @@ export function typeLabel(type) {
   return TYPES[type]?.label || type;
 }
 
-export function escapeHtml(text) {
-  return String(text ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-export function parseTime(iso) {
-  return iso ? Date.parse(iso) : null;
-}
-
-// "45 s", "12 min", "1 h 05 min": short enough for a queue row.
-export function formatAge(ms) {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min`;
-  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")} min`;
-}
+export { escapeHtml } from "../shared/html.js";
+export { formatAge, formatDistance, parseTime } from "../shared/format.js";
 
 export function formatClock(iso) {
-  return new Date(iso).toLocaleTimeString([], {
-    hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23",
-  });
-}
-
-export function formatDistance(metres) {
-  return metres < 1000 ? `${Math.round(metres)} m` : `${(metres / 1000).toFixed(1)} km`;
+  return sharedClock(iso, { seconds: true });
 }

@@ -1,32 +1,28 @@
-/* Joining as an officer already at the event, without a working join PIN: the phone waits
- * for command to approve it. The join answered 202 with a request and its secret; this polls
- * that request every few seconds (the phone has no device token yet, so no socket) until
- * command approves (the answer carries the device token, like a join) or refuses.
- *
- * officer.js calls window.FieldopsWaiting.begin(answer, hooks) after a 202 and resume(hooks)
- * when the page opens with a request still waiting (kept in localStorage). Plain ES2020.
- */
-(() => {
-  "use strict";
+// Joining as an officer already at the event, without a working join PIN: the phone waits
+// for command to approve it. The join answered 202 with a request and its secret; this polls
+// that request every few seconds (the phone has no device token yet, so no socket) until
+// command approves (the answer carries the device token, like a join) or refuses. The request
+// is kept in localStorage, so a reload goes on waiting.
 
-  const KEY = "fieldops.officer.waiting.v1"; // {id, secret, eventName, badge, name, reason}
-  const POLL_MS = 3000;
-  const $ = (id) => document.getElementById(id);
+import { $ } from "./dom.js";
+import { KEYS } from "./storage.js";
 
-  const REASONS = {
-    no_pin: "No join PIN was given.",
-    wrong_pin: "The join PIN was wrong.",
-    pin_used: "That join PIN was already used by another phone.",
-    pin_locked: "The join PIN is locked after too many wrong tries.",
-  };
+const POLL_MS = 3000;
 
+const REASONS = {
+  no_pin: "No join PIN was given.",
+  wrong_pin: "The join PIN was wrong.",
+  pin_used: "That join PIN was already used by another phone.",
+  pin_locked: "The join PIN is locked after too many wrong tries.",
+};
+
+export function createWaiting({ request: ask, onJoined, onBack }) {
   let current = null; // the waiting request
-  let hooks = null; // {joined(answer), back(notice), request(method, path, body)}
   let timer = null;
 
   function saved() {
     try {
-      const data = JSON.parse(localStorage.getItem(KEY) || "null");
+      const data = JSON.parse(localStorage.getItem(KEYS.waiting) || "null");
       return data && data.id && data.secret ? data : null;
     } catch (_err) {
       return null;
@@ -35,8 +31,8 @@
 
   function keep(data) {
     try {
-      if (data) localStorage.setItem(KEY, JSON.stringify(data));
-      else localStorage.removeItem(KEY);
+      if (data) localStorage.setItem(KEYS.waiting, JSON.stringify(data));
+      else localStorage.removeItem(KEYS.waiting);
     } catch (_err) {
       /* private mode: the wait still works until the page is closed */
     }
@@ -79,19 +75,19 @@
 
   async function poll() {
     if (!current) return;
-    const request = current;
+    const waiting = current;
     let res;
     try {
-      res = await hooks.request("POST", `/api/v1/device-requests/${request.id}/poll`, { secret: request.secret });
+      res = await ask("POST", `/api/v1/device-requests/${waiting.id}/poll`, { secret: waiting.secret });
     } catch (_err) {
       show("waiting", "No signal. Still waiting: this phone asks again when it can.");
       return schedule();
     }
-    if (request !== current) return; // cancelled meanwhile
+    if (waiting !== current) return; // cancelled meanwhile
     const status = res.data && res.data.request && res.data.request.status;
     if (res.ok && res.data.device_token) {
       stop();
-      return hooks.joined(res.data);
+      return onJoined(res.data);
     }
     if (res.ok && status === "refused") {
       clearTimeout(timer);
@@ -100,7 +96,7 @@
     }
     if ((res.ok && status === "cancelled") || res.status === 404 || res.status === 410) {
       stop();
-      return hooks.back("That request to join has ended. Join again.");
+      return onBack("That request to join has ended. Join again.");
     }
     show("waiting", "Command has been asked. Keep this page open: it goes on by itself.");
     schedule();
@@ -109,23 +105,22 @@
   async function cancel() {
     const request = current;
     stop();
-    hooks.back("");
+    onBack("");
     if (!request) return;
     try {
-      await hooks.request("POST", `/api/v1/device-requests/${request.id}/cancel`, { secret: request.secret });
+      await ask("POST", `/api/v1/device-requests/${request.id}/cancel`, { secret: request.secret });
     } catch (_err) {
       /* command sees it waiting until they refuse it */
     }
   }
 
-  function wait(request, withHooks) {
-    hooks = withHooks;
+  function wait(request) {
     current = request;
     show("waiting", "Command has been asked. Keep this page open: it goes on by itself.");
     schedule();
   }
 
-  function begin(answer, values, withHooks) {
+  function begin(answer, values) {
     const request = {
       id: answer.request.id,
       secret: answer.request_secret,
@@ -135,27 +130,22 @@
       badge: values.badge,
     };
     keep(request);
-    wait(request, withHooks);
+    wait(request);
   }
 
-  function resume(withHooks) {
+  function resume() {
     const request = saved();
     if (!request) return false;
-    wait(request, withHooks);
+    wait(request);
     poll();
     return true;
   }
 
-  function bind() {
-    $("waiting-cancel").addEventListener("click", cancel);
-    $("waiting-back").addEventListener("click", () => {
-      stop();
-      hooks.back("");
-    });
-  }
+  $("waiting-cancel").addEventListener("click", cancel);
+  $("waiting-back").addEventListener("click", () => {
+    stop();
+    onBack("");
+  });
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", bind);
-  else bind();
-
-  window.FieldopsWaiting = { begin, resume, stop, active: () => Boolean(current) };
-})();
+  return { begin, resume, stop, active: () => Boolean(current) };
+}

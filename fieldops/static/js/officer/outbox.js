@@ -1,0 +1,25 @@
+// The phone's one outbox (shared/outbox.js) and its lanes, each sent in order on its own.
+// The modules that own a lane give its sender (outbox.handle(lane, send)).
+
+import { createOutbox } from "../shared/outbox.js";
+import { online } from "./dom.js";
+import { BATCH, MAX_FIXES } from "./sending.js";
+import { database } from "./storage.js";
+
+export function createOfficerOutbox({ active, onChange }) {
+  return createOutbox({
+    database,
+    channel: "fieldops-officer-outbox",
+    lanes: {
+      help: { keepDone: 30 }, // the help alarm first: it never waits behind anything
+      helpCancel: { keepDone: 30 },
+      shift: { backoff: true, retryMs: 2000 }, // check-in, check-out, status
+      steps: { keepDone: 30 }, // a dispatch's acknowledge → en route → on scene → resolve
+      acks: { keepDone: 30 }, // priority messages acknowledged
+      reports: { keepDone: 30 }, // kept when sent: "Sent ✓" in My incidents
+      fixes: { batch: BATCH, max: MAX_FIXES, backoff: true, retryMs: 2000 },
+    },
+    canSend: () => active() && online(),
+    onChange,
+  });
+}

@@ -1,0 +1,53 @@
+// Times and distances in words, shared by the pages where they say the same thing.
+
+export function parseTime(iso) {
+  return iso ? Date.parse(iso) : null;
+}
+
+/** "14:05" (the phone) or "14:05:09" (the desk, `seconds: true`), in 24 h. */
+export function formatClock(iso, { seconds = false } = {}) {
+  if (!iso) return "";
+  const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  if (seconds) options.second = "2-digit";
+  return new Date(iso).toLocaleTimeString([], options);
+}
+
+/** "45 s", "12 min", "1 h 05 min": short enough for a queue row. */
+export function formatAge(ms) {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")} min`;
+}
+
+/** "40 s ago", "3 min ago", "2 h ago": how long since the phone last reached the server. */
+export function ago(ms) {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 90) return `${s} s ago`;
+  if (s < 5400) return `${Math.round(s / 60)} min ago`;
+  return `${Math.round(s / 3600)} h ago`;
+}
+
+/** Exact metres (the desk's "nearest officers"). */
+export function formatDistance(metres) {
+  return metres < 1000 ? `${Math.round(metres)} m` : `${(metres / 1000).toFixed(1)} km`;
+}
+
+/** Rounded to 10 m (the phone: how far an incident or a colleague is); "" when unknown. */
+export function roughDistance(metres) {
+  if (metres === null || metres === undefined) return "";
+  return metres < 1000 ? `${Math.round(metres / 10) * 10} m` : `${(metres / 1000).toFixed(1)} km`;
+}
+
+export function plural(n, one, many) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** Great-circle distance in metres between two {lat, lon}. */
+export function distanceM(a, b) {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLon = (b.lon - a.lon) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6371008.8 * Math.asin(Math.sqrt(h));
+}

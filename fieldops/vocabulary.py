@@ -1,0 +1,119 @@
+"""The words both pages show for the server's enums, defined once and sent in the page config.
+
+The values come from the enums themselves, so a new type or status reaches the pages (with its
+value as its label until it gets one here); the pages never keep their own copy.
+"""
+
+from __future__ import annotations
+
+from fieldops.alerts.models import AlertKind
+from fieldops.events.models import OfficerStatus
+from fieldops.incidents.models import (
+    AssignmentStatus,
+    Disposition,
+    IncidentStatus,
+    IncidentType,
+    Severity,
+)
+
+# label: the phone's report buttons and every full sentence; short: a queue row or a map tip.
+# severity: the one suggested when the type is chosen.
+TYPE_WORDS = {
+    IncidentType.MEDICAL: ("Medical", "Medical", Severity.HIGH),
+    IncidentType.CROWD: ("Crowd", "Crowd", Severity.MEDIUM),
+    IncidentType.TRAFFIC: ("Traffic", "Traffic", Severity.MEDIUM),
+    IncidentType.SUSPICIOUS: ("Suspicious person / package", "Suspicious", Severity.HIGH),
+    IncidentType.FIGHT: ("Fight / disturbance", "Fight", Severity.HIGH),
+    IncidentType.LOST_PERSON: ("Lost person", "Lost person", Severity.HIGH),
+    IncidentType.HAZARD: ("Hazard", "Hazard", Severity.MEDIUM),
+    IncidentType.OTHER: ("Other", "Other", Severity.LOW),
+    IncidentType.OFFICER_HELP: ("Officer needs help", "Officer needs help", Severity.CRITICAL),
+}
+# Only the help button raises these; the report and the desk's new incident do not offer them.
+FROM_HELP_BUTTON = {IncidentType.OFFICER_HELP}
+
+SEVERITY_LABELS = {
+    Severity.CRITICAL: "Critical",
+    Severity.HIGH: "High",
+    Severity.MEDIUM: "Medium",
+    Severity.LOW: "Low",
+}
+
+# "Reported" on both pages (the desk said "New"): it is the status's own name, and on the
+# phone, beside the officer's own report, "New" would say nothing.
+STATUS_LABELS = {
+    IncidentStatus.REPORTED: "Reported",
+    IncidentStatus.ACKNOWLEDGED: "Acknowledged",
+    IncidentStatus.DISPATCHED: "Dispatched",
+    IncidentStatus.EN_ROUTE: "En route",
+    IncidentStatus.ON_SCENE: "On scene",
+    IncidentStatus.RESOLVED: "Resolved",
+    IncidentStatus.CANCELLED: "Cancelled",
+}
+CLOSED_STATUSES = {IncidentStatus.RESOLVED, IncidentStatus.CANCELLED}
+
+ASSIGNMENT_LABELS = {
+    AssignmentStatus.DISPATCHED: "Dispatched",
+    AssignmentStatus.ACKNOWLEDGED: "Acknowledged",
+    AssignmentStatus.EN_ROUTE: "En route",
+    AssignmentStatus.ON_SCENE: "On scene",
+    AssignmentStatus.RELEASED: "Released",
+}
+
+DISPOSITION_LABELS = {
+    Disposition.TREATED_ON_SITE: "Treated on site",
+    Disposition.TRANSPORTED_BY_EMS: "Transported by EMS",
+    Disposition.ARREST_BY_AGENCY: "Arrest by agency",
+    Disposition.REFERRED: "Referred",
+    Disposition.REUNITED: "Reunited",
+    Disposition.UNFOUNDED: "Unfounded",
+    Disposition.OTHER: "Other",
+}
+
+ALERT_LABELS = {
+    AlertKind.HELP: "OFFICER NEEDS HELP",
+    AlertKind.CRITICAL_INCIDENT: "Critical incident",
+    AlertKind.LOST_PERSON: "Lost person",
+    AlertKind.DISPATCH_UNACKNOWLEDGED: "Dispatch not acknowledged",
+    AlertKind.STALE_ASSIGNED: "Assigned officer silent",
+}
+
+OFFICER_STATUS_LABELS = {
+    OfficerStatus.ON_POST: "On post",
+    OfficerStatus.RESPONDING: "Responding",
+    OfficerStatus.ON_BREAK: "On break",
+}
+
+
+def _labels(enum, labels: dict) -> list[dict]:
+    """Every member in the enum's order, with its label (its value if it has none yet)."""
+    return [{"value": m.value, "label": labels.get(m, m.value)} for m in enum]
+
+
+def vocabulary() -> dict:
+    """The page config's `vocabulary`: lists in display order, so a page can draw buttons."""
+    types = []
+    for member in IncidentType:
+        label, short, severity = TYPE_WORDS.get(member, (member.value, member.value, Severity.LOW))
+        types.append(
+            {
+                "value": member.value,
+                "label": label,
+                "short": short,
+                "severity": severity.value,
+                "from_help_button": member in FROM_HELP_BUTTON,
+            }
+        )
+    severities = sorted(Severity, key=list(SEVERITY_LABELS).index)  # most serious first
+    return {
+        "incident_types": types,
+        "severities": _labels(severities, SEVERITY_LABELS),
+        "incident_statuses": [
+            item | {"open": item["value"] not in CLOSED_STATUSES}
+            for item in _labels(IncidentStatus, STATUS_LABELS)
+        ],
+        "assignment_statuses": _labels(AssignmentStatus, ASSIGNMENT_LABELS),
+        "dispositions": _labels(Disposition, DISPOSITION_LABELS),
+        "alert_kinds": _labels(AlertKind, ALERT_LABELS),
+        "officer_statuses": _labels(OfficerStatus, OFFICER_STATUS_LABELS),
+    }
