@@ -141,9 +141,12 @@ export function openStream({
     }, retryAfterMs);
   }
 
-  function rejoin(reason) {
+  /** Join again: with `since` (a replay when the server still has it), or `fresh` for a new
+   * snapshot (the page suspects it holds less than the server knows). */
+  function rejoin(reason, { fresh = false } = {}) {
     if (sync.joining || !socket.connected) return;
     console.info(`fieldops: re-joining (${reason})`);
+    if (fresh) Object.assign(sync, { seq: null, epoch: null });
     join();
   }
 
