@@ -49,7 +49,7 @@ def app(backend, tmp_path):
         shutil.copy(sqlite_template(), target)
         db_url = f"sqlite:///{target}"
     live.reset()
-    ingest._queue.clear()
+    ingest.reset()
     app = create_app(_app_config(db_url, tmp_path))
     if backend == "postgresql":
         with app.app_context():
@@ -65,7 +65,7 @@ def app(backend, tmp_path):
             db.session.commit()
         db.engine.dispose()
     live.reset()
-    ingest._queue.clear()
+    ingest.reset()
 
 
 @pytest.fixture
