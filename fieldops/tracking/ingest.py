@@ -136,13 +136,13 @@ def flush(*, stale_after: float, off_post_after: float) -> int:
     batches = _drain()
     items = [item for batch in batches for item in batch.fixes]
     stored: list[PendingFix] = []
+    moved = _take_unpushed()
     try:
         stored = _store(items) if items else []
+        for event_id, fixes in _move_markers(stored).items():  # before the answers go out
+            moved[event_id].update(fixes)
     finally:
         _settle(batches, stored)  # every waiter is answered, whatever happened
-    moved = _take_unpushed()
-    for event_id, fixes in _move_markers(stored).items():
-        moved[event_id].update(fixes)
     _publish_positions(moved)
     _publish_flag_changes(stale_after, off_post_after)
     _stats["ticks"] += 1
@@ -155,11 +155,11 @@ def _store_inline(batch: Batch) -> None:
     stored: list[PendingFix] = []
     try:
         stored = _store(batch.fixes)
+        for event_id, fixes in _move_markers(stored).items():
+            _unpushed[event_id].update(fixes)
     finally:
         _settle([batch], stored)
     _inline_stored += len(stored)
-    for event_id, fixes in _move_markers(stored).items():
-        _unpushed[event_id].update(fixes)
 
 
 def _take_unpushed() -> dict[int, dict[int, dict]]:
