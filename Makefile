@@ -8,7 +8,7 @@ PORT   ?= 5000
 TLS_PORT ?= 5443
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lock db run demo test test-fast lint format chromium bench screenshots clean
+.PHONY: help setup lock db run demo test test-fast lint format chromium node bench screenshots clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
@@ -38,11 +38,17 @@ chromium: ## Install Debian's chromium for the browser tests when it is missing
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core; }
 
-test: setup chromium ## Run the whole suite (services, API, sockets, browser)
+node: ## Install Node.js when missing (tests run the pages' stream model under it)
+	@command -v node >/dev/null 2>&1 || { \
+	  echo "installing nodejs (Debian package) for the stream-model tests"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs; }
+
+test: setup chromium node ## Run the whole suite (services, API, sockets, real servers, browser)
 	$(BIN)/pytest
 
-test-fast: setup ## Run the suite without the browser tests
-	$(BIN)/pytest -m "not browser"
+test-fast: setup node ## Only the tests that start nothing: in-process app, test clients, real databases
+	$(BIN)/pytest -m "not browser and not live"
 
 lint: setup ## ruff check and format check
 	$(BIN)/ruff check .

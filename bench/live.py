@@ -20,6 +20,7 @@ import logging
 import math
 import os
 import platform
+import re
 import resource
 import secrets
 import shutil
@@ -29,78 +30,25 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
 import psutil
+import requests
 import socketio
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 import incident_load  # noqa: E402 - bench/, this script's folder
 
+from tests.support.live_server import fieldops_command  # noqa: E402
 from tests.support.server_process import ServerProcess  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 NAMESPACE = "/live"
 STAFF_PASSWORD = "bench-password-123"
 DEFAULT_PUSH_TICK = 0.5  # the server's FIELDOPS_PUSH_TICK when --push-tick is not given
-
-# Runs in a subprocess (un-patched, like tests/support/live_server.py's seed): migrate, create a
-# command login and an event, and join N officers in one write transaction, in-process. With
-# incidents on, a post and an open shift there for some officers (who `nearest` can suggest).
-SEED = r"""
-import json, sys, time
-from datetime import UTC, datetime, timedelta
-from flask_migrate import upgrade
-from fieldops.app import create_app
-from fieldops.auth.services import create_user
-from fieldops.db import write_transaction
-from fieldops.events import services
-from fieldops.joining import services as joining
-
-password, count, out, run_id = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-shifts = json.loads(sys.argv[5])
-app = create_app()
-with app.app_context():
-    upgrade()
-    started = time.monotonic()
-    now = datetime.now(UTC)
-    with write_transaction():
-        command = create_user(
-            username=f"bench-command-{run_id}", password=password, role="command"
-        )
-        event = services.create_event(
-            name=f"Bench {run_id}", kind="marathon",
-            starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=9),
-        )
-        officers = []
-        for i in range(count):
-            joined = joining.join_event(
-                event, code=event.enrollment_code, name=f"Bench Officer {i}",
-                badge=f"B{run_id}-{i}",
-            )
-            officers.append({"officer_id": joined.officer.id, "token": joined.token})
-        if shifts["on_shift"]:
-            from fieldops.extensions import db
-            from fieldops.tracking.models import ShiftLog
-            post = services.add_post(event, **shifts["post"])
-            for i in shifts["on_shift"]:
-                db.session.add(ShiftLog(
-                    event_id=event.id, officer_id=officers[i]["officer_id"], post_id=post.id,
-                    checked_in_at=now,
-                ))
-        result = {
-            "event_id": event.id,
-            "command_username": command.username,
-            "officers": officers,
-        }
-    result["seconds"] = round(time.monotonic() - started, 2)
-with open(out, "w") as f:
-    json.dump(result, f)
-"""
-
 
 # --- helpers -----------------------------------------------------------------------------
 
@@ -182,21 +130,60 @@ class Server(ServerProcess):
         super().__init__(folder / "server.log", env, cwd=self.app_root)
 
     def seed(self, officers: int, with_shifts: bool) -> dict:
-        out = self.folder / "seed.json"
+        """Through the CLI an operator uses: migrate, a command login, an event, N officers
+        enrolled with device tokens; with incidents on, a post where some of them check in
+        once the server answers (`check_in`)."""
         run_id = secrets.token_hex(3)
-        on_shift = [i for i in range(officers) if with_shifts and incident_load.on_shift(i)]
-        shifts = json.dumps({"post": incident_load.POST, "on_shift": on_shift})
-        done = subprocess.run(
-            [sys.executable, "-c", SEED, STAFF_PASSWORD, str(officers), str(out), run_id, shifts],
-            env=self.env,
-            cwd=self.app_root,
-            capture_output=True,
-            text=True,
-            timeout=600,
+        now = datetime.now(UTC)
+
+        def cli(*args: str, stdin: str = "") -> str:
+            return fieldops_command(self.env, *args, stdin=stdin, cwd=self.app_root)
+
+        cli("init")
+        username = f"bench-command-{run_id}"
+        cli("user", "import", stdin=f"{username},command,{STAFF_PASSWORD}\n")
+        created = cli(
+            "event", "create", "--name", f"Bench {run_id}", "--kind", "marathon",
+            "--starts", (now - timedelta(hours=1)).isoformat(),
+            "--ends", (now + timedelta(hours=9)).isoformat(),
+        )  # fmt: skip
+        event_id = int(re.search(r"event id: (\d+)", created).group(1))
+        post_id = None
+        if with_shifts:
+            post = incident_load.POST
+            added = cli(
+                "post", "add", "--event", str(event_id), "--name", post["name"],
+                "--kind", post["kind"], "--lat", str(post["lat"]), "--lon", str(post["lon"]),
+                "--radius", str(post["radius_m"]),
+            )  # fmt: skip
+            post_id = int(re.search(r"post id: (\d+)", added).group(1))
+        tokens = self.folder / "tokens.json"
+        roster = "".join(f"Bench Officer {i},B{run_id}-{i}\n" for i in range(officers))
+        enrolled = cli(
+            "officer", "enroll", "--event", str(event_id), "--tokens", str(tokens), stdin=roster
         )
-        if done.returncode != 0:
-            raise RuntimeError(f"seeding failed:\n{done.stderr[-4000:]}")
-        return json.loads(out.read_text())
+        seconds = float(re.search(r"in ([\d.]+)s", enrolled).group(1))
+        listed = json.loads(tokens.read_text())["officers"]
+        on_shift = [i for i in range(officers) if with_shifts and incident_load.on_shift(i)]
+        return {
+            "event_id": event_id,
+            "command_username": username,
+            "officers": [{"officer_id": o["officer_id"], "token": o["token"]} for o in listed],
+            "post_id": post_id,
+            "on_shift": on_shift,
+            "seconds": seconds,
+        }
+
+    def check_in(self, seed: dict) -> None:
+        """The officers `nearest` can suggest check in at the bench post, as their phones do."""
+        for index in seed["on_shift"]:
+            response = requests.post(
+                f"{self.url}/api/v1/events/{seed['event_id']}/shift/check-in",
+                json={"post_id": seed["post_id"]},
+                headers={"Authorization": f"Bearer {seed['officers'][index]['token']}"},
+                timeout=30,
+            )
+            response.raise_for_status()
 
     def log_problems(self) -> dict:
         text = self.log()
@@ -1119,10 +1106,11 @@ def main(argv=None) -> int:
         seed = server.seed(count, with_shifts=mode == "load" and args.incidents)
         print(
             f"  seeded {count} officers in {time.monotonic() - t0:.1f}s "
-            f"(join_event x{count}: {seed['seconds']}s)",
+            f"(officer enroll x{count}: {seed['seconds']}s)",
             flush=True,
         )
         server.start(timeout=60)
+        server.check_in(seed)
         sampler = Sampler(server.process.pid)
         sampler.start()
         if args.profile:

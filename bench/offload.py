@@ -38,15 +38,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.support.heavy import big_png, dense_course_gpx  # noqa: E402
-from tests.support.live_server import SEED, STAFF_PASSWORD, StaffSession  # noqa: E402
+from tests.support.live_server import STAFF_PASSWORD, StaffSession, seed_staff  # noqa: E402
 from tests.support.server_process import ServerProcess  # noqa: E402
 
 NAMESPACE = "/live"
 
 
 class Server(ServerProcess):
-    """A fresh SQLite database with staff logins, then `fieldops serve` (eventlet) from
-    `app_root`: its working directory comes first on sys.path."""
+    """`fieldops serve` (eventlet) from `app_root` on a fresh SQLite database (its working
+    directory comes first on sys.path), then staff logins through `fieldops user import`."""
 
     def __init__(self, folder: Path, app_root: Path):
         self.app_root = app_root
@@ -62,15 +62,8 @@ class Server(ServerProcess):
         super().__init__(folder / "server.log", env, cwd=app_root)
 
     def start(self, command: str = "serve", timeout: float = 60) -> None:
-        subprocess.run(
-            [sys.executable, "-c", SEED, STAFF_PASSWORD],
-            env=self.env,
-            cwd=self.app_root,
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-        super().start(command, timeout)
+        super().start(command, timeout)  # migrates the database
+        seed_staff(self.env, STAFF_PASSWORD, cwd=self.app_root)
 
     def staff(self, role: str) -> StaffSession:
         session = StaffSession(self.url)

@@ -9,6 +9,7 @@ from fieldops.auth.principal import request_user
 from fieldops.errors import ApiError, Unauthorized
 from fieldops.events.access import visible_event
 from fieldops.events.models import Event
+from fieldops.payloads import M, parse
 
 
 def json_body(required: bool = True):
@@ -26,24 +27,11 @@ def json_body(required: bool = True):
     return body
 
 
-def json_object(required: bool = True) -> dict:
-    body = json_body(required)
-    if not isinstance(body, dict):
-        raise ApiError("the body must be a JSON object", code="invalid", status=422)
-    return body
+def body_as(model: type[M], required: bool = True) -> M:
+    """The JSON body as a pydantic model (`fieldops.payloads`), or the 4xx naming the field.
 
-
-def text_field(body: dict, name: str, *, required: bool = True, max_length: int = 200) -> str:
-    value = body.get(name)
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise ApiError(f"{name} is required", code="invalid", field=name, status=422)
-    if len(value) > max_length:
-        raise ApiError(
-            f"{name} is longer than {max_length} characters", code="invalid", field=name, status=422
-        )
-    return value
+    `required=False`: no body at all reads as `{}`."""
+    return parse(model, json_body(required))
 
 
 def caller_and_event(event_id: int) -> tuple[User, Event]:
@@ -51,21 +39,3 @@ def caller_and_event(event_id: int) -> tuple[User, Event]:
     if user is None:
         raise Unauthorized()
     return user, visible_event(user, event_id, g.get("token_event_id"))
-
-
-def optional_coordinate(body: dict, name: str, limit: float) -> float | None:
-    value = body.get(name)
-    if value is None:
-        return None
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not -limit <= value <= limit
-    ):
-        raise ApiError(
-            f"{name} must be a number between -{limit} and {limit}",
-            code="invalid",
-            field=name,
-            status=422,
-        )
-    return float(value)

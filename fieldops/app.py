@@ -7,7 +7,7 @@ import os
 
 from flask import Flask
 
-from fieldops import realtime
+from fieldops import realtime, snapshots
 from fieldops.config import load_config
 from fieldops.db import configure_sqlite
 from fieldops.errors import register_error_handlers
@@ -32,6 +32,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     _import_socket_handlers()
+    snapshots.load_parts()
     _init_socketio(app)
     realtime.init_app(app)
     register_error_handlers(app)

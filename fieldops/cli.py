@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -48,12 +49,16 @@ def user_group():
     "--role", required=True, type=click.Choice(["admin", "command", "officer", "organizer"])
 )
 @click.option("--username", required=True)
-@click.option("--password", required=True)
+@click.option("--password", help="Visible in the shell's history: prefer --password-stdin.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option("--name", default="", help="Display name (defaults to the username).")
 @with_appcontext
-def user_create(role, username, password, name):
-    """Create a user who signs in with a username and password."""
+def user_create(role, username, password, password_stdin, name):
+    """Create a user who signs in with a username and password (asked for if not given)."""
+    from fieldops.auth.commands import read_password
     from fieldops.auth.services import create_user
+
+    password = read_password(password, password_stdin)
 
     try:
         with write_transaction():
@@ -64,13 +69,16 @@ def user_create(role, username, password, name):
     click.echo(f"created {role} {username} (id {user_id})")
 
 
-def _attach_auth_commands() -> None:
-    from fieldops.auth.commands import attach
+def _attach_commands() -> None:
+    from fieldops.auth.commands import attach, officer_group
+    from fieldops.events.commands import officer_enroll
 
     attach(cli, user_group)
+    officer_group.add_command(officer_enroll)
 
 
-_attach_auth_commands()  # user disable/enable/list, officer revoke-devices/join-pin
+# user set-password/import/disable/enable/list, officer enroll/revoke-devices/join-pin
+_attach_commands()
 
 
 def _parse_time(value: str | None, default: datetime) -> datetime:
@@ -362,3 +370,11 @@ def simulate_command(url, event_ids, tokens_file):
     except KeyboardInterrupt:
         simulator.stop()
         click.echo("stopped")
+
+
+@cli.command("envelopes")
+def envelopes_command():
+    """Print every /live envelope's contract and the join ack's as one JSON Schema."""
+    from fieldops.envelopes import json_schema
+
+    click.echo(json.dumps(json_schema(), indent=2, sort_keys=True))

@@ -69,6 +69,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "STALE_AFTER": _env_float("STALE_AFTER", 120.0),
         "OFF_POST_AFTER": _env_float("OFF_POST_AFTER", 60.0),
         "PUSH_TICK": _env_float("PUSH_TICK", 0.5),
+        # Each stream's log of recent envelopes for rejoining clients (fieldops.realtime).
+        "STREAM_LOG_WEIGHT": int(_env("STREAM_LOG_WEIGHT", "20000")),
+        # Check every envelope against its contract (fieldops.envelopes): the test suite.
+        "CHECK_ENVELOPES": _env("CHECK_ENVELOPES", "0") == "1",
         # A dispatch not acknowledged by the officer within this many seconds alarms command.
         "DISPATCH_ACK_TIMEOUT": _env_float("DISPATCH_ACK_TIMEOUT", 60.0),
         "CLOCK_SKEW": _env_float("CLOCK_SKEW", 120.0),

@@ -72,16 +72,6 @@ def from_validation_error(exc: ValidationError, prefix: str = "") -> ApiError:
     )
 
 
-def validate(model, body):
-    """body (a JSON object) as a pydantic model, or a 422 naming the first bad field."""
-    if not isinstance(body, dict):
-        raise ApiError("the body must be a JSON object", code="invalid", status=422)
-    try:
-        return model.model_validate(body)
-    except ValidationError as exc:
-        raise from_validation_error(exc) from None
-
-
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):

@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import functools
 import logging
+from typing import Annotated
 
 from flask import request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
+from pydantic import Field, Strict
 
-from fieldops import realtime
+from fieldops import realtime, snapshots
 from fieldops.auth import sessions
 from fieldops.auth.models import Role, User
 from fieldops.auth.services import find_device_token
 from fieldops.errors import ApiError, Forbidden
 from fieldops.events.access import visible_event
 from fieldops.extensions import db, socketio
+from fieldops.payloads import Integer, Payload, Text, parse
 from fieldops.tracking import services as tracking
 
 log = logging.getLogger(__name__)
@@ -139,24 +142,41 @@ def _leave_previous_event(user: User) -> None:
         leave_room(realtime.command_room(previous))
 
 
+class JoinIn(Payload):
+    """`join`: the event to follow; `since` and `epoch` from the last join's ack and the last
+    envelope applied, to be sent only what was missed."""
+
+    event_id: Integer
+    since: Annotated[int, Strict(), Field(ge=0)] | None = None
+    epoch: Text(64) | None = None
+
+
 @handler("join")
 def on_join(payload):
-    """Dashboard or phone: subscribe to an event; the ack carries the snapshot and its seq."""
-    if (
-        not isinstance(payload, dict)
-        or isinstance(payload.get("event_id"), bool)
-        or not isinstance(payload.get("event_id"), int)
-    ):
-        raise ApiError("event_id must be a number", code="invalid", field="event_id", status=422)
+    """Dashboard or phone: subscribe to an event's stream. The ack carries the stream's seq and
+    either `replay` (the envelopes after `since`, when the log still holds them all) or a
+    `snapshot` of everything the screen shows (fieldops.snapshots)."""
+    join = parse(JoinIn, payload)
     user, token_event = principal()
-    event = visible_event(user, payload["event_id"], token_event)
+    event = visible_event(user, join.event_id, token_event)
     stream = tracking.stream_for(event, user)
     _leave_previous_event(user)
-    # Subscribe first, then read seq and state: anything published after this point reaches
-    # the client, which drops envelopes with seq <= the snapshot's seq.
+    # Subscribe first, then read seq, then state: whatever is published after the seq is read
+    # reaches this socket, and the client applies only envelopes with a greater seq (each
+    # carries its resource whole, so one also found in the snapshot changes nothing).
     join_room(stream)
     if user.role == "officer":
         join_room(realtime.event_room(event.id))
     seq = realtime.current_seq(stream)
     _connections[request.sid]["event_id"] = event.id
-    return {"seq": seq, "stream": stream, "snapshot": tracking.snapshot(event, user)}
+    answer = {"seq": seq, "stream": stream, "epoch": realtime.epoch()}
+    missed = None
+    if join.since is not None and join.epoch == realtime.epoch():
+        missed = realtime.missed_since(stream, join.since, seq)
+    if missed is not None:
+        answer["replay"] = missed
+    else:
+        answer["snapshot"] = snapshots.build(event, user)
+    if realtime.checks_contracts():
+        realtime.check_contract(stream, {"ok": True, **answer}, join_ack=True)
+    return answer

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import shutil
+import sys
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +20,77 @@ def pytest_sessionfinish(session, exitstatus):
     drop_test_databases()
 
 
+# --- the fast layer starts nothing ------------------------------------------------------------
+# A test that starts a process (a real server, the fieldops command, a browser) is `live`, and
+# `make test-fast` leaves it out. Using the live_server or browser fixture marks a test by
+# itself; one that starts a process some other way must say so with @pytest.mark.live, or its
+# first process is refused with the reason.
+
+MARKS_OF_FIXTURES = {"live_server": ("live",), "browser": ("browser", "live")}
+# The offload worker is what fieldops.offload runs under a hub, for milliseconds and serving
+# nothing: tests of that module start it directly. Node runs the pages' pure stream model
+# (tests/js/) for the same kind of moment.
+ALLOWED_CHILDREN = (["-m", "fieldops.offload"],)
+ALLOWED_SCRIPTS = ("tests/js/",)
+_unmarked_test: str | None = None
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by these marks
+def pytest_collection_modifyitems(items):
+    for item in items:
+        for fixture, marks in MARKS_OF_FIXTURES.items():
+            if fixture in item.fixturenames:
+                for mark in marks:
+                    item.add_marker(mark)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    global _unmarked_test
+    _unmarked_test = None if item.get_closest_marker("live") else item.nodeid
+    try:
+        return (yield)
+    finally:
+        _unmarked_test = None
+
+
+def _refuse_processes_in_unmarked_tests(event: str, args: tuple) -> None:
+    if event != "subprocess.Popen" or _unmarked_test is None:
+        return
+    argv = list(args[1]) if isinstance(args[1], list | tuple) else [args[1]]
+    if argv[1:3] in ALLOWED_CHILDREN:
+        return
+    if Path(str(argv[0])).name in ("node", "nodejs") and any(
+        script in str(argv[1:2]) for script in ALLOWED_SCRIPTS
+    ):
+        return
+    raise RuntimeError(
+        f"{_unmarked_test} starts a process ({[str(a)[:40] for a in argv[:3]]}...): mark it "
+        "@pytest.mark.live (make test-fast runs only tests that start nothing)"
+    )
+
+
+sys.addaudithook(_refuse_processes_in_unmarked_tests)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashes():
+    """scrypt's cost protects stored passwords, and would be most of the in-process tests'
+    time: they hash with one PBKDF2 round (werkzeug's format all the same). Real servers in
+    subprocesses keep the default."""
+    from functools import partial
+
+    from werkzeug.security import generate_password_hash
+
+    from fieldops.auth import services
+
+    patch = pytest.MonkeyPatch()
+    cheap = partial(generate_password_hash, method="pbkdf2:sha256:1")
+    patch.setattr(services, "generate_password_hash", cheap)
+    yield
+    patch.undo()
+
+
 def _app_config(db_url: str, tmp_path) -> dict:
     return {
         "SQLALCHEMY_DATABASE_URI": db_url,
@@ -27,6 +100,7 @@ def _app_config(db_url: str, tmp_path) -> dict:
         "TILE_URL": "",
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "MESSAGE_QUEUE": None,
+        "CHECK_ENVELOPES": True,
     }
 
 
@@ -38,6 +112,7 @@ def backend(request) -> str:
 
 @pytest.fixture
 def app(backend, tmp_path):
+    from fieldops import realtime
     from fieldops.app import create_app
     from fieldops.extensions import db
     from fieldops.tracking import ingest, live
@@ -50,6 +125,7 @@ def app(backend, tmp_path):
         db_url = f"sqlite:///{target}"
     live.reset()
     ingest.reset()
+    realtime.contract_breaches.clear()
     app = create_app(_app_config(db_url, tmp_path))
     if backend == "postgresql":
         with app.app_context():
@@ -66,6 +142,8 @@ def app(backend, tmp_path):
         db.engine.dispose()
     live.reset()
     ingest.reset()
+    # Every envelope and join ack the test caused kept its contract (fieldops.envelopes).
+    assert not realtime.contract_breaches, realtime.contract_breaches
 
 
 @pytest.fixture
@@ -192,14 +270,14 @@ def make_officer(app):
 def assign(app):
     from fieldops.auth.models import User
     from fieldops.db import write_transaction
-    from fieldops.events import services
+    from fieldops.events import roster
     from fieldops.events.models import Event, Post
     from fieldops.extensions import db
 
     def make(event_id: int, officer_id: int, post_id: int, hours: float = 8):
         now = datetime.now(UTC)
         with app.app_context(), write_transaction():
-            services.assign(
+            roster.assign(
                 db.session.get(Event, event_id),
                 officer=db.session.get(User, officer_id),
                 post=db.session.get(Post, post_id),

@@ -17,8 +17,6 @@ from tests.conftest import fix
 from tests.support.browser import DESKTOP, PHONE
 from tests.support.live_server import ROOT, STAFF_PASSWORD, LiveServer
 
-pytestmark = [pytest.mark.browser, pytest.mark.live]
-
 NYC_GPX = ROOT / "tests/data/nyc-marathon-2006-runner-waypoints.gpx"
 STALE_AFTER = 3  # seconds, so staleness shows within a test
 WAIT = 8000  # ms for a push to reach the page
@@ -503,3 +501,83 @@ def test_screenshots_of_a_busy_event_on_a_wall_screen_and_a_phone(
             expect(page.get_by_test_id("officer-list")).to_be_hidden()
     finally:
         context.close()
+
+
+def test_search_sort_the_card_buttons_a_post_click_and_history_work(page, server, admin):
+    """The page's controls, each the way a dispatcher uses it."""
+    event = server.create_event(admin, name="Controls Run")
+    other = server.create_event(admin, name="Other Run")
+    post_id = add_post(admin, event, "Main gate", 40.70, -74.00, orders="Hold the gate")
+    ana = Officer(server, event, "Ana Cruz", "9004")
+    bob = Officer(server, event, "Bob Zed", "1111")
+    ana.check_in(post_id)
+    ana.send_fix(40.7001, -74.0001)
+    bob.send_fix(40.7003, -74.0003)
+    sign_in(page, server, event)
+    expect(row(page, bob)).to_be_visible(timeout=WAIT)
+    expect(page.locator("#list-shown")).to_have_text("(2)")
+
+    # "/" jumps to the search; the search narrows the list and the map.
+    page.keyboard.press("/")
+    page.keyboard.type("bob")
+    expect(page.locator("[data-officer-id]")).to_have_count(1)
+    expect(page.locator("#list-shown")).to_have_text("(1 of 2)")
+    assert page.evaluate("id => window.fieldopsCommand.officer(id).onMap", ana.id) is False
+    page.get_by_test_id("search").fill("")
+    expect(page.locator("[data-officer-id]")).to_have_count(2)
+
+    # Rows are placed by transform, not DOM order: the top row is the one nearest y = 0.
+    first_row = """(name) => [...document.querySelectorAll('.row')].sort((a, b) =>
+        new DOMMatrix(a.style.transform).f - new DOMMatrix(b.style.transform).f
+    )[0].textContent.startsWith(name)"""
+    page.get_by_test_id("sort").select_option("badge")
+    page.wait_for_function(first_row, arg="Bob")
+    page.get_by_test_id("sort").select_option("name")
+    page.wait_for_function(first_row, arg="Ana")
+
+    drawn = marker(page, ana)
+    page.mouse.move(drawn["point"]["x"], drawn["point"]["y"])
+    expect(page.locator(".officer-tip")).to_contain_text("Ana Cruz")
+
+    row(page, ana).click()
+    card = page.get_by_test_id("officer-detail")
+    expect(card.get_by_test_id("detail-shift")).to_contain_text("checked in")
+    assert marker(page, ana)["look"]["selected"] is True
+    follow = card.locator('[data-action="follow"]')
+    follow.click()
+    expect(follow).to_have_attribute("aria-pressed", "true")
+    follow.click()
+    expect(follow).to_have_attribute("aria-pressed", "false")
+    card.get_by_test_id("detail-close").click()
+    expect(card).to_be_hidden()
+    page.wait_for_function("id => !window.fieldopsCommand.officer(id).look.selected", arg=ana.id)
+    row(page, bob).click()
+    expect(card).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(card).to_be_hidden()
+
+    page.locator("#panel-toggle").click()
+    expect(page.locator("#command")).to_have_class(re.compile("panel-hidden"))
+    page.locator("#panel-toggle").click()
+
+    # A click inside the post, away from its officers, opens its orders.
+    page.evaluate("window.fieldopsCommand.map.setView([40.70, -74.0], 17, {animate: false})")
+    inside = page.evaluate(
+        """() => { const map = window.fieldopsCommand.map;
+        const p = map.latLngToContainerPoint([40.7004, -73.9996]);
+        const box = map.getContainer().getBoundingClientRect();
+        return {x: box.left + p.x, y: box.top + p.y}; }"""
+    )
+    page.mouse.click(inside["x"], inside["y"])
+    expect(page.locator(".leaflet-popup-content")).to_contain_text("Hold the gate")
+    assert page.evaluate("window.fieldopsCommand.layers()")["officers"] == 2
+
+    # Another event, then Back: the first event's officers again, live.
+    page.get_by_test_id("event-picker").select_option(str(other["id"]))
+    expect(page.locator("#list-empty")).to_contain_text("No officers have joined", timeout=WAIT)
+    page.go_back()
+    expect(row(page, ana)).to_be_visible(timeout=WAIT)
+    expect(page.get_by_test_id("connection")).to_have_attribute("data-state", "live")
+
+    page.locator("#sign-out").click()
+    expect(page).to_have_url(re.compile(r"/login"))

@@ -15,7 +15,6 @@ from tests.support.live_server import LiveServer
 from tests.test_browser_command import Officer, add_post, sign_in, tiny_gpx
 from tests.test_browser_command_incidents import Phone, admin, command, page  # noqa: F401
 
-pytestmark = [pytest.mark.browser, pytest.mark.live]
 __all__ = ["admin", "command", "page"]  # fixtures shared with the desk's tests, on this server
 
 LAPTOP = {"width": 1280, "height": 800}

@@ -20,8 +20,6 @@ from tests.support.browser import PHONE
 from tests.support.live_server import LiveServer
 from tests.test_browser_command import Officer, add_post, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.live]
-
 DESKTOP = {"width": 1280, "height": 800}
 WAIT = 8000  # ms for a push to reach the page
 POST = (40.7000, -74.0000)
@@ -474,8 +472,10 @@ def test_screenshots_of_the_desk_on_a_laptop_and_a_phone(
             expect(page.get_by_test_id("timeline-entry").last).to_contain_text(
                 "No acknowledgement from Sam Ortiz in time"
             )
-            expect(page.get_by_test_id("nearest-officer")).not_to_have_count(0)
-            # Kim called for help: listed apart, never offered to send.
+            # Lee is free and on shift: offered to send. Kim called for help: listed apart,
+            # never offered.
+            lee_row = f'[data-testid="nearest-officer"][data-officer-id="{lee.id}"]'
+            expect(page.locator(lee_row)).to_contain_text("Lee Park")
             expect(page.get_by_test_id("needs-help-officer")).to_contain_text("Kim Diaz")
             kim_row = f'[data-testid="nearest-officer"][data-officer-id="{kim.id}"]'
             expect(page.locator(kim_row)).to_have_count(0)
@@ -484,4 +484,3 @@ def test_screenshots_of_the_desk_on_a_laptop_and_a_phone(
             page.screenshot(path=screenshots(f"{name}-queue"), full_page=True)
     finally:
         context.close()
-    assert lee.id

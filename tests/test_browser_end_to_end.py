@@ -12,8 +12,6 @@ from tests.support.browser import DESKTOP, phone_at
 from tests.test_browser_command import sign_in
 from tests.test_browser_officer import POST, join_on_page, open_main, roster
 
-pytestmark = [pytest.mark.browser, pytest.mark.live]
-
 WAIT = 8000  # ms for a push to reach a page
 
 

@@ -17,8 +17,6 @@ from tests.support.browser import PHONE, phone_at
 from tests.support.live_server import STAFF_PASSWORD
 from tests.test_browser_command import sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.live]
-
 POST = {"lat": 40.7000, "lon": -74.0000}
 LAPTOP = {"width": 1280, "height": 800}
 WAIT = 10_000  # ms: the phone asks every 3 s, pushes reach the desk at once

@@ -17,8 +17,6 @@ from playwright.sync_api import expect
 from tests.support.browser import phone_at
 from tests.support.live_server import Recorder
 
-pytestmark = [pytest.mark.browser, pytest.mark.live]
-
 POST = {"lat": 40.6501, "lon": -74.0101}
 ORDERS = "Keep lane 2 open for ambulances.\nRelief arrives 13:00."
 

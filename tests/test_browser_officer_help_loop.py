@@ -8,14 +8,11 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support.browser import PHONE
 from tests.test_browser_officer import POST, marathon, until
 from tests.test_browser_officer_incidents import command, on_duty, phone, snap  # noqa: F401
-
-pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 __all__ = ["marathon", "command", "phone"]
 

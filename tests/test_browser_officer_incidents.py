@@ -24,8 +24,6 @@ from tests.test_browser_officer import (
     until,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.live]
-
 __all__ = ["marathon"]  # a module-scoped fixture shared with test_browser_officer
 DESKTOP = {"width": 1280, "height": 800}
 # Every call to navigator.vibrate, so a test can see that the phone buzzed.

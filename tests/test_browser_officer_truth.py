@@ -22,7 +22,6 @@ from tests.test_browser_officer import (
     until,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.live]
 STALE_AFTER_S = 8
 
 

@@ -15,8 +15,6 @@ from tests.support.browser import CHROMIUM_ARGS, PHONE, chromium_path
 from tests.support.live_server import LiveServer, Recorder
 from tests.support.server_process import free_port
 
-pytestmark = [pytest.mark.browser, pytest.mark.live]
-
 HOST = "fieldops.test"
 WHERE = {"latitude": 40.7060, "longitude": -74.0090, "accuracy": 8}
 

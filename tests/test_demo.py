@@ -52,6 +52,7 @@ def test_seeding_twice_reuses_the_demo_data(app):
     assert counts["events"] == 2 and counts["courses"] == 1
     assert [(e.id, e.code) for e in second.events] == [(e.id, e.code) for e in first.events]
     assert second.logins == first.logins  # the same printed passwords
+    assert sorted(login["role"] for login in first.logins) == ["admin", "command", "organizer"]
     assert all(len(login["password"]) >= 10 for login in first.logins)
     assert second.tokens["events"] == first.tokens["events"]  # device tokens kept, not reissued
     mode = stat.S_IMODE(os.stat(first.tokens_path).st_mode)
@@ -92,6 +93,7 @@ def test_lost_tokens_are_reissued_without_duplicating_anyone(app):
     }
     old = [o["token"] for e in first.tokens["events"].values() for o in e["officers"]]
     new = [o["token"] for e in second.tokens["events"].values() for o in e["officers"]]
+    assert len(new) == len(old) >= 60  # one new token for each simulated officer
     with app.app_context():
         assert all(officer_for_token(t) is None for t in old)  # revoked
         assert all(officer_for_token(t) is not None for t in new)
@@ -166,14 +168,18 @@ def test_simulated_fixes_look_like_a_phones():
     posted.lat, posted.lon = posted.anchor
     bike = SimOfficer(1, 2, "Bike", "t", "bike", behaviour="roam", rng=random.Random(3))
     bike.walk_speed, bike.path_d = 5.0, 100.0
+    reported = {officer.name: [] for officer in (posted, bike)}
     for t in range(1, 60):
         for officer in (posted, bike):
             sim._advance(officer, float(t * 4), 4.0)
             fix = parse_fixes(sim.fix_for(officer))[0]
             assert 5 <= fix.accuracy <= 25 and fix.recorded_at.tzinfo is not None
             assert 0 <= fix.heading <= 360 and 0 < fix.battery <= 100
-        assert distance_m(fix.lat, fix.lon, 40.6, -74.0) > 0
+            reported[officer.name].append((fix.lat, fix.lon))
         assert distance_m(posted.lat, posted.lon, 40.6, -74.0) <= 0.6 * 50
+    # a posted officer's fixes wander about the post, like a phone's GPS standing still
+    assert len(set(reported["Posted"])) > 30
+    assert all(distance_m(lat, lon, 40.6, -74.0) <= 50 for lat, lon in reported["Posted"])
     assert bike.path_d != 100.0 and bike.speed > 3
     assert posted.battery < 100
 

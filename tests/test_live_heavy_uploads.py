@@ -6,14 +6,11 @@ from __future__ import annotations
 import threading
 import time
 
-import pytest
 import requests
 
 from tests.conftest import fix
 from tests.support.heavy import big_png, dense_course_gpx
 from tests.support.scene import report_body
-
-pytestmark = pytest.mark.live
 
 # A /healthz round trip on loopback takes milliseconds; the work below takes the server seconds.
 # On the hub a handful are answered while it runs (between two photos); off it, hundreds.

@@ -7,8 +7,6 @@ import socketio
 from tests.conftest import fix
 from tests.support.live_server import Recorder
 
-pytestmark = pytest.mark.live
-
 
 @pytest.fixture(scope="module")
 def marathon(live_server):

@@ -71,6 +71,7 @@ except CourseImportError as exc:
 """
 
 
+@pytest.mark.live  # a monkey-patched interpreter of its own
 @pytest.mark.parametrize("mode", ["eventlet", "gevent"])
 def test_under_a_hub_work_leaves_the_hubs_thread_and_errors_come_back(mode):
     done = subprocess.run(

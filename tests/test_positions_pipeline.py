@@ -1,5 +1,7 @@
 """Fixes are validated at the edge, stored once per tick in a batch, and pushed coalesced."""
 
+import threading
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -136,28 +138,68 @@ def test_staff_cannot_post_positions(client, make_event, make_user, auth):
 
 
 def test_one_tick_writes_many_officers_in_one_transaction_and_one_push(
-    app, client, make_event, make_officer, tick
+    app, client, make_event, make_officer, tick, monkeypatch
 ):
-    from fieldops.extensions import socketio
+    from fieldops.tracking import ingest
 
+    # As in a serving process (a tick task runs): the 15 requests wait for the tick's commit.
+    monkeypatch.setattr(ingest, "_ticking", True)
     event = make_event()
     tokens = [make_officer(event)[1] for _ in range(5)]
-    for i, token in enumerate(tokens):
-        for step in range(3):
-            client.post(
-                _positions_url(event),
-                json=fix(40.6 + i / 100, -74 + step / 1000, seconds_ago=3 - step),
-                headers=_bearer(token),
-            )
     dashboard = _dashboard(app, client, event)
-    assert tick() == 15
+    answers = []
+
+    def phone(token, body):
+        response = app.test_client().post(_positions_url(event), json=body, headers=_bearer(token))
+        answers.append(response.status_code)
+
+    phones = [
+        threading.Thread(
+            target=phone,
+            args=(token, fix(40.6 + i / 100, -74 + step / 1000, seconds_ago=3 - step)),
+        )
+        for i, token in enumerate(tokens)
+        for step in range(3)
+    ]
+    for thread in phones:
+        thread.start()
+    for _ in range(500):  # every request is waiting on the tick
+        if ingest.pending() == 15:
+            break
+        threading.Event().wait(0.01)
+    with _commits_counted(app) as commits:
+        assert tick() == 15
+    assert len(commits) == 1
+    for thread in phones:
+        thread.join(timeout=5)
+    assert answers == [202] * 15
     pushes = [m for m in dashboard.get_received("/live") if m["name"] == "positions"]
     assert len(pushes) == 1
     envelope = pushes[0]["args"][0]
     assert envelope["type"] == "positions" and len(envelope["data"]["fixes"]) == 5
     assert {f["lon"] for f in envelope["data"]["fixes"]} == {-74 + 2 / 1000}
     dashboard.disconnect(namespace="/live")
-    assert socketio  # the shared server the test client talked to
+
+
+@contextmanager
+def _commits_counted(app):
+    """The database commits made inside the block (one per write transaction)."""
+    from sqlalchemy import event as sqlalchemy_event
+
+    from fieldops.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    commits = []
+
+    def count(connection):
+        commits.append(connection)
+
+    sqlalchemy_event.listen(engine, "commit", count)
+    try:
+        yield commits
+    finally:
+        sqlalchemy_event.remove(engine, "commit", count)
 
 
 def _dashboard(app, client, event):

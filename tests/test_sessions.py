@@ -155,12 +155,14 @@ def test_an_admin_cannot_disable_themselves_nor_an_officer(app, admin, make_even
     assert admin.post(f"/api/v1/users/{officer_id}/disable").status_code == 404
 
 
-def test_admins_list_staff_logins_with_their_state(app, make_user, admin):
+def test_admins_list_staff_logins_with_their_state(app, make_user, make_event, make_officer, admin):
     user_id, username = make_user("organizer")
+    officer_id, _token = make_officer(make_event())
     admin.post(f"/api/v1/users/{user_id}/disable")
     users = admin.client.get("/api/v1/users").get_json()["users"]
     mine = next(u for u in users if u["id"] == user_id)
     assert mine["username"] == username and mine["disabled_at"]
+    assert officer_id not in {u["id"] for u in users}
     assert all(u["role"] != "officer" for u in users)
 
 

@@ -1,12 +1,8 @@
-"""The database schema, the pages' access rules, the local tile source, the CLI."""
+"""The database schema, the pages' access rules, the local tile source (the CLI: test_cli.py)."""
 
 import sqlite3
-import subprocess
-import sys
 
 import pytest
-
-from tests.support.live_server import ROOT
 
 
 def test_migrations_match_the_models(app):
@@ -96,86 +92,6 @@ def test_the_map_config_points_at_local_tiles_when_configured(app, tmp_path):
         config = map_config()
     assert config["tile_url"] == "/tiles/{z}/{x}/{y}.png"
     assert config["attribution"] == "Local survey"
-
-
-def _fieldops(tmp_path, *args):
-    env = {
-        "FIELDOPS_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
-        "FIELDOPS_INSTANCE_PATH": str(tmp_path),
-        "FIELDOPS_SECRET_KEY": "x",
-        "FIELDOPS_ASYNC_MODE": "threading",
-        "PATH": "/usr/bin:/bin",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "fieldops.entry", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def test_cli_sets_up_an_event_with_a_course_and_a_post(tmp_path):
-    assert _fieldops(tmp_path, "init").returncode == 0
-    user = _fieldops(
-        tmp_path,
-        "user",
-        "create",
-        "--role",
-        "command",
-        "--username",
-        "ana",
-        "--password",
-        "a-long-password",
-    )
-    assert user.returncode == 0, user.stderr
-    event = _fieldops(
-        tmp_path,
-        "event",
-        "create",
-        "--name",
-        "NYC",
-        "--kind",
-        "marathon",
-        "--course",
-        str(ROOT / "tests/data/nyc-marathon-2006-runner-waypoints.gpx"),
-    )
-    assert event.returncode == 0, event.stderr
-    assert "event id: 1" in event.stdout and "enrollment code: " in event.stdout
-    assert "course: 15.76 km" in event.stdout  # the recorded part: mile ~16.5 to the finish
-    post = _fieldops(
-        tmp_path,
-        "post",
-        "add",
-        "--event",
-        "1",
-        "--name",
-        "Mile 1",
-        "--lat",
-        "40.6",
-        "--lon",
-        "-74.05",
-    )
-    assert post.returncode == 0 and "post id: 1" in post.stdout
-
-
-def test_cli_refuses_a_bad_course_and_writes_nothing(tmp_path):
-    _fieldops(tmp_path, "init")
-    bad = tmp_path / "bad.gpx"
-    bad.write_text("<gpx><trk></trk></gpx>")
-    result = _fieldops(tmp_path, "event", "create", "--name", "X", "--course", str(bad))
-    assert result.returncode != 0 and "course not imported" in result.stderr
-    again = _fieldops(tmp_path, "event", "create", "--name", "Y")
-    assert "event id: 1" in again.stdout  # the failed one left no row behind
-
-
-def test_cli_refuses_a_short_password(tmp_path):
-    _fieldops(tmp_path, "init")
-    result = _fieldops(
-        tmp_path, "user", "create", "--role", "admin", "--username", "a", "--password", "short"
-    )
-    assert result.returncode != 0 and "at least 10" in result.stderr
 
 
 def test_signing_in_returns_to_the_event_the_link_named(client):

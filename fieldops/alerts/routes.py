@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from fieldops.alerts import services
+from fieldops.alerts.schemas import alert_to_dict
 from fieldops.api import caller_and_event
 from fieldops.auth.models import Role
 from fieldops.auth.principal import request_user, require
@@ -22,7 +23,7 @@ def list_alerts(event_id: int):
     user, event = caller_and_event(event_id)
     open_only = request.args.get("open") in ("1", "true")
     found = services.alerts_for(event.id, open_only=open_only, viewer=user)
-    return jsonify(alerts=[services.alert_to_dict(a) for a in found])
+    return jsonify(alerts=[alert_to_dict(a) for a in found])
 
 
 def act_on_alert(alert_id: int, act) -> dict:
@@ -32,7 +33,7 @@ def act_on_alert(alert_id: int, act) -> dict:
     visible_event(user, alert.event_id)
     with write_transaction():
         act(alert, user)
-        return services.alert_to_dict(alert)
+        return alert_to_dict(alert)
 
 
 @bp.post("/api/v1/alerts/<int:alert_id>/acknowledge")

@@ -1,10 +1,14 @@
-"""`fieldops user disable|enable|list` and `fieldops officer revoke-devices|join-pin`.
+"""`fieldops user set-password|import|disable|enable|list` and `fieldops officer
+revoke-devices|join-pin`.
 
 A command ends credentials in the database; the serving processes' sweep (auth.ending) drops
 the live sockets that used them within a few seconds.
 """
 
 from __future__ import annotations
+
+import csv
+import sys
 
 import click
 from flask.cli import with_appcontext
@@ -22,6 +26,68 @@ def _staff_by_username(username: str):
     if user is None or user.role not in STAFF_ROLES:
         raise click.ClickException(f"no staff user {username!r}")
     return user
+
+
+def read_password(given: str | None, from_stdin: bool) -> str:
+    """The password given, else one line of standard input (`from_stdin`), else asked for."""
+    if given is not None and from_stdin:
+        raise click.UsageError("give --password or --password-stdin, not both")
+    if given is not None:
+        return given
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("password", hide_input=True, confirmation_prompt=True)
+
+
+@click.command("set-password")
+@click.option("--username", required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def user_set_password(username, password_stdin):
+    """Give a staff login a new password; its sessions end (it signs in again with the new one)."""
+    from fieldops.auth.services import set_password
+
+    password = read_password(None, password_stdin)
+    try:
+        with write_transaction():
+            set_password(_staff_by_username(username), password)
+    except ApiError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"new password set for {username}: signed out everywhere")
+
+
+@click.command("import")
+@click.argument("source", type=click.File("r"), default="-")
+@with_appcontext
+def user_import(source):
+    """Create the staff logins listed in SOURCE (a CSV file, or standard input), one a line:
+    username,role,password[,display name]. All are created, or none (the first error says
+    which line)."""
+    from fieldops.auth.services import create_user
+
+    created = []
+    try:
+        with write_transaction():
+            for number, row in enumerate(csv.reader(source), start=1):
+                if not row or row[0].startswith("#"):
+                    continue
+                if len(row) not in (3, 4):
+                    raise click.ClickException(
+                        f"line {number}: expected username,role,password[,display name]"
+                    )
+                username, role, password, name = (*row, "")[:4]
+                if role not in ("admin", "command", "organizer"):
+                    raise click.ClickException(
+                        f"line {number}: role must be admin, command or organizer"
+                    )
+                user = create_user(
+                    username=username, password=password, role=role, display_name=name
+                )
+                created.append((user.role.value, user.username, user.id))
+    except ApiError as exc:
+        raise click.ClickException(f"line {number}: {exc.message}") from None
+    for role, username, user_id in created:
+        click.echo(f"created {role} {username} (id {user_id})")
 
 
 @click.command("disable")
@@ -72,7 +138,7 @@ def officer_group():
 
 def _officer_at(event_id: int, badge: str):
     from fieldops.events.models import Event
-    from fieldops.events.services import member_by_badge
+    from fieldops.events.roster import member_by_badge
     from fieldops.extensions import db
 
     event = db.session.get(Event, event_id)
@@ -113,6 +179,6 @@ def officer_join_pin(event_id, badge):
 
 
 def attach(cli: click.Group, user_group: click.Group) -> None:
-    for command in (user_disable, user_enable, user_list):
+    for command in (user_set_password, user_import, user_disable, user_enable, user_list):
         user_group.add_command(command)
     cli.add_command(officer_group)

@@ -9,11 +9,11 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask_login import logout_user
 from sqlalchemy import select
 
-from fieldops.api import json_object, text_field
+from fieldops.api import body_as
 from fieldops.auth import ending, services, sessions
 from fieldops.auth.models import STAFF_ROLES, Role, User
 from fieldops.auth.principal import bearer_token, csrf_token, request_user, require
-from fieldops.auth.schemas import user_to_dict
+from fieldops.auth.schemas import LoginIn, user_to_dict
 from fieldops.db import write_transaction
 from fieldops.errors import ApiError, Unauthorized
 from fieldops.extensions import db
@@ -39,8 +39,8 @@ def _sign_in(user: User) -> None:
 @bp.post("/api/v1/auth/login")
 def api_login():
     """Staff (admin, command, organizer) sign in; sets the session cookie."""
-    body = json_object()
-    user = services.authenticate(text_field(body, "username"), text_field(body, "password"))
+    body = body_as(LoginIn)
+    user = services.authenticate(body.username, body.password)
     if user is None:
         raise ApiError("wrong username or password", code="invalid_credentials", status=401)
     _sign_in(user)

@@ -1,9 +1,16 @@
-"""One serializer for a user: the login, me, join and user-admin answers."""
+"""The sign-in body, and one serializer for a user: the login, me, join and user-admin
+answers."""
 
 from __future__ import annotations
 
 from fieldops.auth.models import User
-from fieldops.events.schemas import iso
+from fieldops.formats import iso
+from fieldops.payloads import Payload, Text
+
+
+class LoginIn(Payload):
+    username: Text(200)
+    password: Text(200)
 
 
 def user_to_dict(user: User) -> dict:

@@ -27,12 +27,7 @@ def create_user(*, username: str, password: str, role: Role | str, display_name:
     username = username.strip()
     if not username:
         raise ApiError("username is required", field="username", status=422)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ApiError(
-            f"password must be at least {MIN_PASSWORD_LENGTH} characters",
-            field="password",
-            status=422,
-        )
+    _check_password(password)
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise ApiError(
             f"username {username!r} is taken", code="conflict", field="username", status=409
@@ -44,6 +39,28 @@ def create_user(*, username: str, password: str, role: Role | str, display_name:
         display_name=display_name or username,
     )
     db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ApiError(
+            f"password must be at least {MIN_PASSWORD_LENGTH} characters",
+            field="password",
+            status=422,
+        )
+
+
+def set_password(user: User, password: str) -> User:
+    """A new password for a staff login (a forgotten one, the demo's lost file): the old one
+    stops working, and so does every session signed in with it; its sockets are dropped."""
+    if user.role not in STAFF_ROLES:
+        raise ApiError("officers have no password: they join with a PIN", status=422)
+    _check_password(password)
+    user.password_hash = generate_password_hash(password)
+    sessions = revoke_sessions(UserSession.user_id == user.id)
+    ending.drop_on_commit(session_ids=sessions)
     db.session.flush()
     return user
 

@@ -26,7 +26,6 @@ from pathlib import Path
 import click
 from flask import current_app
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
 from fieldops.auth.models import Role, User
 from fieldops.auth.services import (
@@ -34,12 +33,13 @@ from fieldops.auth.services import (
     create_user,
     issue_device_token,
     officer_for_token,
+    set_password,
 )
 from fieldops.auth.services import revoke_device_tokens as revoke_tokens
 from fieldops.db import utcnow, write_transaction
 from fieldops.demo import TOKENS_FILE
 from fieldops.demo.simulator import CoursePath
-from fieldops.events import services
+from fieldops.events import roster, services
 from fieldops.events.models import Assignment, Event, EventKind, EventOfficer, Post, PostKind
 from fieldops.extensions import db
 from fieldops.joining import services as joining
@@ -519,7 +519,7 @@ def _ensure_staff(saved: dict) -> list[dict]:
                 pass
             elif user.display_name == display and user.role == Role(role):
                 password = new_password()
-                user.password_hash = generate_password_hash(password)
+                set_password(user, password)
             else:
                 password = None
             logins.append({"role": role, "username": username, "password": password})
@@ -546,8 +546,11 @@ def _ensure_event(name: str, *, kind: str, venue: str, distance_unit: str) -> Ev
                 distance_unit=distance_unit,
             )
         elif not (event.starts_at <= now and event.ends_at >= now + timedelta(hours=2)):
-            event.starts_at = now - timedelta(hours=1)
-            event.ends_at = now + timedelta(hours=SHIFT_HOURS + 1)
+            services.change_event(
+                event,
+                starts_at=now - timedelta(hours=1),
+                ends_at=now + timedelta(hours=SHIFT_HOURS + 1),
+            )
     return event
 
 
@@ -559,7 +562,7 @@ def _ensure_course(event: Event) -> list:
             services.set_course(event, course_bytes(), COURSE_FILE)
         # The shipped recording begins on 1st Avenue: say miles as the race counts them.
         from_mile, _scale = course_miles(CoursePath(event.course.lines))
-        event.course.start_m = round(from_mile * MILE_M, 1)
+        services.set_course_start(event, round(from_mile * MILE_M, 1))
         lines = event.course.lines
     return lines
 
@@ -609,7 +612,7 @@ def _ensure_officers(
     for spec in crew:
         with write_transaction():
             event = db.session.get(Event, event.id)
-            member = services.enroll_officer(event, name=spec.name, badge=spec.badge)
+            member = roster.enroll_officer(event, name=spec.name, badge=spec.badge)
             officer = member.officer
             post_id = post_ids.get(spec.post) if spec.post else None
             if post_id is not None:
@@ -642,7 +645,7 @@ def _ensure_human_pin(event: Event, saved_pin) -> str:
     lets a phone in, else a new one (the first run, a lost file, or a phone already used it)."""
     with write_transaction():
         event = db.session.get(Event, event.id)
-        officer_id = services.member_by_badge(event, HUMAN["badge"]).officer_id
+        officer_id = roster.member_by_badge(event, HUMAN["badge"]).officer_id
         if isinstance(saved_pin, str) and joining.pin_still_works(event.id, officer_id, saved_pin):
             return saved_pin
         return joining.issue_join_pin(event, officer_id)
@@ -661,7 +664,7 @@ def _ensure_assignment(event: Event, officer: User, post_id: int, now: datetime)
         .order_by(Assignment.id)
     )
     if assignment is None:
-        services.assign(
+        roster.assign(
             event,
             officer=officer,
             post=db.session.get(Post, post_id),
@@ -669,4 +672,4 @@ def _ensure_assignment(event: Event, officer: User, post_id: int, now: datetime)
             ends_at=end,
         )
     elif not (assignment.starts_at <= now and assignment.ends_at >= now + timedelta(hours=1)):
-        assignment.starts_at, assignment.ends_at = start, end
+        roster.change_assignment(assignment, starts_at=start, ends_at=end)

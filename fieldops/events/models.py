@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import JSON, Enum, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldops.db import UTCDateTime, utcnow
 from fieldops.extensions import db
+from fieldops.formats import str_enum
 
 
 class EventKind(enum.StrEnum):
@@ -32,10 +33,6 @@ class OfficerStatus(enum.StrEnum):
     ON_POST = "on_post"
     RESPONDING = "responding"
     ON_BREAK = "on_break"
-
-
-def str_enum(cls):
-    return Enum(cls, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e])
 
 
 class Event(db.Model):

@@ -2,54 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, jsonify, request
 
 from fieldops import offload
-from fieldops.api import caller_and_event, json_object, text_field
+from fieldops.api import body_as, caller_and_event
 from fieldops.auth.models import Role, User
 from fieldops.auth.principal import request_user, require
 from fieldops.db import write_transaction
 from fieldops.errors import ApiError
-from fieldops.events import course_display, services
+from fieldops.events import course_display, roster, services
 from fieldops.events.access import events_for
 from fieldops.events.course_import import CourseImportError
 from fieldops.events.models import EventOfficer, Post
 from fieldops.events.schemas import (
     UNIT_METRES,
+    AssignmentIn,
+    EventIn,
+    PostIn,
+    assignment_to_dict,
     course_to_dict,
     event_to_dict,
-    iso,
+    member_to_dict,
     post_to_dict,
 )
 from fieldops.extensions import db
 from fieldops.joining import services as joining
 
 bp = Blueprint("events", __name__)
-
-
-def _time_field(body: dict, name: str) -> datetime:
-    value = body.get(name)
-    try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        parsed = None
-    if value is None or parsed is None or parsed.tzinfo is None:
-        raise ApiError(
-            f"{name} must be an ISO 8601 time with a time zone",
-            code="invalid",
-            field=name,
-            status=422,
-        )
-    return parsed
-
-
-def _number(body: dict, name: str, default=None) -> float:
-    value = body.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ApiError(f"{name} must be a number", code="invalid", field=name, status=422)
-    return float(value)
 
 
 @bp.get("/api/v1/events")
@@ -70,17 +49,9 @@ def list_events():
 @require(Role.ADMIN)
 def create_event():
     """Admin creates an event; the answer carries its enrollment code."""
-    body = json_object()
+    body = body_as(EventIn)
     with write_transaction():
-        event = services.create_event(
-            name=text_field(body, "name"),
-            kind=body.get("kind", "other"),
-            venue=text_field(body, "venue", required=False),
-            starts_at=_time_field(body, "starts_at"),
-            ends_at=_time_field(body, "ends_at"),
-            timezone=body.get("timezone", "UTC"),
-            distance_unit=body.get("distance_unit", "km"),
-        )
+        event = services.create_event(**body.model_dump())
     return jsonify(event_to_dict(event) | {"enrollment_code": event.enrollment_code}), 201
 
 
@@ -151,17 +122,10 @@ def put_course(event_id: int):
 def create_post(event_id: int):
     """Admin adds a post: a point with a radius, or a polygon."""
     _user, event = caller_and_event(event_id)
-    body = json_object()
+    body = body_as(PostIn)
     with write_transaction():
         post = services.add_post(
-            event,
-            name=text_field(body, "name", max_length=120),
-            kind=body.get("kind", "traffic_point"),
-            lat=_number(body, "lat"),
-            lon=_number(body, "lon"),
-            radius_m=_number(body, "radius_m", 50.0),
-            polygon=body.get("polygon"),
-            orders=text_field(body, "orders", required=False, max_length=4000),
+            event, **body.model_dump(exclude={"polygon"}), polygon=body.polygon_points()
         )
     return jsonify(post_to_dict(post)), 201
 
@@ -172,37 +136,25 @@ def create_assignment(event_id: int):
     """Admin puts an officer (by badge; created if new) on a post for a shift window. The
     officer's first roster entry issues their join PIN: this answer is the one place it shows."""
     _user, event = caller_and_event(event_id)
-    body = json_object()
-    post = (
-        db.session.get(Post, body.get("post_id")) if isinstance(body.get("post_id"), int) else None
-    )
+    body = body_as(AssignmentIn)
+    post = db.session.get(Post, body.post_id)
     if post is None or post.event_id != event.id:
         raise ApiError(
             "post_id must name a post of this event", code="invalid", field="post_id", status=422
         )
     with write_transaction():
-        member = services.enroll_officer(
-            event, name=text_field(body, "name"), badge=text_field(body, "badge", max_length=40)
-        )
-        assignment = services.assign(
+        member = roster.enroll_officer(event, name=body.name, badge=body.badge)
+        assignment = roster.assign(
             event,
             officer=db.session.get(User, member.officer_id),
             post=post,
-            starts_at=_time_field(body, "starts_at"),
-            ends_at=_time_field(body, "ends_at"),
-            hourly_rate=body.get("hourly_rate"),
+            starts_at=body.starts_at,
+            ends_at=body.ends_at,
+            hourly_rate=body.hourly_rate,
         )
         join_pin = joining.first_join_pin(event, member.officer_id)
-    return jsonify(
-        {
-            "id": assignment.id,
-            "officer_id": assignment.officer_id,
-            "post_id": assignment.post_id,
-            "starts_at": iso(assignment.starts_at),
-            "ends_at": iso(assignment.ends_at),
-            "join_pin": join_pin,
-        }
-    ), 201
+        data = assignment_to_dict(assignment) | {"join_pin": join_pin}
+    return jsonify(data), 201
 
 
 @bp.get("/api/v1/events/<int:event_id>/officers")
@@ -211,14 +163,4 @@ def list_members(event_id: int):
     """Staff: who has joined or is rostered."""
     _user, event = caller_and_event(event_id)
     members = db.session.scalars(db.select(EventOfficer).where(EventOfficer.event_id == event.id))
-    return jsonify(
-        officers=[
-            {
-                "id": m.officer_id,
-                "name": m.officer.display_name,
-                "badge": m.officer.badge,
-                "joined_at": iso(m.joined_at),
-            }
-            for m in members
-        ]
-    )
+    return jsonify(officers=[member_to_dict(m) for m in members])

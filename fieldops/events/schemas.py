@@ -1,16 +1,53 @@
-"""Serializers for event set-up resources, shared by REST responses and socket snapshots."""
+"""Event set-up bodies (events, posts, the roster), and the serializers of event set-up
+resources, shared by REST responses and socket snapshots."""
 
 from __future__ import annotations
 
+from pydantic import AwareDatetime
+
 from fieldops.events import course_display
-from fieldops.events.models import Course, Event, Post
+from fieldops.events.models import Assignment, Course, Event, EventOfficer, Post
+from fieldops.formats import iso
+from fieldops.payloads import Integer, Latitude, Longitude, Number, Payload, Text
 
 UNIT_METRES = {"km": 1000.0, "mi": 1609.344}
 UNIT_WORD = {"km": "Km", "mi": "Mile"}  # "Mile 25.8", "Km 41.5": distances said on the radio
 
 
-def iso(value) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value is not None else None
+class EventIn(Payload):
+    name: Text(200)
+    kind: Text(24) = "other"
+    venue: Text(200, blank=True) = ""
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    timezone: Text(64) = "UTC"
+    distance_unit: Text(8) = "km"
+
+
+class PostIn(Payload):
+    """A point with a radius, or an area (`polygon`: [[lat, lon], ...])."""
+
+    name: Text(120)
+    kind: Text(24) = "traffic_point"
+    lat: Latitude
+    lon: Longitude
+    radius_m: Number = 50.0
+    polygon: list[tuple[Latitude, Longitude]] | None = None
+    orders: Text(4000, blank=True) = ""
+
+    def polygon_points(self) -> list[list[float]] | None:
+        return [list(point) for point in self.polygon] if self.polygon is not None else None
+
+
+class AssignmentIn(Payload):
+    """An officer (by badge; enrolled if new) on a post for a shift window."""
+
+    post_id: Integer
+    name: Text(200)
+    badge: Text(40)
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    hourly_rate: Number | None = None
 
 
 def event_to_dict(event: Event) -> dict:
@@ -36,6 +73,26 @@ def post_to_dict(post: Post) -> dict:
         "radius_m": post.radius_m,
         "polygon": post.polygon,
         "orders": post.orders,
+    }
+
+
+def assignment_to_dict(assignment: Assignment) -> dict:
+    return {
+        "id": assignment.id,
+        "officer_id": assignment.officer_id,
+        "post_id": assignment.post_id,
+        "starts_at": iso(assignment.starts_at),
+        "ends_at": iso(assignment.ends_at),
+    }
+
+
+def member_to_dict(member: EventOfficer) -> dict:
+    """An officer on the event's roster or joined: who, and since when."""
+    return {
+        "id": member.officer_id,
+        "name": member.officer.display_name,
+        "badge": member.officer.badge,
+        "joined_at": iso(member.joined_at),
     }
 
 

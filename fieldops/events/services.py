@@ -1,4 +1,4 @@
-"""Event set-up writes: events, courses, posts, the roster and its officers."""
+"""Event set-up writes: events, their course and posts (the roster: events.roster)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 
-from fieldops.auth.models import Role, User
 from fieldops.db import after_commit
 from fieldops.errors import ApiError, choice
 from fieldops.events import course_display, course_import
@@ -17,13 +16,12 @@ from fieldops.events.models import (
     Course,
     Event,
     EventKind,
-    EventOfficer,
     Post,
     PostKind,
 )
+from fieldops.events.signals import roster_changed
 from fieldops.extensions import db
 from fieldops.places import services as places
-from fieldops.tracking.services import announce_officer
 
 # No 0/O, 1/I/L: the code is read aloud at briefings and typed with gloves on.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -41,6 +39,21 @@ def new_enrollment_code() -> str:
             return code
 
 
+def _check_event(event: Event) -> None:
+    if not event.name.strip():
+        raise _invalid("name is required", "name")
+    event.name = event.name.strip()
+    event.kind = choice(EventKind, event.kind, "kind")
+    try:
+        ZoneInfo(event.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise _invalid(f"unknown time zone {event.timezone!r}", "timezone") from None
+    if event.distance_unit not in ("km", "mi"):
+        raise _invalid("distance_unit must be km or mi", "distance_unit")
+    if event.ends_at <= event.starts_at:
+        raise _invalid("the event must end after it starts", "ends_at")
+
+
 def create_event(
     *,
     name: str,
@@ -51,28 +64,40 @@ def create_event(
     timezone: str = "UTC",
     distance_unit: str = "km",
 ) -> Event:
-    if not name.strip():
-        raise _invalid("name is required", "name")
-    kind = choice(EventKind, kind, "kind")
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise _invalid(f"unknown time zone {timezone!r}", "timezone") from None
-    if distance_unit not in ("km", "mi"):
-        raise _invalid("distance_unit must be km or mi", "distance_unit")
-    if ends_at <= starts_at:
-        raise _invalid("the event must end after it starts", "ends_at")
     event = Event(
-        name=name.strip(),
+        name=name,
         kind=kind,
         venue=venue,
         starts_at=starts_at,
         ends_at=ends_at,
         timezone=timezone,
         distance_unit=distance_unit,
-        enrollment_code=new_enrollment_code(),
     )
+    _check_event(event)
+    event.enrollment_code = new_enrollment_code()
     db.session.add(event)
+    db.session.flush()
+    return event
+
+
+EVENT_DETAILS = ("name", "kind", "venue", "starts_at", "ends_at", "timezone", "distance_unit")
+
+
+def _set_details(row, changes: dict, allowed: tuple[str, ...], what: str) -> None:
+    """Set the given columns; a name that is not one of `allowed` is a programming error."""
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise TypeError(f"not a detail of {what}: {', '.join(sorted(unknown))}")
+    for name, value in changes.items():
+        setattr(row, name, value)
+
+
+def change_event(event: Event, **changes) -> Event:
+    """Change an event's details (its window, time zone, name...): the same checks as
+    creating it; a 422 naming the field leaves the event as it was (the transaction rolls
+    back)."""
+    _set_details(event, changes, EVENT_DETAILS, "an event")
+    _check_event(event)
     db.session.flush()
     return event
 
@@ -125,6 +150,16 @@ def store_course(
     return event.course
 
 
+def set_course_start(event: Event, start_m: float) -> Course:
+    """How far into the race the event's course file begins (a recording that started late)."""
+    if event.course is None:
+        raise _invalid("the event has no course yet", "start")
+    check_course_start(start_m)
+    event.course.start_m = start_m
+    db.session.flush()
+    return event.course
+
+
 def add_post(
     event: Event,
     *,
@@ -136,20 +171,8 @@ def add_post(
     polygon: list | None = None,
     orders: str = "",
 ) -> Post:
-    if not name.strip():
-        raise _invalid("name is required", "name")
-    kind = choice(PostKind, kind, "kind")
-    if not (-90 <= lat <= 90):
-        raise _invalid("lat must be between -90 and 90", "lat")
-    if not (-180 <= lon <= 180):
-        raise _invalid("lon must be between -180 and 180", "lon")
-    if not (1 <= radius_m <= 5000):
-        raise _invalid("radius_m must be between 1 and 5000", "radius_m")
-    if polygon is not None and len(polygon) < 3:
-        raise _invalid("a polygon needs at least 3 points", "polygon")
     post = Post(
-        event=event,
-        name=name.strip(),
+        name=name,
         kind=kind,
         lat=lat,
         lon=lon,
@@ -157,81 +180,50 @@ def add_post(
         polygon=polygon,
         orders=orders,
     )
+    _check_post(post)  # before joining the event's posts: a refused post is never pending
+    post.event = event
     db.session.add(post)
     db.session.flush()
     return post
 
 
-def clean_officer(name: str, badge: str) -> tuple[str, str]:
-    """The name and badge as stored, or a 422 naming the field."""
-    name, badge = name.strip(), badge.strip()
-    if not name:
+def _check_post(post: Post) -> None:
+    if not post.name.strip():
         raise _invalid("name is required", "name")
-    if not badge:
-        raise _invalid("badge is required", "badge")
-    if len(name) > 120 or len(badge) > 40:
-        raise _invalid("name or badge is too long", "name" if len(name) > 120 else "badge")
-    return name, badge
+    post.name = post.name.strip()
+    post.kind = choice(PostKind, post.kind, "kind")
+    if not (-90 <= post.lat <= 90):
+        raise _invalid("lat must be between -90 and 90", "lat")
+    if not (-180 <= post.lon <= 180):
+        raise _invalid("lon must be between -180 and 180", "lon")
+    if not (1 <= post.radius_m <= 5000):
+        raise _invalid("radius_m must be between 1 and 5000", "radius_m")
+    if post.polygon is not None and len(post.polygon) < 3:
+        raise _invalid("a polygon needs at least 3 points", "polygon")
 
 
-def lock_roster(event: Event) -> None:
-    """Serialize writes to one event's officers: two phones (or a phone and the admin) claiming
-    the same new badge at once make one officer, not two. SQLite's BEGIN IMMEDIATE already
-    serializes every write transaction; PostgreSQL locks the event's row."""
-    db.session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
+POST_DETAILS = ("name", "kind", "lat", "lon", "radius_m", "polygon", "orders")
 
 
-def member_by_badge(event: Event, badge: str) -> EventOfficer | None:
-    return db.session.scalar(
-        select(EventOfficer)
-        .join(User, EventOfficer.officer_id == User.id)
-        .where(EventOfficer.event_id == event.id, User.badge == badge.strip())
-    )
+def change_post(post: Post, **changes) -> Post:
+    """Move a post, resize it, rename it or change its orders (the same checks as adding it).
+    Officers posted there are refreshed on the map: their off-post flag depends on it."""
+    _set_details(post, changes, POST_DETAILS, "a post")
+    _check_post(post)
+    db.session.flush()
+    _roster_changed_at_post(post)
+    return post
 
 
-def enroll_officer(event: Event, *, name: str, badge: str) -> EventOfficer:
-    """The officer with this badge at this event, created on first sight (the roster, or a
-    walk-up officer joining: fieldops.joining decides who may join as an existing one)."""
-    name, badge = clean_officer(name, badge)
-    lock_roster(event)
-    member = member_by_badge(event, badge)
-    if member is None:
-        officer = User(role=Role.OFFICER, display_name=name, badge=badge)
-        db.session.add(officer)
-        db.session.flush()
-        member = EventOfficer(event_id=event.id, officer_id=officer.id)
-        db.session.add(member)
-        db.session.flush()
-        announce_officer(event.id, officer.id)
-    return member
+def _officers_at_post(post: Post) -> list[int]:
+    rostered = select(Assignment.officer_id).where(Assignment.post_id == post.id)
+    return sorted(set(db.session.scalars(rostered)))
+
+
+def _roster_changed_at_post(post: Post) -> None:
+    for officer_id in _officers_at_post(post):
+        roster_changed.send(post.event, officer_id=officer_id)
 
 
 def event_by_code(code: str) -> Event | None:
     return db.session.scalar(select(Event).where(Event.enrollment_code == code.strip().upper()))
-
-
-def assign(
-    event: Event,
-    *,
-    officer: User,
-    post: Post,
-    starts_at: datetime,
-    ends_at: datetime,
-    hourly_rate: float | None = None,
-) -> Assignment:
-    if post.event_id != event.id:
-        raise _invalid("that post belongs to another event", "post_id")
-    if ends_at <= starts_at:
-        raise _invalid("the shift must end after it starts", "ends_at")
-    assignment = Assignment(
-        event_id=event.id,
-        officer_id=officer.id,
-        post_id=post.id,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        hourly_rate=hourly_rate,
-    )
-    db.session.add(assignment)
-    db.session.flush()
-    announce_officer(event.id, officer.id)
-    return assignment

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from fieldops.alerts import services as alerts
 from fieldops.alerts.routes import act_on_alert
+from fieldops.alerts.schemas import alert_to_dict
 from fieldops.api import caller_and_event, json_body
 from fieldops.auth.models import Role
 from fieldops.auth.principal import require
@@ -26,7 +26,7 @@ def post_help(event_id: int):
     body = parse_help(json_body())
     with write_transaction():
         alert, created = services.raise_help(event, user, body.client_id, body.lat, body.lon)
-        data = alerts.alert_to_dict(alert)
+        data = alert_to_dict(alert)
     return jsonify(data), 201 if created else 200
 
 

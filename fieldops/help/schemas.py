@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from fieldops.errors import validate
 from fieldops.incidents.schemas import ClientId
+from fieldops.payloads import Position, parse
 
 
-class HelpIn(BaseModel):
-    model_config = ConfigDict(extra="ignore", allow_inf_nan=False, frozen=True)
-
+class HelpIn(Position):
     client_id: ClientId
-    lat: float | None = Field(default=None, ge=-90, le=90)
-    lon: float | None = Field(default=None, ge=-180, le=180)
 
 
 def parse_help(body) -> HelpIn:
-    return validate(HelpIn, body)
+    return parse(HelpIn, body)

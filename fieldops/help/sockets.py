@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fieldops.alerts import services as alerts
+from fieldops.alerts.schemas import alert_to_dict
 from fieldops.db import write_transaction
 from fieldops.errors import Forbidden
 from fieldops.events.access import visible_event
@@ -22,5 +22,5 @@ def on_help(payload):
     body = parse_help(payload)
     with write_transaction():
         alert, _created = services.raise_help(event, user, body.client_id, body.lat, body.lon)
-        data = alerts.alert_to_dict(alert)
+        data = alert_to_dict(alert)
     return {"alert": data}

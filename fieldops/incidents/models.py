@@ -8,8 +8,8 @@ from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, Un
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldops.db import UTCDateTime, utcnow
-from fieldops.events.models import str_enum
 from fieldops.extensions import db
+from fieldops.formats import str_enum
 
 
 class IncidentType(enum.StrEnum):

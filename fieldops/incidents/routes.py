@@ -5,13 +5,17 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, jsonify, request, send_file
 
 from fieldops import offload
-from fieldops.api import caller_and_event, json_body, json_object, optional_coordinate, text_field
+from fieldops.api import body_as, caller_and_event, json_body
 from fieldops.auth.principal import request_user, require
 from fieldops.db import write_transaction
 from fieldops.errors import ApiError, Unauthorized
 from fieldops.incidents import photos, services
 from fieldops.incidents.nearest import nearest_free_officers
 from fieldops.incidents.schemas import (
+    DispatchIn,
+    NoteIn,
+    RespondIn,
+    TransitionIn,
     incident_to_dict,
     parse_incident,
     photo_to_dict,
@@ -31,13 +35,6 @@ def _caller():
 def _incident(incident_id: int):
     user = _caller()
     return user, services.visible_incident(incident_id, user, g.get("token_event_id"))
-
-
-def _position(body: dict) -> dict:
-    return {
-        "lat": optional_coordinate(body, "lat", 90),
-        "lon": optional_coordinate(body, "lon", 180),
-    }
 
 
 def _csv_arg(name: str) -> list[str] | None:
@@ -82,13 +79,16 @@ def get_incident(incident_id: int):
 def post_transition(incident_id: int):
     """Acknowledge, resolve (with a disposition), cancel...; illegal moves are 409."""
     user, incident = _incident(incident_id)
-    body = json_object()
-    to = text_field(body, "to", max_length=24)
-    note = text_field(body, "note", required=False, max_length=2000)
-    disposition = body.get("disposition")
+    body = body_as(TransitionIn)
     with write_transaction():
         services.transition(
-            incident, user, to, disposition=disposition, note=note, **_position(body)
+            incident,
+            user,
+            body.to,
+            disposition=body.disposition,
+            note=body.note,
+            lat=body.lat,
+            lon=body.lon,
         )
         data = incident_to_dict(incident)
     return jsonify(data)
@@ -108,23 +108,9 @@ def get_nearest(incident_id: int):
 def post_assignments(incident_id: int):
     """Dispatch: each officer gets the incident full screen on their phone."""
     user, incident = _incident(incident_id)
-    body = json_object()
-    ids = body.get("officer_ids")
-    if (
-        not isinstance(ids, list)
-        or not ids
-        or len(ids) > 20
-        or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
-        or len(set(ids)) != len(ids)
-    ):
-        raise ApiError(
-            "officer_ids must be a list of 1 to 20 different officer ids",
-            code="invalid",
-            field="officer_ids",
-            status=422,
-        )
+    body = body_as(DispatchIn)
     with write_transaction():
-        services.dispatch(incident, user, ids)
+        services.dispatch(incident, user, body.officer_ids)
         data = incident_to_dict(incident)
     return jsonify(data), 201
 
@@ -134,10 +120,9 @@ def post_assignments(incident_id: int):
 def post_respond(incident_id: int):
     """The officer sent to it: acknowledged, en_route, on_scene."""
     user, incident = _incident(incident_id)
-    body = json_object()
-    status = text_field(body, "status", max_length=24)
+    body = body_as(RespondIn)
     with write_transaction():
-        services.respond(incident, user, status, **_position(body))
+        services.respond(incident, user, body.status, lat=body.lat, lon=body.lon)
         data = incident_to_dict(incident)
     return jsonify(data)
 
@@ -146,10 +131,9 @@ def post_respond(incident_id: int):
 @require()
 def post_note(incident_id: int):
     user, incident = _incident(incident_id)
-    body = json_object()
-    text = text_field(body, "text", max_length=2000).strip()
+    body = body_as(NoteIn)
     with write_transaction():
-        entry = services.add_note(incident, user, text, **_position(body))
+        entry = services.add_note(incident, user, body.text, lat=body.lat, lon=body.lon)
         data = timeline_entry_to_dict(entry)
     return jsonify(data), 201
 

@@ -1,4 +1,5 @@
-"""What a report must look like, and the one serializer for incidents (REST and sockets)."""
+"""What a report and each later step must look like, and the one serializer for incidents
+(REST and sockets)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ import hashlib
 import json
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, Strict
+from pydantic_core import PydanticCustomError
 
-from fieldops.errors import validate
-from fieldops.events.schemas import iso
+from fieldops.formats import iso
 from fieldops.incidents.models import (
     AssignmentStatus,
     Incident,
@@ -19,6 +20,7 @@ from fieldops.incidents.models import (
     Severity,
     TimelineEntry,
 )
+from fieldops.payloads import Latitude, Longitude, Payload, Position, Text, parse
 
 DEFAULT_SEVERITY = {
     IncidentType.MEDICAL: Severity.HIGH,
@@ -35,18 +37,21 @@ SEVERITY_RANK = {s: rank for rank, s in enumerate(reversed(Severity))}  # critic
 
 
 # Made by the client (a UUID, say) so a retry is recognised as the same report.
-ClientId = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+ClientId = Annotated[
+    str, Strict(), Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
+]
+MAX_DISPATCH = 20
 
 
-class IncidentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+class IncidentIn(Payload):
+    model_config = ConfigDict(extra="forbid")
 
     client_id: ClientId
     type: IncidentType
     severity: Severity | None = None
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
-    note: str = Field(default="", max_length=2000)
+    lat: Latitude
+    lon: Longitude
+    note: Text(2000, blank=True) = ""
     reported_at: AwareDatetime
 
     @property
@@ -64,7 +69,42 @@ class IncidentIn(BaseModel):
 
 
 def parse_incident(body) -> IncidentIn:
-    return validate(IncidentIn, body)
+    return parse(IncidentIn, body)
+
+
+class TransitionIn(Position):
+    """Acknowledge, resolve (with a disposition), cancel...: the lifecycle says which."""
+
+    to: Text(24)
+    disposition: Text(24) | None = None
+    note: Text(2000, blank=True) = ""
+
+
+def _different_ids(ids: list) -> list[int]:
+    if (
+        not ids
+        or len(ids) > MAX_DISPATCH
+        or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
+        or len(set(ids)) != len(ids)
+    ):
+        raise PydanticCustomError(
+            "officer_ids",
+            "must be a list of 1 to {most} different officer ids",
+            {"most": MAX_DISPATCH},
+        )
+    return ids
+
+
+class DispatchIn(Payload):
+    officer_ids: Annotated[list, Strict(), AfterValidator(_different_ids)]
+
+
+class RespondIn(Position):
+    status: Text(24)
+
+
+class NoteIn(Position):
+    text: Text(2000, strip=True)
 
 
 def person(user) -> dict | None:

@@ -8,8 +8,8 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldops.db import UTCDateTime, utcnow
-from fieldops.events.models import str_enum
 from fieldops.extensions import db
+from fieldops.formats import str_enum
 
 
 class RequestStatus(enum.StrEnum):

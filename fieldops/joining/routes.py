@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from fieldops.api import caller_and_event, json_object, text_field
+from fieldops.api import body_as, caller_and_event
 from fieldops.auth.models import Role, User
 from fieldops.auth.principal import csrf_token, request_user, require
 from fieldops.auth.qr import qr_svg
@@ -20,7 +20,14 @@ from fieldops.events.schemas import event_to_dict
 from fieldops.extensions import db
 from fieldops.joining import services
 from fieldops.joining.models import DeviceRequest, RequestStatus
-from fieldops.joining.schemas import device_request_to_dict, phone_view
+from fieldops.joining.schemas import (
+    ApproveIn,
+    CodeIn,
+    JoinIn,
+    SecretIn,
+    device_request_to_dict,
+    phone_view,
+)
 
 bp = Blueprint("joining", __name__)
 
@@ -39,14 +46,10 @@ def _signed_in_answer(event: Event, officer: User, token: str, sid: str, **extra
 
 
 def _join(event: Event):
-    body = json_object()
+    body = body_as(JoinIn)
     with write_transaction():
         outcome = services.join_event(
-            event,
-            code=text_field(body, "code", max_length=32),
-            name=text_field(body, "name", max_length=120),
-            badge=text_field(body, "badge", max_length=40),
-            pin=text_field(body, "pin", required=False, max_length=16),
+            event, code=body.code, name=body.name, badge=body.badge, pin=body.pin
         )
         sid = ""
         if outcome.token:
@@ -80,8 +83,7 @@ def api_join(event_id: int):
 @bp.post("/api/v1/join")
 def api_join_by_code():
     """The same, when the phone knows only the code (the usual case)."""
-    body = json_object()
-    event = event_services.event_by_code(text_field(body, "code", max_length=32))
+    event = event_services.event_by_code(body_as(CodeIn).code)
     if event is None:
         raise ApiError(
             "no event has that enrollment code", code="invalid_code", field="code", status=404
@@ -93,8 +95,7 @@ def api_join_by_code():
 
 
 def _phone_request(request_id: int) -> DeviceRequest:
-    body = json_object()
-    return services.request_for_secret(request_id, text_field(body, "secret", max_length=64))
+    return services.request_for_secret(request_id, body_as(SecretIn).secret)
 
 
 @bp.post("/api/v1/device-requests/<int:request_id>/poll")
@@ -150,11 +151,9 @@ def _staff_request(request_id: int) -> tuple[User, DeviceRequest]:
 def approve_request(request_id: int):
     """Command lets the phone in; {"replace_old": true} signs the officer's other phones out."""
     user, device_request = _staff_request(request_id)
-    replace_old = json_object(required=False).get("replace_old", False)
-    if not isinstance(replace_old, bool):
-        raise ApiError("replace_old must be true or false", field="replace_old", status=422)
+    body = body_as(ApproveIn, required=False)
     with write_transaction():
-        services.approve_request(device_request, by=user, replace_old=replace_old)
+        services.approve_request(device_request, by=user, replace_old=body.replace_old)
         data = _request_dict(device_request)
     return jsonify(data)
 

@@ -1,12 +1,36 @@
-"""One serializer for a device request: the REST answers and the `device_request` envelope.
+"""What a joining phone and command's decision send, and one serializer for a device
+request: the REST answers and the `device_request` envelope.
 
 It names the officer the phone claimed to be and what the phone typed; nothing about the
 phone's owner beyond that (no contact details, no address)."""
 
 from __future__ import annotations
 
-from fieldops.events.schemas import iso
+from fieldops.formats import iso
 from fieldops.joining.models import DeviceRequest
+from fieldops.payloads import Flag, Payload, Text
+
+
+class CodeIn(Payload):
+    code: Text(32)
+
+
+class JoinIn(CodeIn):
+    """A phone joins with the event's code, a name and a badge (and the officer's PIN)."""
+
+    name: Text(120)
+    badge: Text(40)
+    pin: Text(16, blank=True) = ""
+
+
+class SecretIn(Payload):
+    """A waiting phone's credential: the secret its device request was answered with."""
+
+    secret: Text(64)
+
+
+class ApproveIn(Payload):
+    replace_old: Flag = False
 
 
 def device_request_to_dict(request: DeviceRequest, live_devices: int) -> dict:

@@ -25,7 +25,7 @@ from fieldops.auth.models import DeviceToken, User, hash_token
 from fieldops.auth.services import code_matches, issue_device_token, revoke_tokens
 from fieldops.db import utcnow
 from fieldops.errors import ApiError
-from fieldops.events import services as events
+from fieldops.events import roster
 from fieldops.events.models import Event, EventOfficer
 from fieldops.extensions import db
 from fieldops.joining.models import DeviceRequest, JoinPin, RequestReason, RequestStatus
@@ -60,11 +60,11 @@ def join_event(event: Event, *, code: str, name: str, badge: str, pin: str = "")
             field="code",
             status=403,
         )
-    name, badge = events.clean_officer(name, badge)
-    events.lock_roster(event)
-    member = events.member_by_badge(event, badge)
+    name, badge = roster.clean_officer(name, badge)
+    roster.lock_roster(event)
+    member = roster.member_by_badge(event, badge)
     if member is None:  # a walk-up officer: a badge nobody here has
-        member = events.enroll_officer(event, name=name, badge=badge)
+        member = roster.enroll_officer(event, name=name, badge=badge)
         return _joined(event, member.officer)
     reason = _spend_pin(event.id, member.officer_id, pin)
     if reason is None:
@@ -133,7 +133,7 @@ def pin_still_works(event_id: int, officer_id: int, pin: str) -> bool:
 def issue_join_pin(event: Event, officer_id: int) -> str:
     """A new PIN for this officer at this event (any earlier one stops working); returns it,
     the only time it is shown."""
-    events.lock_roster(event)
+    roster.lock_roster(event)
     pin = f"{secrets.randbelow(10**PIN_DIGITS):0{PIN_DIGITS}d}"
     row = _pin_row(event.id, officer_id)
     if row is None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify
 
-from fieldops.api import caller_and_event, json_object, text_field
+from fieldops.api import body_as, caller_and_event
 from fieldops.auth.models import Role
 from fieldops.auth.principal import request_user, require
 from fieldops.db import write_transaction
-from fieldops.errors import ApiError
 from fieldops.events.access import visible_event
 from fieldops.messages import services
+from fieldops.messages.schemas import MessageIn, message_to_dict
 
 bp = Blueprint("messages", __name__)
 
@@ -19,16 +19,11 @@ bp = Blueprint("messages", __name__)
 @require(Role.ADMIN, Role.COMMAND)
 def post_message(event_id: int):
     user, event = caller_and_event(event_id)
-    body = json_object()
-    text = text_field(body, "text", max_length=1000).strip()
-    priority = body.get("priority", False)
-    if not isinstance(priority, bool):
-        raise ApiError(
-            "priority must be true or false", code="invalid", field="priority", status=422
-        )
+    body = body_as(MessageIn)
+    to = body.to.model_dump() if body.to else None
     with write_transaction():
-        message = services.send(event, user, text, body.get("to"), priority)
-        data = services.message_to_dict(message)
+        message = services.send(event, user, body.text, to, body.priority)
+        data = message_to_dict(message)
     return jsonify(data), 201
 
 

@@ -9,43 +9,12 @@ from fieldops.auth.models import Role, User
 from fieldops.db import get_or_404, utcnow
 from fieldops.errors import ApiError, Forbidden, NotFound
 from fieldops.events.models import Event, Post
-from fieldops.events.schemas import iso
 from fieldops.extensions import db
 from fieldops.messages.models import Message, MessageRecipient
+from fieldops.messages.schemas import message_to_dict, officer_copy
 from fieldops.tracking import live
 
 AUDIENCES = ("event", "post", "officer")
-
-
-def _base(message: Message) -> dict:
-    return {
-        "id": message.id,
-        "event_id": message.event_id,
-        "text": message.text,
-        "priority": message.priority,
-        "to": {"kind": message.to_kind, "id": message.to_id, "label": message.to_label},
-        "sender": {"id": message.sender.id, "name": message.sender.display_name},
-        "sent_at": iso(message.sent_at),
-    }
-
-
-def message_to_dict(message: Message) -> dict:
-    """The command post's copy: who has and who has not acknowledged."""
-    return _base(message) | {
-        "recipients": [
-            {
-                "officer_id": r.officer_id,
-                "name": r.officer.display_name,
-                "badge": r.officer.badge,
-                "acknowledged_at": iso(r.acknowledged_at),
-            }
-            for r in message.recipients
-        ]
-    }
-
-
-def officer_copy(message: Message, recipient: MessageRecipient) -> dict:
-    return _base(message) | {"acknowledged_at": iso(recipient.acknowledged_at)}
 
 
 def _recipients(event: Event, kind: str, target: int | None) -> tuple[list[int], str]:

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from fieldops.auth.models import User
 from fieldops.db import utcnow
 from fieldops.events.models import Assignment, EventOfficer, Post
-from fieldops.events.schemas import iso
 from fieldops.extensions import db
+from fieldops.formats import iso
 from fieldops.tracking.geometry import within_post
 from fieldops.tracking.models import ShiftLog
 

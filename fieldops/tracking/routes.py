@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from fieldops.api import caller_and_event, json_body, json_object, optional_coordinate
+from fieldops import snapshots
+from fieldops.api import body_as, caller_and_event, json_body
 from fieldops.auth.models import Role
 from fieldops.auth.principal import require
 from fieldops.db import write_transaction
-from fieldops.errors import ApiError, Forbidden
+from fieldops.errors import Forbidden
+from fieldops.payloads import Position
 from fieldops.tracking import services
-from fieldops.tracking.schemas import parse_fixes
+from fieldops.tracking.schemas import CheckInIn, StatusIn, parse_fixes, shift_to_dict
 
 bp = Blueprint("tracking", __name__)
 
@@ -36,9 +38,9 @@ def post_positions(event_id: int):
 @bp.get("/api/v1/events/<int:event_id>/snapshot")
 @require()
 def get_snapshot(event_id: int):
-    """The live picture: staff see every officer; an officer sees themselves."""
+    """What the caller's stream's join would carry (fieldops.snapshots), without its seq."""
     user, event = caller_and_event(event_id)
-    return jsonify(services.snapshot(event, user))
+    return jsonify(snapshots.build(event, user))
 
 
 @bp.get("/api/v1/events/<int:event_id>/me")
@@ -54,19 +56,10 @@ def get_me(event_id: int):
 def post_check_in(event_id: int):
     """The officer starts the billed shift at their post; pushes `officer`."""
     user, event = _officer_and_event(event_id)
-    body = json_object(required=False)
-    post_id = body.get("post_id")
-    if post_id is not None and (isinstance(post_id, bool) or not isinstance(post_id, int)):
-        raise ApiError("post_id must be a number", code="invalid", field="post_id", status=422)
+    body = body_as(CheckInIn, required=False)
     with write_transaction():
-        shift = services.check_in(
-            event,
-            user,
-            post_id=post_id,
-            lat=optional_coordinate(body, "lat", 90),
-            lon=optional_coordinate(body, "lon", 180),
-        )
-    return jsonify(services.shift_to_dict(shift)), 201
+        shift = services.check_in(event, user, post_id=body.post_id, lat=body.lat, lon=body.lon)
+    return jsonify(shift_to_dict(shift)), 201
 
 
 @bp.post("/api/v1/events/<int:event_id>/shift/check-out")
@@ -74,15 +67,10 @@ def post_check_in(event_id: int):
 def post_check_out(event_id: int):
     """The officer ends the shift; pushes `officer`."""
     user, event = _officer_and_event(event_id)
-    body = json_object(required=False)
+    body = body_as(Position, required=False)
     with write_transaction():
-        shift = services.check_out(
-            event,
-            user,
-            lat=optional_coordinate(body, "lat", 90),
-            lon=optional_coordinate(body, "lon", 180),
-        )
-    return jsonify(services.shift_to_dict(shift))
+        shift = services.check_out(event, user, lat=body.lat, lon=body.lon)
+    return jsonify(shift_to_dict(shift))
 
 
 @bp.post("/api/v1/events/<int:event_id>/status")
@@ -90,7 +78,7 @@ def post_check_out(event_id: int):
 def post_status(event_id: int):
     """The officer sets on_post / responding / on_break; pushes `officer`."""
     user, event = _officer_and_event(event_id)
-    body = json_object()
+    body = body_as(StatusIn)
     with write_transaction():
-        services.set_status(event, user, body.get("status"))
+        services.set_status(event, user, body.status)
     return jsonify(services.officer_view(event, user)["officer"])

@@ -1,4 +1,4 @@
-"""What a position fix must look like, wherever it comes from."""
+"""What a position fix must look like, wherever it comes from; the one serializer of a shift."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 
 from fieldops.db import utcnow
 from fieldops.errors import ApiError, from_validation_error
+from fieldops.formats import iso
+from fieldops.payloads import Integer, Position, Text
+from fieldops.tracking.models import ShiftLog
 
 MAX_FIXES_PER_REQUEST = 500
 
@@ -88,3 +91,24 @@ def check_plausible(
                 field=f"{where}accuracy",
                 status=422,
             )
+
+
+class CheckInIn(Position):
+    """`post_id`: a post other than the roster's (or for an officer with none)."""
+
+    post_id: Integer | None = None
+
+
+class StatusIn(Position):
+    status: Text(24)
+
+
+def shift_to_dict(shift: ShiftLog) -> dict:
+    return {
+        "id": shift.id,
+        "event_id": shift.event_id,
+        "officer_id": shift.officer_id,
+        "post_id": shift.post_id,
+        "checked_in_at": iso(shift.checked_in_at),
+        "checked_out_at": iso(shift.checked_out_at),
+    }

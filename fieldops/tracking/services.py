@@ -10,8 +10,15 @@ from fieldops.auth.models import User
 from fieldops.db import after_commit, utcnow
 from fieldops.errors import ApiError, choice
 from fieldops.events.models import Event, EventOfficer, OfficerStatus, Post
-from fieldops.events.schemas import course_to_dict, event_to_dict, iso, post_to_dict
+from fieldops.events.schemas import (
+    assignment_to_dict,
+    course_to_dict,
+    event_to_dict,
+    post_to_dict,
+)
+from fieldops.events.signals import roster_changed
 from fieldops.extensions import db
+from fieldops.formats import iso
 from fieldops.tracking import ingest, live
 from fieldops.tracking.models import ShiftLog
 from fieldops.tracking.schemas import FixIn, check_plausible
@@ -66,6 +73,12 @@ def _open_shift(event_id: int, officer_id: int) -> ShiftLog | None:
 def announce_officer(event_id: int, officer_id: int) -> None:
     """After commit: refresh the live picture and tell the command post."""
     after_commit(lambda: ingest.publish_officer(live.reload_officer(event_id, officer_id)))
+
+
+@roster_changed.connect
+def _on_roster_changed(event: Event, officer_id: int, **_) -> None:
+    """An officer joined the event or their roster entry changed (events.services)."""
+    announce_officer(event.id, officer_id)
 
 
 def check_in(
@@ -147,17 +160,6 @@ def set_officer_status(
     return member
 
 
-def shift_to_dict(shift: ShiftLog) -> dict:
-    return {
-        "id": shift.id,
-        "event_id": shift.event_id,
-        "officer_id": shift.officer_id,
-        "post_id": shift.post_id,
-        "checked_in_at": iso(shift.checked_in_at),
-        "checked_out_at": iso(shift.checked_out_at),
-    }
-
-
 def officer_view(event: Event, officer: User) -> dict:
     """What an officer's phone shows: themselves, their post and orders, their shift, and the
     course and posts for its small maps (useful without a base map)."""
@@ -170,13 +172,7 @@ def officer_view(event: Event, officer: User) -> dict:
         "event": event_to_dict(event),
         "officer": state.to_dict() if state else None,
         "post": post,
-        "assignment": {
-            "post_id": assignment.post_id,
-            "starts_at": iso(assignment.starts_at),
-            "ends_at": iso(assignment.ends_at),
-        }
-        if assignment
-        else None,
+        "assignment": assignment_to_dict(assignment) if assignment else None,
         "posts": [post_to_dict(p) for p in event.posts],
         "course": course_to_dict(event.course, event.distance_unit),
         "stale_after": current_app.config["STALE_AFTER"],

@@ -15,22 +15,29 @@ import socketio
 from tests.support.server_process import ROOT, ServerProcess
 
 STAFF_PASSWORD = "correct-horse-battery"
+STAFF_ROLES = ("admin", "command", "organizer")
 
-SEED = """
-import json, sys
-from datetime import UTC, datetime, timedelta
-from fieldops.app import create_app
-from fieldops.db import write_transaction
-from fieldops.auth.services import create_user
-from flask_migrate import upgrade
-app = create_app()
-with app.app_context():
-    upgrade()
-    with write_transaction():
-        for role in ("admin", "command", "organizer"):
-            create_user(username=role, password=sys.argv[1], role=role)
-print(json.dumps({"ok": True}))
-"""
+
+def fieldops_command(env: dict, *args: str, stdin: str = "", cwd: Path = ROOT) -> str:
+    """Run `fieldops <args>` as an operator would (its output; an error names the command)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "fieldops.entry", *args],
+        input=stdin,
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"fieldops {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def seed_staff(env: dict, password: str = STAFF_PASSWORD, cwd: Path = ROOT) -> None:
+    """Logins admin, command and organizer (the database must be migrated: `serve` does it)."""
+    rows = "".join(f"{role},{role},{password}\n" for role in STAFF_ROLES)
+    fieldops_command(env, "user", "import", stdin=rows, cwd=cwd)
 
 
 class LiveServer(ServerProcess):
@@ -55,6 +62,7 @@ class LiveServer(ServerProcess):
                 "FIELDOPS_TILE_URL": "",
                 "FIELDOPS_PUSH_TICK": "0.2",
                 "FIELDOPS_ASYNC_MODE": "eventlet",
+                "FIELDOPS_CHECK_ENVELOPES": "1",
                 "PYTHONUNBUFFERED": "1",
                 **env,
             },
@@ -66,19 +74,20 @@ class LiveServer(ServerProcess):
         self.https_url = f"https://127.0.0.1:{tls_port}" if tls_port else None
 
     def start(self) -> None:
-        if self.seed:
-            subprocess.run(
-                [sys.executable, "-c", SEED, STAFF_PASSWORD],
-                env=self.env,
-                cwd=ROOT,
-                check=True,
-                capture_output=True,
-                timeout=120,
-            )
+        """`serve` migrates the database; the staff logins are made once it answers, with the
+        CLI an operator uses."""
         args = ("--tls",) if self.tls else ()
         if self.tls_port:
             args += ("--tls-port", str(self.tls_port))
         super().start("serve", args=args)
+        if self.seed:
+            seed_staff(self.env)
+
+    def stop(self) -> None:
+        """Stop it; then every envelope and join ack it sent must have kept its contract."""
+        super().stop()
+        breaches = [line for line in self.log().splitlines() if "breaks its contract" in line]
+        assert not breaches, "\n".join(breaches[:5])
 
     # --- clients -----------------------------------------------------------------------
 

@@ -2,12 +2,13 @@
 // Acknowledge button. A help alarm flashes red and brings the map to the officer, following
 // them. An acknowledged alarm says who took it, then leaves the bar.
 
-import { get, post } from "./api.js";
+import { post } from "./api.js";
 import { ALERT_LABEL, escapeHtml, formatAge, parseTime } from "./looks.js";
 
 const LEAVE_AFTER_MS = 3000;
 
-export function createAlarms({ eventId, serverNow, sound, say, canAct, followOfficer, showPlace, openIncident, showHelp }) {
+// `accept(alert)` hands a REST answer to the stream model, which tells us back like an envelope.
+export function createAlarms({ accept, serverNow, sound, say, canAct, followOfficer, showPlace, openIncident, showHelp }) {
   const bar = document.getElementById("alarm-bar");
   const list = document.getElementById("alarm-list");
   const alerts = new Map(); // id -> alert (open ones, and acknowledged ones on their way out)
@@ -61,11 +62,9 @@ export function createAlarms({ eventId, serverNow, sound, say, canAct, followOff
 
   async function acknowledge(alert) {
     const answer = await post(`/api/v1/alerts/${alert.id}/acknowledge`);
-    if (answer.ok) upsert(answer.data);
-    else if (answer.status === 409 && answer.error) {
-      say(answer.message, "bad");
-      load();
-    } else say(`Not acknowledged: ${answer.message}`, "bad");
+    if (answer.ok) accept(answer.data);
+    else if (answer.status === 409 && answer.error) say(answer.message, "bad"); // its envelope follows
+    else say(`Not acknowledged: ${answer.message}`, "bad");
   }
 
   function render() {
@@ -109,15 +108,14 @@ export function createAlarms({ eventId, serverNow, sound, say, canAct, followOff
     return item;
   }
 
-  async function load() {
-    const id = eventId();
-    const answer = await get(`/api/v1/events/${id}/alerts?open=1`);
-    if (!answer.ok || id !== eventId()) return;
-    const open = new Set(answer.data.alerts.map((a) => a.id));
+  /** After a join's snapshot: the open alarms now. One we show as open that is not among
+   * them was closed while we were away; one on its way out finishes leaving. */
+  function sync(open) {
+    const now = new Set(open.map((a) => a.id));
     for (const [alertId, alert] of alerts) {
-      if (!open.has(alertId) && !closed(alert)) alerts.delete(alertId); // closed meanwhile
+      if (!now.has(alertId) && !closed(alert)) alerts.delete(alertId);
     }
-    for (const alert of answer.data.alerts) upsert(alert);
+    for (const alert of open) upsert(alert);
     render();
   }
 
@@ -129,7 +127,7 @@ export function createAlarms({ eventId, serverNow, sound, say, canAct, followOff
   }
 
   return {
-    load,
+    sync,
     clear,
     onEnvelope: (alert) => upsert(alert, { fresh: true }),
     acknowledgeTop() {

@@ -63,8 +63,8 @@ export function createDetail({ store, actions, drawers, serverNow, onOpenChange,
 
   store.subscribe((incident) => {
     if (openId == null) return;
-    if (incident === null) close();
-    else if (incident.id === openId) {
+    if (incident === null || !store.get(openId)) close();
+    else if (incident === undefined || incident.id === openId) {
       render();
       scheduleReload();
     }

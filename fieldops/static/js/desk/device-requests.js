@@ -4,7 +4,7 @@
 // and admin (organizers see the cards, not the buttons; the API refuses them anyway). A
 // decided request says who decided, then leaves. Kept live from `device_request` envelopes.
 
-import { get, post } from "./api.js";
+import { post } from "./api.js";
 import { escapeHtml, formatAge, formatClock, parseTime } from "./looks.js";
 
 const REASON = {
@@ -22,7 +22,8 @@ const HEADING = {
 const STAYS_MS = { approved: 60_000, refused: 60_000, cancelled: 10_000 };
 const FINAL = new Set(["approved", "refused", "cancelled"]);
 
-export function createDeviceRequests({ eventId, serverNow, say }) {
+// `accept(request)` hands a REST answer to the stream model, which tells us back.
+export function createDeviceRequests({ accept, serverNow, say }) {
   const root = document.getElementById("device-requests");
   const list = root.querySelector("ol");
   const canDecide = root.dataset.canDecide === "true";
@@ -51,12 +52,12 @@ export function createDeviceRequests({ eventId, serverNow, say }) {
     const path = `/api/v1/device-requests/${id}/${action === "refuse" ? "refuse" : "approve"}`;
     const answer = await post(path, action === "replace" ? { replace_old: true } : {});
     if (answer.ok) {
-      upsert(answer.data);
+      accept(answer.data);
       const who = `${request.officer.name} #${request.officer.badge}`;
       say(action === "refuse" ? `Refused the phone for ${who}` : `Approved the phone for ${who}`, "ok");
     } else {
-      say(`Not done: ${answer.message}`, "bad");
-      load();
+      say(`Not done: ${answer.message}`, "bad"); // decided elsewhere: its envelope follows
+      render();
     }
   }
 
@@ -132,15 +133,14 @@ export function createDeviceRequests({ eventId, serverNow, say }) {
     return item;
   }
 
-  async function load() {
-    const id = eventId();
-    const answer = await get(`/api/v1/events/${id}/device-requests?open=1`);
-    if (!answer.ok || id !== eventId()) return;
-    const open = new Set(answer.data.device_requests.map((r) => r.id));
+  /** After a join's snapshot: the phones waiting now (one no longer among them was decided
+   * while we were away). */
+  function sync(waiting) {
+    const now = new Set(waiting.map((r) => r.id));
     for (const [known, request] of requests) {
-      if (request.status === "pending" && !open.has(known)) requests.delete(known); // decided elsewhere
+      if (request.status === "pending" && !now.has(known)) requests.delete(known);
     }
-    for (const request of answer.data.device_requests) upsert(request);
+    for (const request of waiting) upsert(request);
     render();
   }
 
@@ -160,7 +160,7 @@ export function createDeviceRequests({ eventId, serverNow, say }) {
   }
 
   return {
-    load,
+    sync,
     tick,
     clear() {
       requests.clear();

@@ -1,8 +1,9 @@
 // The dispatcher's desk on the command page: incident queue, incident markers and detail,
-// logging an incident, alarms, messages and keyboard shortcuts. command.js owns the map, the
-// officers and the socket; it hands us its envelopes and a few views of its state (`page`).
+// logging an incident, alarms, messages and keyboard shortcuts. The command page (command.js
+// and command/) owns the map, the officers and the socket; it hands us the join snapshots and
+// the envelopes (into our stream model) and a few views of its state (`page`).
 
-import { get } from "./api.js";
+import { createStreamModel } from "../streams/model.js";
 import { createActions } from "./actions.js";
 import { createAlarmSound } from "./alarm-sound.js";
 import { createAlarms } from "./alarms.js";
@@ -19,7 +20,10 @@ import { createIncidentStore } from "./store.js";
 
 export function startDesk(page) {
   const { map, eventId, serverNow, canAct } = page;
-  const store = createIncidentStore();
+  // Everything the command stream tells this page, by the one set of rules (streams/model.js).
+  const model = createStreamModel("command");
+  const accept = (type) => (data) => model.apply({ type, data });
+  const store = createIncidentStore(model);
   const say = createSay();
   const drawers = createDrawers();
   const actions = createActions({ store, say });
@@ -47,14 +51,14 @@ export function startDesk(page) {
     onLogged: (id) => openIncident(id),
   });
   const messages = createMessages({
-    drawers, eventId, say, canAct,
+    drawers, eventId, say, canAct, accept: accept("message"),
     officers: page.officers,
     posts: page.posts,
   });
   const sound = createAlarmSound();
   const helpRings = createHelpRings({ map, officerFix });
   const alarms = createAlarms({
-    eventId, serverNow, sound, say, canAct,
+    accept: accept("alert"), serverNow, sound, say, canAct,
     showHelp: (alerts) => {
       helpRings.show(alerts);
       page.setHelpOfficers(alerts.map((a) => a.officer?.id).filter((id) => id != null));
@@ -67,7 +71,16 @@ export function startDesk(page) {
     openIncident: (id) => openIncident(id),
   });
 
-  const deviceRequests = createDeviceRequests({ eventId, serverNow, say });
+  const deviceRequests = createDeviceRequests({ accept: accept("device_request"), serverNow, say });
+
+  const followers = { alerts: alarms, messages, device_requests: deviceRequests };
+  model.subscribe((change) => {
+    if (change.reset) {
+      for (const [collection, follower] of Object.entries(followers)) follower.sync(model.all(collection));
+    } else if (followers[change.collection]) {
+      followers[change.collection].onEnvelope(change.last); // `last`: also one that just left
+    }
+  });
 
   store.subscribe(() => queue.render());
 
@@ -124,14 +137,6 @@ export function startDesk(page) {
     help.hidden = !help.hidden;
   });
 
-  async function loadIncidents() {
-    const id = eventId();
-    const answer = await get(`/api/v1/events/${id}/incidents`);
-    if (!answer.ok || id !== eventId()) return;
-    for (const incident of answer.data.incidents) store.upsert(incident);
-    queue.render();
-  }
-
   // For tests and for people debugging at a command post.
   window.fieldopsDesk = Object.freeze({
     incident: (id) => store.get(id),
@@ -140,24 +145,20 @@ export function startDesk(page) {
   });
 
   return {
-    // Every join (first or after a gap): read again what envelopes may have missed.
-    snapshot() {
-      loadIncidents();
-      alarms.load();
-      messages.load();
-      deviceRequests.load();
+    // A join's snapshot (first or again after a gap) holds all the desk shows: nothing is
+    // read again over REST.
+    snapshot(snapshot) {
+      model.applySnapshot(snapshot);
+      queue.render();
     },
     envelope(type, data) {
-      if (type === "incident") store.upsert(data);
-      else if (type === "alert") alarms.onEnvelope(data);
-      else if (type === "message") messages.onEnvelope(data);
-      else if (type === "device_request") deviceRequests.onEnvelope(data);
+      model.apply({ type, data });
     },
     reset() {
       detail.close();
       newIncident.close();
       messages.close();
-      store.clear();
+      model.clear();
       alarms.clear();
       messages.clear();
       deviceRequests.clear();

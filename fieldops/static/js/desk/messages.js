@@ -2,12 +2,13 @@
 // asks each officer to acknowledge) and the sent list, where a priority message shows who
 // has and who has not acknowledged yet, kept live from `message` envelopes.
 
-import { get, post } from "./api.js";
+import { post } from "./api.js";
 import { escapeHtml, formatClock } from "./looks.js";
 
 const $ = (selector, root = document) => root.querySelector(selector);
 
-export function createMessages({ drawers, eventId, officers, posts, say, canAct }) {
+// `accept(message)` hands a REST answer to the stream model, which tells us back.
+export function createMessages({ drawers, eventId, officers, posts, say, canAct, accept }) {
   const root = $("#messages");
   const form = $("form", root);
   form.hidden = !canAct; // organizers read what was sent and who acknowledged
@@ -57,7 +58,7 @@ export function createMessages({ drawers, eventId, officers, posts, say, canAct 
     }
     form.elements.text.value = "";
     form.elements.priority.checked = false;
-    upsert(answer.data);
+    accept(answer.data);
     say(`Sent to ${answer.data.to.label}`, "ok");
   }
 
@@ -97,16 +98,10 @@ export function createMessages({ drawers, eventId, officers, posts, say, canAct 
     return item;
   }
 
-  async function load() {
-    const id = eventId();
-    const answer = await get(`/api/v1/events/${id}/messages`);
-    if (!answer.ok || id !== eventId()) return;
-    for (const message of answer.data.messages) {
-      const known = messages.get(message.id);
-      const newer = known && known.recipients.filter((r) => r.acknowledged_at).length >
-        message.recipients.filter((r) => r.acknowledged_at).length;
-      if (!newer) messages.set(message.id, message);
-    }
+  /** After a join's snapshot: the recent messages, as they stand now. */
+  function sync(recent) {
+    messages.clear();
+    for (const message of recent) messages.set(message.id, message);
     render();
   }
 
@@ -114,7 +109,7 @@ export function createMessages({ drawers, eventId, officers, posts, say, canAct 
     open,
     close,
     toggle: () => (root.hidden ? open() : close()),
-    load,
+    sync,
     clear() {
       messages.clear();
       render();

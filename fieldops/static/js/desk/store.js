@@ -1,5 +1,6 @@
-// The incidents of the event on screen, by id. REST answers and `incident` envelopes both
-// land here; an older copy (by updated_at) never replaces a newer one, whichever came last.
+// The incidents of the event on screen: the stream model's incidents (streams/model.js),
+// where the join snapshot, `incident` envelopes and REST answers all land by one rule (an
+// older copy, by updated_at, never replaces a newer one, whichever came last).
 
 import { OPEN_STATUSES, SEVERITIES, parseTime } from "./looks.js";
 
@@ -12,30 +13,23 @@ export function compareIncidents(a, b) {
   return bySeverity || parseTime(a.received_at) - parseTime(b.received_at) || a.id - b.id;
 }
 
-export function createIncidentStore() {
-  const incidents = new Map();
+export function createIncidentStore(model) {
   const listeners = new Set();
-
-  function notify(incident) {
-    for (const listener of listeners) listener(incident);
-  }
-
-  function upsert(incident) {
-    const known = incidents.get(incident.id);
-    if (known && parseTime(known.updated_at) > parseTime(incident.updated_at)) return known;
-    if (known && JSON.stringify(known) === JSON.stringify(incident)) return known; // no news
-    incidents.set(incident.id, incident);
-    notify(incident);
-    return incident;
-  }
+  // A listener hears the incident that changed, `undefined` after a snapshot (any may have),
+  // or null when the event on screen was left (none is left).
+  model.subscribe((change) => {
+    if (!change.reset && change.collection !== "incidents") return;
+    let news = change.item;
+    if (change.reset) news = model.all("incidents").length || model.info().event ? undefined : null;
+    for (const listener of listeners) listener(news);
+  });
 
   return {
-    get: (id) => incidents.get(id) || null,
-    all: () => [...incidents.values()],
-    upsert,
-    clear() {
-      incidents.clear();
-      notify(null);
+    get: (id) => model.get("incidents", id),
+    all: () => model.all("incidents"),
+    upsert(incident) {
+      model.apply({ type: "incident", data: incident });
+      return model.get("incidents", incident.id);
     },
     subscribe(listener) {
       listeners.add(listener);

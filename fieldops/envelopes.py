@@ -1,0 +1,351 @@
+"""The contract of every envelope on the /live streams: one pydantic model per type.
+
+`{"type", "seq", "data"}` is the envelope (fieldops.realtime); `DATA[type]` is the model of its
+`data`. The models are documentation (`fieldops envelopes` prints them as JSON Schema, and
+docs/api.md is written from them) and a check: the test suite validates every envelope and
+every join ack it sees against them (tests/support/contracts.py), with unknown keys refused,
+so a serializer cannot drift from its contract unnoticed.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from fieldops.alerts.models import AlertKind
+from fieldops.auth.models import Role
+from fieldops.events.models import EventKind, OfficerStatus, PostKind
+from fieldops.incidents.models import (
+    AssignmentStatus,
+    Disposition,
+    IncidentStatus,
+    IncidentType,
+    Severity,
+)
+from fieldops.joining.models import RequestReason, RequestStatus
+
+Time = str  # ISO 8601 in UTC, "2026-11-01T14:03:05.123456Z"
+
+
+class Contract(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=False)
+
+
+# --- pieces --------------------------------------------------------------------------------
+
+
+class Someone(Contract):
+    id: int
+    name: str
+
+
+class Person(Someone):
+    badge: str | None
+    role: Role
+
+
+class OfficerRef(Someone):
+    badge: str | None
+
+
+class Fix(Contract):
+    lat: float
+    lon: float
+    accuracy: float | None
+    heading: float | None
+    speed: float | None
+    battery: float | None
+    recorded_at: Time
+    received_at: Time
+
+
+class PostRef(Contract):
+    id: int
+    name: str
+
+
+class Shift(Contract):
+    id: int
+    post_id: int | None
+    checked_in_at: Time
+
+
+class Assignment(Contract):
+    officer_id: int
+    name: str
+    badge: str | None
+    status: AssignmentStatus
+    dispatched_at: Time | None
+    acknowledged_at: Time | None
+    en_route_at: Time | None
+    on_scene_at: Time | None
+    released_at: Time | None
+    overdue: bool
+
+
+class Photo(Contract):
+    id: int
+    url: str
+    width: int | None
+    height: int | None
+
+
+class Responder(Contract):
+    officer_id: int
+    name: str
+    badge: str | None
+    status: AssignmentStatus
+    distance_m: int | None = Field(description="from the alarm, as of the alarm's last change")
+
+
+class Audience(Contract):
+    kind: Literal["event", "post", "officer"]
+    id: int | None
+    label: str
+
+
+class Recipient(Contract):
+    officer_id: int
+    name: str
+    badge: str | None
+    acknowledged_at: Time | None
+
+
+# --- the data of each envelope type --------------------------------------------------------
+
+
+class OfficerData(Contract):
+    """`officer`: one officer's whole live state (joined, checked in or out, status, flags)."""
+
+    id: int
+    event_id: int
+    name: str
+    badge: str | None
+    status: OfficerStatus
+    on_shift: bool
+    shift: Shift | None
+    post: PostRef | None
+    stale: bool
+    off_post: bool
+    fix: Fix | None
+
+
+class PositionFix(Fix):
+    officer_id: int
+
+
+class PositionsData(Contract):
+    """`positions` (command stream): the officers that moved since the last tick."""
+
+    event_id: int
+    fixes: list[PositionFix]
+
+
+class IncidentData(Contract):
+    """`incident`: the incident whole, after any change. An officer's copy says `dispatch:
+    true` when this change sent them (their phone opens the dispatch sheet)."""
+
+    id: int
+    event_id: int
+    client_id: str | None
+    type: IncidentType
+    severity: Severity
+    status: IncidentStatus
+    disposition: Disposition | None
+    lat: float
+    lon: float
+    place: str | None
+    note: str | None
+    reported_by: Person | None
+    reported_at: Time
+    received_at: Time
+    updated_at: Time
+    assignments: list[Assignment]
+    photos: list[Photo]
+    dispatch: bool | None = None
+
+
+class AlertData(Contract):
+    """`alert`: an alarm whole, after any change (raised, acknowledged, called off, a
+    responder sent)."""
+
+    id: int
+    event_id: int
+    kind: AlertKind
+    priority: int
+    incident_id: int | None
+    incident_status: IncidentStatus | None
+    officer: OfficerRef | None
+    lat: float | None
+    lon: float | None
+    place: str | None
+    message: str
+    raised_at: Time
+    acknowledged_at: Time | None
+    acknowledged_by: Someone | None
+    cancelled_at: Time | None
+    cancelled_by: Someone | None
+    responders: list[Responder]
+
+
+class MessageData(Contract):
+    """`message`: on the command stream with every recipient's acknowledgement; on an
+    officer's stream their own copy with their `acknowledged_at`."""
+
+    id: int
+    event_id: int
+    text: str
+    priority: bool
+    to: Audience
+    sender: Someone
+    sent_at: Time
+    recipients: list[Recipient] | None = None
+    acknowledged_at: Time | None = None
+
+
+class DeviceRequestData(Contract):
+    """`device_request` (command stream): a phone waiting for approval to join, and its end."""
+
+    id: int
+    event_id: int
+    officer: OfficerRef
+    given_name: str
+    reason: RequestReason
+    status: RequestStatus
+    requested_at: Time
+    decided_at: Time | None
+    decided_by: Someone | None
+    replace_old: bool
+    collected_at: Time | None
+    live_devices: int
+
+
+DATA: dict[str, type[Contract]] = {
+    "officer": OfficerData,
+    "positions": PositionsData,
+    "incident": IncidentData,
+    "alert": AlertData,
+    "message": MessageData,
+    "device_request": DeviceRequestData,
+}
+# Which envelope types each stream carries.
+STREAM_TYPES = {
+    "command": ("officer", "positions", "incident", "alert", "message", "device_request"),
+    "officer": ("officer", "incident", "alert", "message"),
+}
+
+
+class Envelope(Contract):
+    type: str
+    seq: int = Field(ge=1)
+    data: dict
+
+
+# --- the join ack's snapshot ---------------------------------------------------------------
+
+
+class EventInfo(Contract):
+    id: int
+    name: str
+    kind: EventKind
+    venue: str | None
+    starts_at: Time | None
+    ends_at: Time | None
+    timezone: str
+    distance_unit: str
+
+
+class Post(Contract):
+    id: int
+    name: str
+    kind: PostKind
+    lat: float
+    lon: float
+    radius_m: float | None
+    polygon: list | None
+    orders: str | None
+
+
+class PostAssignment(Contract):
+    post_id: int | None
+    starts_at: Time
+    ends_at: Time
+
+
+class SnapshotBase(Contract):
+    event: EventInfo
+    course: dict | None = Field(description="the course's map form (see GET …/course)")
+    posts: list[Post]
+    stale_after: float
+    server_time: Time
+    officers: list[OfficerData]
+    incidents: list[IncidentData]
+    alerts: list[AlertData]
+    messages: list[MessageData]
+
+
+class CommandSnapshot(SnapshotBase):
+    """The command stream: every officer, the incidents open or closed within the last hour,
+    the open alarms, the recent messages with their acknowledgements, the waiting phones."""
+
+    device_requests: list[DeviceRequestData]
+
+
+class OfficerSnapshot(SnapshotBase):
+    """An officer's stream: themselves (shift, status), their post and assignment, the
+    incidents they reported or were sent to, their own and told-of help alarms, their
+    messages."""
+
+    post: Post | None
+    assignment: PostAssignment | None
+
+
+SNAPSHOT = {"command": CommandSnapshot, "officer": OfficerSnapshot}
+
+
+class JoinAck(Contract):
+    ok: Literal[True]
+    seq: int = Field(ge=0)
+    stream: str
+    epoch: str
+    snapshot: dict | None = None
+    replay: list[Envelope] | None = None
+
+
+def stream_kind(stream: str) -> str:
+    return "officer" if stream.startswith("officer:") else "command"
+
+
+def check_envelope(envelope: dict, stream_kind_: str | None = None) -> None:
+    """Raise pydantic.ValidationError (or ValueError) unless the envelope keeps its contract."""
+    Envelope.model_validate(envelope)
+    model = DATA.get(envelope["type"])
+    if model is None:
+        raise ValueError(f"no contract for envelope type {envelope['type']!r}")
+    if stream_kind_ is not None and envelope["type"] not in STREAM_TYPES[stream_kind_]:
+        raise ValueError(f"{envelope['type']!r} is not sent on the {stream_kind_} stream")
+    model.model_validate(envelope["data"])
+
+
+def check_join_ack(ack: dict) -> None:
+    JoinAck.model_validate(ack)
+    kind = stream_kind(ack["stream"])
+    if ack.get("snapshot") is not None:
+        SNAPSHOT[kind].model_validate(ack["snapshot"])
+    for envelope in ack.get("replay") or []:
+        check_envelope(envelope, kind)
+
+
+def json_schema() -> dict:
+    """Every contract as one JSON Schema document (`fieldops envelopes`)."""
+    names = {f"{t}_envelope_data": m for t, m in DATA.items()}
+    names |= {f"{k}_snapshot": m for k, m in SNAPSHOT.items()}
+    names["join_ack"] = JoinAck
+    names["envelope"] = Envelope
+    defs: dict = {}
+    for name, model in names.items():
+        schema = TypeAdapter(model).json_schema(ref_template="#/$defs/{model}")
+        defs.update(schema.pop("$defs", {}))
+        defs[name] = schema
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": defs}

@@ -1,0 +1,28 @@
+"""Incidents in a stream's snapshot: the command post's queue, an officer's own incidents."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fieldops.db import utcnow
+from fieldops.incidents import services
+from fieldops.incidents.lifecycle import FINAL
+from fieldops.incidents.schemas import incident_to_dict
+from fieldops.snapshots import COMMAND, OFFICER, part
+
+# A closed incident stays on the desk this long after its last change.
+CLOSED_KEPT_FOR = timedelta(hours=1)
+
+
+@part(COMMAND)
+def queue(event, viewer) -> dict:
+    since = utcnow() - CLOSED_KEPT_FOR
+    found = services.incidents_for(event, viewer)
+    kept = [i for i in found if i.status not in FINAL or i.updated_at >= since]
+    return {"incidents": [incident_to_dict(i) for i in kept]}
+
+
+@part(OFFICER)
+def own_incidents(event, viewer) -> dict:
+    """Those they reported or were ever sent to: the ones their stream tells them about."""
+    return {"incidents": [incident_to_dict(i) for i in services.incidents_for(event, viewer)]}

@@ -1,0 +1,110 @@
+// Which officers the list and the map show, in which order: the count tiles (which double as
+// filters), the search box and the sort. onRefilter: who is shown changed; onResort: only the
+// order did.
+
+import { $, setText } from "./format.js";
+
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
+
+function alertRank(rec) {
+  const { look, data } = rec;
+  if (look.category === "responding") return 0;
+  if (look.offPost) return 1;
+  if (look.stale && data.on_shift) return 2;
+  if (data.on_shift) return 3;
+  return 4;
+}
+
+export function createFilters({ officers, onRefilter, onResort }) {
+  const state = { filter: "all", search: "", sort: "alerts" };
+
+  function matchesFilter(rec) {
+    const f = state.filter;
+    if (f === "all") return true;
+    if (f === "on_shift") return Boolean(rec.data.on_shift);
+    if (f === "stale") return rec.look.stale;
+    if (f === "off_post") return rec.look.offPost;
+    return rec.look.category === f;
+  }
+
+  function matches(rec) {
+    if (!rec.look || !matchesFilter(rec)) return false;
+    return !state.search || rec.searchText.includes(state.search);
+  }
+
+  function compare(a, b) {
+    if (state.sort === "alerts") {
+      const rank = alertRank(a) - alertRank(b);
+      if (rank) return rank;
+    }
+    if (state.sort === "badge") {
+      const byBadge = collator.compare(a.data.badge || "~", b.data.badge || "~");
+      if (byBadge) return byBadge;
+    }
+    return collator.compare(a.data.name || "", b.data.name || "") || a.id - b.id;
+  }
+
+  function setFilter(filter) {
+    state.filter = filter;
+    for (const tile of document.querySelectorAll(".count")) {
+      tile.setAttribute("aria-pressed", String(tile.dataset.filter === filter));
+    }
+    onRefilter();
+  }
+
+  function bind() {
+    for (const tile of document.querySelectorAll(".count")) {
+      tile.addEventListener("click", () => setFilter(
+        tile.dataset.filter === state.filter && state.filter !== "all" ? "all" : tile.dataset.filter,
+      ));
+    }
+    $("#search").addEventListener("input", (e) => {
+      state.search = e.target.value.trim().toLowerCase();
+      onRefilter();
+    });
+    $("#sort").addEventListener("change", (e) => {
+      state.sort = e.target.value;
+      onResort();
+    });
+    document.addEventListener("keydown", (e) => {
+      if (e.key === "/" && document.activeElement?.tagName !== "INPUT") {
+        e.preventDefault();
+        $("#search").focus();
+      }
+    });
+  }
+
+  return {
+    bind,
+    matches,
+    /** Everyone shown, in the list's order: their ids. */
+    order() {
+      const recs = [];
+      for (const rec of officers.values()) if (matches(rec)) recs.push(rec);
+      recs.sort(compare);
+      return recs.map((rec) => rec.id);
+    },
+    /** Whether the list shows fewer than everyone: "(12 of 80)" rather than "(80)". */
+    narrowed: () => state.filter !== "all" || Boolean(state.search),
+    renderCounts() {
+      const counts = {
+        all: 0, on_shift: 0, stale: 0, off_post: 0, on_post: 0, responding: 0, on_break: 0, off_shift: 0,
+      };
+      for (const rec of officers.values()) {
+        if (!rec.look) continue;
+        counts.all += 1;
+        if (rec.data.on_shift) counts.on_shift += 1;
+        if (rec.look.stale) counts.stale += 1;
+        if (rec.look.offPost) counts.off_post += 1;
+        counts[rec.look.category] += 1;
+      }
+      for (const tile of document.querySelectorAll(".count")) {
+        const n = counts[tile.dataset.filter] ?? 0;
+        tile.dataset.count = String(n);
+        tile.dataset.digits = String(Math.min(String(n).length, 5));
+        setText($(".count-n", tile), String(n));
+        tile.classList.toggle("nonzero", n > 0);
+      }
+    },
+  };
+}

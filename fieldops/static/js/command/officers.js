@@ -1,0 +1,92 @@
+// The officers of the event on screen, by id: what the join snapshot and the `officer` and
+// `positions` envelopes say about each. A fix older than the one shown never moves the marker
+// back. Each record also carries what the view last drew for it (look, marker, shown).
+
+import { formatAgo, parseTime } from "./format.js";
+
+export function fixAge(rec, now) {
+  if (rec.receivedMs == null) return "no fix yet";
+  return formatAgo((now - rec.receivedMs) / 1000);
+}
+
+/**
+ * onChange(rec, orderToo): a record changed (orderToo: it may sort or count differently);
+ * onRemoved(rec): a record is gone; onUnknown(): a fix came from someone the snapshot did not
+ * have, so a fresh snapshot is due.
+ */
+export function createOfficers({ eventId, onChange, onRemoved, onUnknown }) {
+  const records = new Map(); // id -> {id, data, look, marker, shown, receivedMs, recordedMs, searchText}
+  let staleAfterMs = 120000;
+
+  function setFix(rec, fix) {
+    rec.data.fix = fix;
+    rec.receivedMs = fix ? parseTime(fix.received_at) : null;
+    rec.recordedMs = fix ? parseTime(fix.recorded_at) : null;
+  }
+
+  function upsert(data) {
+    let rec = records.get(data.id);
+    if (!rec) {
+      rec = { id: data.id, data, look: null, marker: null, shown: false };
+      records.set(data.id, rec);
+    }
+    const keep = rec.data.fix && data.fix && parseTime(rec.data.fix.recorded_at) > parseTime(data.fix.recorded_at);
+    const fix = keep ? rec.data.fix : data.fix;
+    rec.data = data;
+    setFix(rec, fix);
+    rec.searchText = `${data.name || ""} ${data.badge || ""}`.toLowerCase();
+    onChange(rec, true);
+    return rec;
+  }
+
+  function placeholder(id) {
+    // A fix from someone who joined after our snapshot: show it now, fetch the name soon.
+    onUnknown();
+    return upsert({
+      id, event_id: eventId(), name: `Officer ${id}`, badge: null, status: "on_post",
+      on_shift: false, shift: null, post: null, stale: false, off_post: false, fix: null,
+    });
+  }
+
+  function remove(rec) {
+    records.delete(rec.id);
+    onRemoved(rec);
+  }
+
+  return {
+    get: (id) => records.get(id),
+    has: (id) => records.has(id),
+    values: () => records.values(),
+    size: () => records.size,
+    upsert,
+    remove,
+    clear() {
+      for (const rec of [...records.values()]) remove(rec);
+    },
+    /** Every officer of a join snapshot; those it no longer has are removed. */
+    applySnapshot(snapshot) {
+      staleAfterMs = (snapshot.stale_after ?? 120) * 1000;
+      const seen = new Set();
+      for (const officer of snapshot.officers || []) {
+        upsert(officer);
+        seen.add(officer.id);
+      }
+      for (const rec of [...records.values()]) {
+        if (!seen.has(rec.id)) remove(rec);
+      }
+    },
+    applyPositions(fixes) {
+      for (const { officer_id: id, ...fix } of fixes) {
+        const rec = records.get(id) || placeholder(id);
+        if (rec.recordedMs != null && parseTime(fix.recorded_at) < rec.recordedMs) continue;
+        setFix(rec, fix);
+        rec.data.stale = false; // a fix just arrived; the server confirms in an `officer` push
+        onChange(rec, false);
+      }
+    },
+    isStale(rec, now) {
+      if (rec.data.stale) return true;
+      return rec.receivedMs != null && now - rec.receivedMs > staleAfterMs;
+    },
+  };
+}

@@ -1,0 +1,138 @@
+// What a screen knows of its stream: the join snapshot with every envelope after it applied.
+// Pure (no DOM), so the pages keep their state here and tests/js/apply-stream.mjs runs the
+// very same rules under Node to prove snapshot + envelopes = a fresh snapshot for every action.
+//
+// The rules, per envelope type (each envelope carries its resource whole):
+// - officer: replaces the officer, keeping a newer fix than the one it carries;
+// - positions: moves each officer whose fix is newer than the one known;
+// - incident: replaces the incident unless the known copy is newer (updated_at); the
+//   officer's copy's `dispatch` flag is a cue for the phone, not state, and is not kept;
+// - alert: the command stream keeps only open alarms (an acknowledged or called-off one leaves);
+//   an officer's stream keeps every help call it is told of, to show how it ended;
+// - message: replaces the message (acknowledgements ride in it);
+// - device_request: the command stream keeps only the phones still waiting.
+
+export const COLLECTIONS = ["officers", "incidents", "alerts", "messages", "device_requests"];
+const TYPE_COLLECTION = {
+  officer: "officers",
+  incident: "incidents",
+  alert: "alerts",
+  message: "messages",
+  device_request: "device_requests",
+};
+
+export function timeMs(value) {
+  const ms = value ? Date.parse(value) : NaN;
+  return Number.isNaN(ms) ? null : ms;
+}
+
+function newer(a, b) {
+  const ta = timeMs(a);
+  const tb = timeMs(b);
+  return ta != null && (tb == null || ta > tb);
+}
+
+/** The fix to keep when `incoming` (an officer or a positions entry) meets what is known. */
+export function latestFix(known, incoming) {
+  if (!known) return incoming || null;
+  if (!incoming) return known;
+  return newer(known.recorded_at, incoming.recorded_at) ? known : incoming;
+}
+
+export function mergeOfficer(known, incoming) {
+  return { ...incoming, fix: latestFix(known?.fix, incoming.fix) };
+}
+
+export function mergeIncident(known, incoming) {
+  const { dispatch: _cue, ...incident } = incoming;
+  if (known && newer(known.updated_at, incident.updated_at)) return known;
+  return incident;
+}
+
+/** False when the item no longer belongs on this stream's screen. */
+export function kept(kind, collection, item) {
+  if (kind !== "command") return true;
+  if (collection === "alerts") return !item.acknowledged_at && !item.cancelled_at;
+  if (collection === "device_requests") return item.status === "pending";
+  return true;
+}
+
+export function createStreamModel(kind) {
+  const maps = Object.fromEntries(COLLECTIONS.map((name) => [name, new Map()]));
+  const listeners = new Set();
+  let info = {}; // the snapshot's other keys: event, course, posts, stale_after, post, …
+
+  function notify(change) {
+    for (const listener of listeners) listener(change);
+  }
+
+  function put(collection, incoming) {
+    const map = maps[collection];
+    const previous = map.get(incoming.id) || null;
+    let item = incoming;
+    if (collection === "officers") item = mergeOfficer(previous, incoming);
+    else if (collection === "incidents") item = mergeIncident(previous, incoming);
+    if (item === previous) return;
+    if (kept(kind, collection, item)) map.set(item.id, item);
+    else if (previous) map.delete(item.id);
+    else return;
+    notify({ collection, id: item.id, item: map.get(item.id) || null, previous, last: item });
+  }
+
+  function movePositions(fixes) {
+    const moved = [];
+    for (const { officer_id: id, ...fix } of fixes) {
+      const officer = maps.officers.get(id);
+      if (!officer) {
+        moved.push({ id, fix, unknown: true });
+        continue;
+      }
+      if (latestFix(officer.fix, fix) !== fix) continue;
+      maps.officers.set(id, { ...officer, fix });
+      moved.push({ id, fix });
+    }
+    if (moved.length) notify({ collection: "officers", positions: moved });
+  }
+
+  return {
+    kind,
+    applySnapshot(snapshot) {
+      info = {};
+      for (const [key, value] of Object.entries(snapshot)) {
+        if (!COLLECTIONS.includes(key)) info[key] = value;
+      }
+      for (const name of COLLECTIONS) {
+        maps[name].clear();
+        for (const item of snapshot[name] || []) {
+          const clean = name === "incidents" ? mergeIncident(null, item) : item;
+          if (kept(kind, name, clean)) maps[name].set(clean.id, clean);
+        }
+      }
+      notify({ reset: true });
+    },
+    /** Apply one envelope (in seq order: the stream module sees to that). */
+    apply(envelope) {
+      const data = envelope.data || {};
+      if (envelope.type === "positions") movePositions(data.fixes || []);
+      else if (TYPE_COLLECTION[envelope.type]) put(TYPE_COLLECTION[envelope.type], data);
+    },
+    get: (collection, id) => maps[collection].get(id) || null,
+    all: (collection) => [...maps[collection].values()],
+    info: () => info,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    clear() {
+      info = {};
+      for (const map of Object.values(maps)) map.clear();
+      notify({ reset: true });
+    },
+    /** The collections as plain lists sorted by id: what a fresh snapshot would hold. */
+    toJSON() {
+      return Object.fromEntries(
+        COLLECTIONS.map((name) => [name, [...maps[name].values()].sort((a, b) => a.id - b.id)]),
+      );
+    },
+  };
+}

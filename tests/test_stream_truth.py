@@ -1,0 +1,276 @@
+"""A screen that joins, then follows its stream, holds exactly what the database holds.
+
+In the spirit of Zulip's `verify_action`: for every action a user takes, the join snapshot
+taken before it plus the envelopes it caused, applied by the pages' own JavaScript
+(fieldops/static/js/streams/model.js under Node), equals a fresh snapshot taken after it — on
+the command stream and on the officer's stream.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.support.scene import POST
+
+ROOT = Path(__file__).resolve().parents[1]
+APPLY = ROOT / "tests" / "js" / "apply-stream.mjs"
+COLLECTIONS = ("officers", "incidents", "alerts", "messages", "device_requests")
+
+
+def apply_in_javascript(kind: str, snapshot: dict, envelopes: list[dict]) -> dict:
+    node = shutil.which("node")
+    assert node, "node is needed to run the pages' stream model (make setup installs it)"
+    answer = subprocess.run(
+        [node, str(APPLY)],
+        input=json.dumps({"kind": kind, "snapshot": snapshot, "envelopes": envelopes}),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    return json.loads(answer.stdout)
+
+
+def held(snapshot: dict) -> dict:
+    """A fresh snapshot's collections as the model lists them (sorted by id)."""
+    return {
+        name: sorted(snapshot.get(name, []), key=lambda item: item["id"]) for name in COLLECTIONS
+    }
+
+
+def without_own_fix(state: dict) -> dict:
+    """A phone learns that its fixes are stored from their acks, not from its stream (no
+    `positions` on an officer's stream), so its own fix is not compared."""
+    return state | {"officers": [{**o, "fix": None} for o in state["officers"]]}
+
+
+class Screen:
+    """One joined stream: a dashboard (staff login) or a phone (device token)."""
+
+    def __init__(self, app, event_id: int, *, client=None, token: str | None = None):
+        from fieldops.extensions import socketio
+
+        self.app, self.event_id = app, event_id
+        self._client, self._token = client, token
+        self.socket = self._connect(socketio)
+        ack = self.socket.emit("join", {"event_id": event_id}, namespace="/live", callback=True)
+        assert ack["ok"], ack
+        self.kind = "officer" if ack["stream"].startswith("officer:") else "command"
+        self.snapshot, self.seq = ack["snapshot"], ack["seq"]
+
+    def _connect(self, socketio):
+        if self._token:
+            return socketio.test_client(self.app, namespace="/live", auth={"token": self._token})
+        return socketio.test_client(self.app, namespace="/live", flask_test_client=self._client)
+
+    def envelopes(self) -> list[dict]:
+        got = [m["args"] for m in self.socket.get_received("/live")]
+        got = [a[0] if isinstance(a, list) else a for a in got]
+        envelopes = [e for e in got if isinstance(e, dict) and "seq" in e]
+        seqs = [e["seq"] for e in envelopes]
+        assert seqs == list(range(self.seq + 1, self.seq + 1 + len(seqs))), seqs
+        return envelopes
+
+    def fresh(self) -> dict:
+        again = Screen(self.app, self.event_id, client=self._client, token=self._token)
+        again.socket.disconnect(namespace="/live")
+        return again.snapshot
+
+
+def assert_screens_tell_the_truth(screens: list[Screen], *, caused: set[str]) -> None:
+    seen = set()
+    for screen in screens:
+        envelopes = screen.envelopes()
+        seen |= {e["type"] for e in envelopes}
+        followed = apply_in_javascript(screen.kind, screen.snapshot, envelopes)
+        fresh = held(screen.fresh())
+        if screen.kind == "officer":
+            followed, fresh = without_own_fix(followed), without_own_fix(fresh)
+        assert followed == fresh, screen.kind
+    # The action was seen on the streams (else the comparison proves nothing).
+    assert caused <= seen, (caused, seen)
+
+
+@pytest.fixture
+def stage(scene):
+    """An officer on shift at the post with a fix, a second one nearby, both screens joined."""
+    lee_id, lee = scene.officer("Lee Officer")
+    kim_id, kim = scene.officer("Kim Officer", at=(POST[0] + 0.001, POST[1]))
+
+    class Stage:
+        pass
+
+    s = Stage()
+    s.scene, s.lee_id, s.lee, s.kim_id, s.kim = scene, lee_id, lee, kim_id, kim
+    s.reported = scene.report(lee).get_json()
+    s.watch = lambda token: [
+        Screen(scene.app, scene.id, client=scene.command.client),
+        Screen(scene.app, scene.id, token=token),
+    ]
+    return s
+
+
+def test_an_officer_reports_an_incident(stage):
+    screens = stage.watch(stage.lee)
+    assert stage.scene.report(stage.lee, type="lost_person").status_code == 201
+    assert_screens_tell_the_truth(screens, caused={"incident"})
+
+
+def test_command_acknowledges_an_incident(stage):
+    screens = stage.watch(stage.lee)
+    assert stage.scene.transition(stage.reported["id"], "acknowledged").status_code == 200
+    assert_screens_tell_the_truth(screens, caused={"incident"})
+
+
+def test_command_dispatches_an_officer(stage):
+    screens = stage.watch(stage.kim)
+    assert stage.scene.dispatch(stage.reported["id"], stage.kim_id).status_code == 201
+    assert_screens_tell_the_truth(screens, caused={"incident", "officer"})
+
+
+@pytest.mark.parametrize("step", ["acknowledged", "en_route", "on_scene"])
+def test_a_dispatched_officer_responds(stage, step):
+    scene = stage.scene
+    assert scene.dispatch(stage.reported["id"], stage.kim_id).status_code == 201
+    screens = stage.watch(stage.kim)
+    assert scene.respond(stage.kim, stage.reported["id"], step).status_code == 200
+    assert_screens_tell_the_truth(screens, caused={"incident"})
+
+
+def _help(stage, token):
+    url = f"/api/v1/events/{stage.scene.id}/help"
+    body = {"client_id": "f2b7c1d4-0c9e-4c5e-9d0a-1b2c3d4e5f60", "lat": POST[0], "lon": POST[1]}
+    response = stage.scene.as_officer(token, "POST", url, json=body)
+    assert response.status_code in (200, 201), response.get_json()
+    return response.get_json()
+
+
+def test_an_officer_calls_for_help(stage):
+    screens = stage.watch(stage.lee) + [Screen(stage.scene.app, stage.scene.id, token=stage.kim)]
+    _help(stage, stage.lee)
+    assert_screens_tell_the_truth(screens, caused={"alert", "incident"})
+
+
+def test_command_acknowledges_a_help_alarm(stage):
+    alarm = _help(stage, stage.lee)
+    screens = stage.watch(stage.lee)
+    alert_id = alarm["alert"]["id"] if "alert" in alarm else alarm["id"]
+    response = stage.scene.command.post(f"/api/v1/alerts/{alert_id}/acknowledge")
+    assert response.status_code == 200, response.get_json()
+    assert_screens_tell_the_truth(screens, caused={"alert", "incident"})
+
+
+def _message(stage, **body):
+    url = f"/api/v1/events/{stage.scene.id}/messages"
+    response = stage.scene.command.post(url, json={"text": "Road closed at mile 3"} | body)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def test_command_sends_a_priority_message(stage):
+    screens = stage.watch(stage.lee)
+    _message(stage, priority=True, to={"kind": "event"})
+    assert_screens_tell_the_truth(screens, caused={"message"})
+
+
+def test_an_officer_acknowledges_a_message(stage):
+    message = _message(stage, priority=True, to={"kind": "officer", "id": stage.lee_id})
+    screens = stage.watch(stage.lee)
+    url = f"/api/v1/messages/{message['id']}/acknowledge"
+    assert stage.scene.as_officer(stage.lee, "POST", url).status_code == 200
+    assert_screens_tell_the_truth(screens, caused={"message"})
+
+
+def test_an_officer_checks_out_and_in_again(stage):
+    scene = stage.scene
+    screens = stage.watch(stage.lee)
+    url = f"/api/v1/events/{scene.id}/shift/check-out"
+    assert scene.as_officer(stage.lee, "POST", url, json={}).status_code == 200
+    assert_screens_tell_the_truth(screens, caused={"officer"})
+    screens = stage.watch(stage.lee)
+    url = f"/api/v1/events/{scene.id}/shift/check-in"
+    response = scene.as_officer(stage.lee, "POST", url, json={"post_id": scene.post_id})
+    assert response.status_code == 201
+    assert_screens_tell_the_truth(screens, caused={"officer"})
+
+
+def test_an_officer_sets_a_status(stage):
+    screens = stage.watch(stage.lee)
+    url = f"/api/v1/events/{stage.scene.id}/status"
+    response = stage.scene.as_officer(stage.lee, "POST", url, json={"status": "on_break"})
+    assert response.status_code == 200, response.get_json()
+    assert_screens_tell_the_truth(screens, caused={"officer"})
+
+
+def test_an_officer_moves(stage):
+    screens = stage.watch(stage.lee)
+    stage.scene.move(stage.lee, POST[0] + 0.0005, POST[1], seconds_ago=0)
+    assert_screens_tell_the_truth(screens, caused={"positions"})
+
+
+def test_an_officer_calls_off_a_false_alarm(stage):
+    alarm = _help(stage, stage.lee)
+    screens = stage.watch(stage.lee)
+    url = f"/api/v1/alerts/{alarm['id']}/cancel"
+    assert stage.scene.as_officer(stage.lee, "POST", url).status_code == 200
+    assert_screens_tell_the_truth(screens, caused={"alert", "incident"})
+
+
+def test_command_closes_an_incident(stage):
+    screens = stage.watch(stage.lee)
+    response = stage.scene.transition(stage.reported["id"], "cancelled")
+    assert response.status_code == 200, response.get_json()
+    assert_screens_tell_the_truth(screens, caused={"incident"})
+
+
+# --- rejoining: the envelopes missed, from the stream's log, or a fresh snapshot -----------
+
+
+def _rejoin(screen: Screen, **extra) -> dict:
+    from fieldops.extensions import socketio
+
+    again = screen._connect(socketio)
+    body = {"event_id": screen.event_id, **extra}
+    ack = again.emit("join", body, namespace="/live", callback=True)
+    again.disconnect(namespace="/live")
+    assert ack["ok"], ack
+    return ack
+
+
+def test_a_screen_that_rejoins_is_sent_exactly_what_it_missed(stage):
+    command, phone = stage.watch(stage.kim)
+    epoch = _rejoin(command)["epoch"]
+    assert stage.scene.dispatch(stage.reported["id"], stage.kim_id).status_code == 201
+    _message(stage, priority=True, to={"kind": "event"})
+    for screen in (command, phone):
+        ack = _rejoin(screen, since=screen.seq, epoch=epoch)
+        assert "snapshot" not in ack
+        assert [e["seq"] for e in ack["replay"]] == list(range(screen.seq + 1, ack["seq"] + 1))
+        assert {e["type"] for e in ack["replay"]} >= {"incident", "message"}
+        followed = apply_in_javascript(screen.kind, screen.snapshot, ack["replay"])
+        fresh = held(screen.fresh())
+        if screen.kind == "officer":
+            followed, fresh = without_own_fix(followed), without_own_fix(fresh)
+        assert followed == fresh
+
+
+def test_a_screen_from_another_server_life_or_too_far_behind_gets_a_snapshot(app, stage):
+    from fieldops import realtime
+
+    command, _phone = stage.watch(stage.kim)
+    epoch = _rejoin(command)["epoch"]
+    assert "snapshot" in _rejoin(command, since=command.seq, epoch="another-life")
+    assert "snapshot" in _rejoin(command, since=command.seq + 50, epoch=epoch)  # ahead of us
+    app.config["STREAM_LOG_WEIGHT"] = 2
+    realtime.init_app(app)  # a log that keeps two envelopes (and a new epoch)
+    epoch = _rejoin(command)["epoch"]
+    for text in ("one", "two", "three"):
+        _message(stage, text=text, to={"kind": "event"})
+    seq = _rejoin(command)["seq"]
+    assert "replay" in _rejoin(command, since=seq - 2, epoch=epoch)
+    assert "snapshot" in _rejoin(command, since=seq - 3, epoch=epoch)
