@@ -299,6 +299,7 @@ def demo_command(host, port, tls_port, simulate):
             url,
             events_from_tokens(info.tokens),
             sleep=socketio.sleep,
+            spawn=socketio.start_background_task,
             off_post_after=app.config["OFF_POST_AFTER"],
             stale_after=app.config["STALE_AFTER"],
             command_login=_command_login(info.tokens),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -13,6 +14,8 @@ from sqlalchemy.types import TypeDecorator
 
 from fieldops.errors import NotFound
 from fieldops.extensions import db
+
+log = logging.getLogger(__name__)
 
 WRITE_OPTION = "fieldops_write"
 _AFTER_COMMIT = "fieldops_after_commit"
@@ -102,8 +105,18 @@ def write_transaction():
         session.info.pop(_AFTER_COMMIT, None)
         session.rollback()
         raise
-    for callback in session.info.pop(_AFTER_COMMIT, []):
-        callback()
+    _run_after_commit(session.info.pop(_AFTER_COMMIT, []))
+
+
+def _run_after_commit(callbacks: list[Callable[[], None]]) -> None:
+    """Each on its own: the write is committed, so a failing push (Redis briefly down) is
+    logged and neither stops the others nor turns the caller's answer into an error. The
+    client's retry of an idempotent write publishes again and repairs it."""
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:
+            log.exception("after-commit callback %r failed; the write stands", callback)
 
 
 def get_or_404(model, row_id: int, what: str):

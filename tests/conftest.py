@@ -124,7 +124,7 @@ def app(backend, tmp_path):
         shutil.copy(sqlite_template(), target)
         db_url = f"sqlite:///{target}"
     live.reset()
-    ingest._queue.clear()
+    ingest.reset()
     realtime.contract_breaches.clear()
     app = create_app(_app_config(db_url, tmp_path))
     if backend == "postgresql":
@@ -141,7 +141,7 @@ def app(backend, tmp_path):
             db.session.commit()
         db.engine.dispose()
     live.reset()
-    ingest._queue.clear()
+    ingest.reset()
     # Every envelope and join ack the test caused kept its contract (fieldops.envelopes).
     assert not realtime.contract_breaches, realtime.contract_breaches
 

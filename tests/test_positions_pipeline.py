@@ -1,5 +1,6 @@
 """Fixes are validated at the edge, stored once per tick in a batch, and pushed coalesced."""
 
+import threading
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
@@ -25,7 +26,7 @@ def _stored_fixes(app):
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
-def test_fixes_are_accepted_then_stored_by_the_next_tick(
+def test_fixes_are_stored_before_the_answer_and_pushed_by_the_next_tick(
     app, client, make_event, make_officer, tick
 ):
     event = make_event()
@@ -34,9 +35,8 @@ def test_fixes_are_accepted_then_stored_by_the_next_tick(
         _positions_url(event), json=[fix(40.61, -74.01), fix(40.62, -74.02)], headers=_bearer(token)
     )
     assert response.status_code == 202 and response.get_json() == {"accepted": 2}
-    assert _stored_fixes(app) == []
+    stored = _stored_fixes(app)  # the in-process app runs no tick: stored inline (ingest.submit)
     assert tick() == 2
-    stored = _stored_fixes(app)
     assert [(f.lat, f.lon, f.source) for f in stored] == [
         (40.61, -74.01, "web"),
         (40.62, -74.02, "web"),
@@ -138,21 +138,41 @@ def test_staff_cannot_post_positions(client, make_event, make_user, auth):
 
 
 def test_one_tick_writes_many_officers_in_one_transaction_and_one_push(
-    app, client, make_event, make_officer, tick
+    app, client, make_event, make_officer, tick, monkeypatch
 ):
+    from fieldops.tracking import ingest
+
+    # As in a serving process (a tick task runs): the 15 requests wait for the tick's commit.
+    monkeypatch.setattr(ingest, "_ticking", True)
     event = make_event()
     tokens = [make_officer(event)[1] for _ in range(5)]
-    for i, token in enumerate(tokens):
-        for step in range(3):
-            client.post(
-                _positions_url(event),
-                json=fix(40.6 + i / 100, -74 + step / 1000, seconds_ago=3 - step),
-                headers=_bearer(token),
-            )
     dashboard = _dashboard(app, client, event)
+    answers = []
+
+    def phone(token, body):
+        response = app.test_client().post(_positions_url(event), json=body, headers=_bearer(token))
+        answers.append(response.status_code)
+
+    phones = [
+        threading.Thread(
+            target=phone,
+            args=(token, fix(40.6 + i / 100, -74 + step / 1000, seconds_ago=3 - step)),
+        )
+        for i, token in enumerate(tokens)
+        for step in range(3)
+    ]
+    for thread in phones:
+        thread.start()
+    for _ in range(500):  # every request is waiting on the tick
+        if ingest.pending() == 15:
+            break
+        threading.Event().wait(0.01)
     with _commits_counted(app) as commits:
         assert tick() == 15
     assert len(commits) == 1
+    for thread in phones:
+        thread.join(timeout=5)
+    assert answers == [202] * 15
     pushes = [m for m in dashboard.get_received("/live") if m["name"] == "positions"]
     assert len(pushes) == 1
     envelope = pushes[0]["args"][0]

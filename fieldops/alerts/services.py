@@ -106,6 +106,13 @@ def mark_acknowledged(alert: Alert, user: User) -> None:
     publish(alert)
 
 
+def alerts_of_incident(incident_id: int) -> list[Alert]:
+    """Every alarm raised for one incident (its critical or lost-person alarm, help presses)."""
+    return list(
+        db.session.scalars(select(Alert).where(Alert.incident_id == incident_id).order_by(Alert.id))
+    )
+
+
 def alerts_for(event_id: int, *, open_only: bool, viewer: User | None = None) -> list[Alert]:
     """Staff: every alarm of the event. An officer: their own help alarms and the colleagues'
     help alarms they were told of."""

@@ -25,6 +25,7 @@ import json
 import logging
 import math
 import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -163,6 +164,12 @@ EXCURSIONS = {
 }
 
 
+def _start_thread(fn, *args) -> threading.Thread:
+    thread = threading.Thread(target=fn, args=args, daemon=True)
+    thread.start()
+    return thread
+
+
 class Simulator:
     """Drives every officer of the given events; run() loops until stop()."""
 
@@ -172,6 +179,7 @@ class Simulator:
         events: list[dict],
         *,
         sleep: Callable[[float], object] = time.sleep,
+        spawn: Callable[..., object] | None = None,
         clock: Callable[[], float] = time.monotonic,
         off_post_after: float = 60.0,
         stale_after: float | None = None,
@@ -181,6 +189,9 @@ class Simulator:
         self.api = Api(base_url)
         self.events = events
         self.sleep = sleep
+        # Fixes go out side by side, like phones: each answer waits for the server's next tick.
+        self.spawn = spawn or _start_thread
+        self._sending: list = []  # (task, outcome list) of this step's fixes
         self.clock = clock
         self.off_post_after = off_post_after
         self.stale_after = stale_after
@@ -511,6 +522,8 @@ class Simulator:
                 self._outage(exc)
                 return
             o.next_due = now + o.rng.uniform(*SEND_EVERY)
+        if not self._fixes_answered():
+            return
         try:
             self.incidents.step(self.officers, now)
         except ServerUnavailable as exc:
@@ -547,11 +560,32 @@ class Simulator:
                 return
         if not o.sending:
             return
-        status, body = self.api.call("POST", f"{base}/positions", o.token, self.fix_for(o))
+        outcome: list = []
+        task = self.spawn(self._send_fix, o, f"{base}/positions", self.fix_for(o), outcome)
+        self._sending.append((task, outcome))
+
+    def _send_fix(self, o: SimOfficer, url: str, fix: dict, outcome: list) -> None:
+        try:
+            status, body = self.api.call("POST", url, o.token, fix)
+        except ServerUnavailable as exc:
+            outcome.append(exc)
+            return
         if status == 202:
             self.sent += 1
         else:
             self._rejected(o, status, body, "fix")
+
+    def _fixes_answered(self) -> bool:
+        """Wait for this step's fixes; False (and the back-off) if the server was unavailable."""
+        sending, self._sending = self._sending, []
+        failures = []
+        for task, outcome in sending:
+            task.join()
+            failures.extend(outcome)
+        if failures:
+            self._outage(failures[0])
+            return False
+        return True
 
     def _rejected(self, o: SimOfficer, status: int, body: dict | None, what: str) -> bool:
         """A 4xx: drop the officer if its token is refused; warn once per kind. True if kept."""

@@ -62,6 +62,7 @@ def raise_help(
         select(Alert).where(Alert.officer_id == officer.id, Alert.client_id == client_id),
     )
     if not created:
+        _publish_call_again(alert)
         return alert, False
     if lat is not None:
         incident, _new = incidents.report_help(event, officer, client_id, lat, lon)
@@ -69,6 +70,15 @@ def raise_help(
     _remember_who_is_told(alert)
     alerts.publish(alert)
     return alert, True
+
+
+def _publish_call_again(alert: Alert) -> None:
+    """A repeat (the phone's retry): the alarm and its incident again, as they stand, so a
+    push lost the first time is repaired."""
+    if alert.incident is not None:
+        incidents.publish_again(alert.incident)  # with every alarm of the call
+    else:
+        alerts.publish(alert)
 
 
 def _remember_who_is_told(alert: Alert) -> None:
@@ -90,6 +100,7 @@ def cancel_help(alert: Alert, officer: User) -> Alert:
     if alert.kind != AlertKind.HELP or alert.officer_id != officer.id:
         raise Forbidden("only the officer who called for help can call it off")
     if alert.cancelled_at is not None:
+        _publish_call_again(alert)
         return alert
     incident = alert.incident
     if incident is not None and incident.status in (IncidentStatus.RESOLVED,):

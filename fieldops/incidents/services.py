@@ -108,6 +108,20 @@ def publish(
     sent (the newly sent with `dispatch: true`, which their phone shows full screen).
 
     Other packages hear of the change through `incident_changed` (inside the transaction)."""
+    _push(incident, dispatched)
+    incident_changed.send(incident, actor=actor)
+
+
+def publish_again(incident: Incident) -> None:
+    """A repeated idempotent write (a retry: its answer or its push may have been lost): the
+    incident as it stands and every alarm tied to it, to the same streams as the first time,
+    so the retry repairs a lost push. Nothing changed, so no `incident_changed`."""
+    _push(incident, ())
+    for alert in alerts.alerts_of_incident(incident.id):
+        alerts.publish(alert)
+
+
+def _push(incident: Incident, dispatched: tuple[int, ...]) -> None:
     db.session.flush()
     db.session.refresh(incident, ["assignments", "photos"])
     data = incident_to_dict(incident)
@@ -118,7 +132,6 @@ def publish(
     for officer_id in sorted(officers):
         officer_data = dict(data, dispatch=officer_id in dispatched)
         realtime.publish_on_commit(realtime.officer_room(officer_id), "incident", officer_data)
-    incident_changed.send(incident, actor=actor)
 
 
 # --- reporting ----------------------------------------------------------------------------
@@ -165,6 +178,7 @@ def report(event: Event, reporter: User, body: IncidentIn) -> tuple[Incident, bo
                 field="client_id",
                 status=422,
             )
+        publish_again(incident)
         return incident, False
     append_entry(
         incident,
@@ -515,6 +529,7 @@ def add_photo(incident: Incident, actor: User, processed, instance_path: str) ->
         select(Photo).where(Photo.incident_id == incident.id, Photo.sha256 == processed.sha256),
     )
     if not created:
+        publish_again(incident)
         return photo, False
     append_entry(
         incident, "photo", actor, _position(incident.event_id, actor, None, None), photo_id=photo.id

@@ -94,7 +94,7 @@ def acknowledge(message: Message, officer: User) -> dict:
     if recipient.acknowledged_at is None:
         recipient.acknowledged_at = utcnow()
         db.session.flush()
-        _publish(message, [recipient])
+    _publish(message, [recipient])  # a repeat too: the retry repairs a push that was lost
     return officer_copy(message, recipient)
 
 

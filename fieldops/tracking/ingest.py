@@ -1,7 +1,8 @@
 """Fixes arrive one by one; they are written and pushed once per tick, in one batch.
 
 Every tick: one short write transaction stores all buffered fixes and moves the latest fix of
-each officer; after the commit, each event's command room gets at most one `positions`
+each officer; after the commit, each caller waiting on its batch is answered (nothing is
+acknowledged before it is stored), each event's command room gets at most one `positions`
 envelope, and officers whose stale or off-post flag changed get an `officer` envelope.
 """
 
@@ -58,44 +59,135 @@ class PendingFix:
         return {key: row[key] for key in (*live.FIX_FIELDS, "recorded_at", "received_at")}
 
 
-_queue: deque[PendingFix] = deque()
+ACK_WAIT_TICKS = 4  # a caller waits this many ticks (at least MIN_ACK_WAIT) for the commit
+MIN_ACK_WAIT = 2.0
+
+
+class Batch:
+    """One caller's fixes, and the event it waits on: set once the tick that took them has
+    committed (or failed to store some of them)."""
+
+    def __init__(self, fixes: list[PendingFix]):
+        self.fixes = fixes
+        self.failed = 0
+        # The event of the configured async mode (eventlet, gevent or threading alike).
+        self.done = socketio.server.eio.create_event()
+
+    def settle(self, failed: int) -> None:
+        self.failed = failed
+        self.done.set()
+
+
+_queue: deque[Batch] = deque()
 _stats = {"stored": 0, "ticks": 0, "failed": 0}
+_ticking = False  # this process runs run_forever (a server); else fixes are stored inline
+_inline_stored = 0  # stored inline since the last flush(), which pushes them
+_unpushed: dict[int, dict[int, dict]] = defaultdict(dict)  # event -> officer -> latest fix
 
 
-def enqueue(items: list[PendingFix]) -> None:
-    _queue.extend(items)
+def submit(fixes: list[PendingFix], *, tick: float) -> bool:
+    """Store fixes before the caller answers: True once they are committed (a resend of a
+    stored fix counts), False if one could not be stored or the commit took longer than a
+    few ticks (the caller then says "not stored, send again").
+
+    A serving process hands them to its next tick and waits (many callers, one transaction);
+    a process that runs no tick (the tests' in-process apps, the CLI) stores them at once, and
+    its pushes wait for the next flush()."""
+    batch = Batch(fixes)
+    if not _ticking:
+        _store_inline(batch)
+        return not batch.failed
+    if db.session().in_transaction():
+        db.session.commit()  # hold no pooled connection while waiting (nothing is pending)
+    _queue.append(batch)
+    return batch.done.wait(max(ACK_WAIT_TICKS * tick, MIN_ACK_WAIT)) and not batch.failed
+
+
+def reset() -> None:
+    """Forget everything buffered or waiting to be pushed (tests, between apps)."""
+    global _inline_stored
+    _queue.clear()
+    _unpushed.clear()
+    _inline_stored = 0
 
 
 def pending() -> int:
-    return len(_queue)
+    return sum(len(batch.fixes) for batch in list(_queue))
 
 
 def stats() -> dict:
     """Counters since start, the buffered fixes, and how long the oldest has waited (s)."""
-    oldest = _queue[0].received_at if _queue else None
+    oldest = _queue[0].fixes[0].received_at if _queue else None
     waited = (utcnow() - oldest).total_seconds() if oldest else 0.0
-    return dict(_stats, pending=len(_queue), oldest_pending_s=round(waited, 3))
+    return dict(_stats, pending=pending(), oldest_pending_s=round(waited, 3))
 
 
-def _drain() -> list[PendingFix]:
-    items = []
+def _drain() -> list[Batch]:
+    batches = []
     while _queue:
-        items.append(_queue.popleft())
-    return items
+        batches.append(_queue.popleft())
+    return batches
 
 
 def flush(*, stale_after: float, off_post_after: float) -> int:
-    """Store and push everything buffered; returns how many fixes were stored."""
-    items = _drain()
-    stored = _store(items) if items else []
-    moved = _move_markers(stored)
-    for event_id, fixes in moved.items():
-        realtime.publish_now(
-            realtime.command_room(event_id), "positions", {"event_id": event_id, "fixes": fixes}
-        )
+    """Store and push everything buffered; returns how many fixes were stored since the last
+    flush (by this one, or inline)."""
+    global _inline_stored
+    batches = _drain()
+    items = [item for batch in batches for item in batch.fixes]
+    stored: list[PendingFix] = []
+    moved = _take_unpushed()
+    try:
+        stored = _store(items) if items else []
+        for event_id, fixes in _move_markers(stored).items():  # before the answers go out
+            moved[event_id].update(fixes)
+    finally:
+        _settle(batches, stored)  # every waiter is answered, whatever happened
+    _publish_positions(moved)
     _publish_flag_changes(stale_after, off_post_after)
     _stats["ticks"] += 1
-    return len(stored)
+    count, _inline_stored = len(stored) + _inline_stored, 0
+    return count
+
+
+def _store_inline(batch: Batch) -> None:
+    global _inline_stored
+    stored: list[PendingFix] = []
+    try:
+        stored = _store(batch.fixes)
+        for event_id, fixes in _move_markers(stored).items():
+            _unpushed[event_id].update(fixes)
+    finally:
+        _settle([batch], stored)
+    _inline_stored += len(stored)
+
+
+def _take_unpushed() -> dict[int, dict[int, dict]]:
+    moved = defaultdict(dict)
+    while _unpushed:
+        event_id, fixes = _unpushed.popitem()
+        moved[event_id].update(fixes)
+    return moved
+
+
+def _settle(batches: list[Batch], stored: list[PendingFix]) -> None:
+    kept = {id(item) for item in stored}
+    for batch in batches:
+        batch.settle(sum(id(item) not in kept for item in batch.fixes))
+
+
+def _publish_positions(moved: dict[int, dict[int, dict]]) -> None:
+    """One `positions` envelope per event; the fixes are stored, so a failed push is logged
+    and the next fix of each officer moves the marker."""
+    for event_id, fixes in moved.items():
+        try:
+            realtime.publish_now(
+                realtime.command_room(event_id),
+                "positions",
+                {"event_id": event_id, "fixes": list(fixes.values())},
+            )
+        except Exception:
+            log.exception("positions push for event %s failed", event_id)
 
 
 def _store(items: list[PendingFix]) -> list[PendingFix]:
@@ -159,16 +251,17 @@ def _latest_per_officer(items: list[PendingFix]) -> list[PendingFix]:
     return list(latest.values())
 
 
-def _move_markers(stored: list[PendingFix]) -> dict[int, list[dict]]:
-    """Apply the newest stored fix of each officer; an older fix never moves a marker back."""
-    moved: dict[int, list[dict]] = defaultdict(list)
+def _move_markers(stored: list[PendingFix]) -> dict[int, dict[int, dict]]:
+    """Apply the newest stored fix of each officer; an older fix never moves a marker back.
+    Returns event -> officer -> the fix to push."""
+    moved: dict[int, dict[int, dict]] = defaultdict(dict)
     for item in _latest_per_officer(stored):
         state = live.officer(item.event_id, item.officer_id)
         if state is None or not live.is_newer(state, item.fix.recorded_at):
             continue
         fix = item.live_fix()
         live.apply_fix(state, fix)
-        moved[item.event_id].append(live.fix_to_dict(item.officer_id, fix))
+        moved[item.event_id][item.officer_id] = live.fix_to_dict(item.officer_id, fix)
     return moved
 
 
@@ -191,6 +284,8 @@ def publish_officer(state: live.OfficerLive) -> None:
 def run_forever(app) -> None:
     """The background tick; started once per server process. It keeps a fixed period (the
     flush time does not stretch it); a tick that ran late is followed at once, not skipped."""
+    global _ticking
+    _ticking = True  # from now on callers wait for this task's commits
     tick = app.config["PUSH_TICK"]
     deadline = time.monotonic()
     while True:

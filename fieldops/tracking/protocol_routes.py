@@ -1,7 +1,8 @@
 """Background tracking apps: Traccar Client (OsmAnd protocol) and OwnTracks (HTTP mode).
 
 They keep reporting with the screen locked. Both authenticate with the officer's device token;
-their fixes go through the same checks and the same ingest tick as the officer page's.
+their fixes go through the same checks and the same ingest tick as the officer page's, and
+are answered only once stored (a 503 otherwise, which both apps retry).
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def osmand():
     try:
         _record(fix.device_id, fix, "osmand")
     except ApiError as exc:
-        if exc.status in (401, 403):
+        if exc.status in (401, 403) or exc.status >= 500:  # 503 not_stored: it must resend
             raise
         # Traccar Client resends its oldest unacknowledged fix until it gets a 2xx, holding back
         # every newer one: a refused fix is dropped with a 200 that says so, never retried.

@@ -27,7 +27,8 @@ def _officer_and_event(event_id: int):
 @bp.post("/api/v1/events/<int:event_id>/positions")
 @require(Role.OFFICER)
 def post_positions(event_id: int):
-    """An officer's phone (or any token holder) sends one fix or a list; stored next tick."""
+    """An officer's phone (or any token holder) sends one fix or a list; answered once the
+    next tick has stored them (503 `not_stored`: send them again)."""
     user, _event = _officer_and_event(event_id)
     fixes = parse_fixes(json_body())
     accepted = services.record_fixes(event_id, user.id, fixes, "web")

@@ -27,7 +27,8 @@ SOURCES = ("web", "socket", "osmand", "owntracks", "sim")
 
 
 def record_fixes(event_id: int, officer_id: int, fixes: list[FixIn], source: str) -> int:
-    """Check and buffer fixes for the next tick (which stores and pushes them)."""
+    """Check the fixes and return once they are stored (the next tick's commit; it pushes
+    them too): nothing is acknowledged before it is stored. 503 `not_stored` otherwise."""
     cfg = current_app.config
     check_plausible(
         fixes,
@@ -38,9 +39,13 @@ def record_fixes(event_id: int, officer_id: int, fixes: list[FixIn], source: str
     if live.officer(event_id, officer_id) is None:
         raise ApiError("you have not joined this event", code="forbidden", status=403)
     received_at = utcnow()
-    ingest.enqueue(
-        [ingest.PendingFix(event_id, officer_id, fix, source, received_at) for fix in fixes]
-    )
+    batch = [ingest.PendingFix(event_id, officer_id, fix, source, received_at) for fix in fixes]
+    if not ingest.submit(batch, tick=cfg["PUSH_TICK"]):
+        raise ApiError(
+            "the position was not stored; send it again",
+            code="not_stored",
+            status=503,
+        )
     return len(fixes)
 
 

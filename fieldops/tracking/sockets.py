@@ -9,7 +9,8 @@ from fieldops.tracking.schemas import parse_fixes
 
 @handler("position")
 def on_position(payload):
-    """Officer's phone, after `join`: one fix or a list (the HTTP body); ack {"accepted": n}."""
+    """Officer's phone, after `join`: one fix or a list (the HTTP body); ack {"accepted": n}
+    once the next tick has stored them, else an error ack `not_stored` (send them again)."""
     officer_id, event_id = joined_officer()
     fixes = parse_fixes(payload)
     return {"accepted": services.record_fixes(event_id, officer_id, fixes, "socket")}
