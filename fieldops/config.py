@@ -69,6 +69,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "STALE_AFTER": _env_float("STALE_AFTER", 120.0),
         "OFF_POST_AFTER": _env_float("OFF_POST_AFTER", 60.0),
         "PUSH_TICK": _env_float("PUSH_TICK", 0.5),
+        # Fixes are stored (and their senders answered) this often; pushed every PUSH_TICK.
+        "STORE_TICK": _env_float("STORE_TICK", 0.25),
         # Each stream's log of recent envelopes for rejoining clients (fieldops.realtime).
         "STREAM_LOG_WEIGHT": int(_env("STREAM_LOG_WEIGHT", "20000")),
         # Check every envelope against its contract (fieldops.envelopes): the test suite.

@@ -1,13 +1,15 @@
-"""Fixes arrive one by one; they are written and pushed once per tick, in one batch.
+"""Fixes arrive one by one; they are written in one batch per store tick, pushed per push tick.
 
-Every tick: one short write transaction stores all buffered fixes and moves the latest fix of
-each officer; after the commit, each caller waiting on its batch is answered (nothing is
-acknowledged before it is stored), each event's command room gets at most one `positions`
-envelope, and officers whose stale or off-post flag changed get an `officer` envelope.
+Every store tick (STORE_TICK): one short write transaction stores all buffered fixes and moves
+the latest fix of each officer; after the commit, each caller waiting on its batch is answered
+(nothing is acknowledged before it is stored). Every push tick (PUSH_TICK, a whole number of
+store ticks): each event's command room gets at most one `positions` envelope with what moved
+since the last, and officers whose stale or off-post flag changed get an `officer` envelope.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections import defaultdict, deque
@@ -81,7 +83,7 @@ class Batch:
 _queue: deque[Batch] = deque()
 _stats = {"stored": 0, "ticks": 0, "failed": 0}
 _ticking = False  # this process runs run_forever (a server); else fixes are stored inline
-_inline_stored = 0  # stored inline since the last flush(), which pushes them
+_inline_stored = 0  # stored since the last flush(), which pushes them
 _unpushed: dict[int, dict[int, dict]] = defaultdict(dict)  # event -> officer -> latest fix
 
 
@@ -131,34 +133,36 @@ def _drain() -> list[Batch]:
 
 def flush(*, stale_after: float, off_post_after: float) -> int:
     """Store and push everything buffered; returns how many fixes were stored since the last
-    flush (by this one, or inline)."""
+    flush (by this one, by store_waiting() or inline)."""
     global _inline_stored
-    batches = _drain()
-    items = [item for batch in batches for item in batch.fixes]
-    stored: list[PendingFix] = []
-    moved = _take_unpushed()
-    try:
-        stored = _store(items) if items else []
-        for event_id, fixes in _move_markers(stored).items():  # before the answers go out
-            moved[event_id].update(fixes)
-    finally:
-        _settle(batches, stored)  # every waiter is answered, whatever happened
-    _publish_positions(moved)
+    store_waiting()
+    _publish_positions(_take_unpushed())
     _publish_flag_changes(stale_after, off_post_after)
     _stats["ticks"] += 1
-    count, _inline_stored = len(stored) + _inline_stored, 0
+    count, _inline_stored = _inline_stored, 0
     return count
 
 
+def store_waiting() -> None:
+    """Store what the waiting callers handed in, in one transaction, and answer them; their
+    markers move now and are pushed by the next flush()."""
+    _store_batches(_drain())
+
+
 def _store_inline(batch: Batch) -> None:
+    _store_batches([batch])
+
+
+def _store_batches(batches: list[Batch]) -> None:
     global _inline_stored
+    items = [item for batch in batches for item in batch.fixes]
     stored: list[PendingFix] = []
     try:
-        stored = _store(batch.fixes)
-        for event_id, fixes in _move_markers(stored).items():
+        stored = _store(items) if items else []
+        for event_id, fixes in _move_markers(stored).items():  # before the answers go out
             _unpushed[event_id].update(fixes)
     finally:
-        _settle([batch], stored)
+        _settle(batches, stored)  # every waiter is answered, whatever happened
     _inline_stored += len(stored)
 
 
@@ -282,24 +286,29 @@ def publish_officer(state: live.OfficerLive) -> None:
 
 
 def run_forever(app) -> None:
-    """The background tick; started once per server process. It keeps a fixed period (the
-    flush time does not stretch it); a tick that ran late is followed at once, not skipped."""
+    """The background tick; started once per server process. Every STORE_TICK it stores and
+    answers what callers handed in; every PUSH_TICK it also pushes. It keeps a fixed period
+    (the work does not stretch it); a round that ran late is followed at once, not skipped."""
     global _ticking
     _ticking = True  # from now on callers wait for this task's commits
-    tick = app.config["PUSH_TICK"]
+    store_tick = min(app.config["STORE_TICK"], app.config["PUSH_TICK"])
+    rounds_per_push = max(1, round(app.config["PUSH_TICK"] / store_tick))
     deadline = time.monotonic()
-    while True:
-        deadline += tick
+    for round_ in itertools.count(1):
+        deadline += store_tick
         now = time.monotonic()
         if deadline < now:  # late: run now and keep the period from here
             deadline = now
         socketio.sleep(deadline - now)
         with app.app_context():
             try:
-                flush(
-                    stale_after=app.config["STALE_AFTER"],
-                    off_post_after=app.config["OFF_POST_AFTER"],
-                )
+                if round_ % rounds_per_push:
+                    store_waiting()
+                else:
+                    flush(
+                        stale_after=app.config["STALE_AFTER"],
+                        off_post_after=app.config["OFF_POST_AFTER"],
+                    )
             except Exception:
                 log.exception("ingest tick failed")
             finally:
