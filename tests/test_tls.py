@@ -217,7 +217,7 @@ def test_serve_tls_answers_https_and_the_socket_runs_over_wss_in_every_async_mod
 def test_the_officer_page_over_http_names_its_https_address_on_the_same_host(app, client):
     def secure_url(base_url: str):
         html = client.get("/officer", base_url=base_url).get_data(as_text=True)
-        found = re.search(r'id="officer-config" type="application/json">(.*?)</script>', html)
+        found = re.search(r'id="officer-config" type="application/json"[^>]*>(.*?)</script>', html)
         return json.loads(found.group(1))["secureUrl"]
 
     assert secure_url("http://192.168.1.20:5000") is None  # this server has no HTTPS listener

@@ -1,7 +1,9 @@
 // The officers of the event on screen, by id: what the join snapshot and the `officer` and
 // `positions` envelopes say about each. A fix older than the one shown never moves the marker
-// back. Each record also carries what the view last drew for it (look, marker, shown).
+// back (the stream model's rules, streams/model.js, which tests/test_stream_truth.py checks).
+// Each record also carries what the view last drew for it (look, marker, shown).
 
+import { latestFix, mergeOfficer } from "../streams/model.js";
 import { formatAgo, parseTime } from "./format.js";
 
 export function fixAge(rec, now) {
@@ -30,10 +32,9 @@ export function createOfficers({ eventId, onChange, onRemoved, onUnknown }) {
       rec = { id: data.id, data, look: null, marker: null, shown: false };
       records.set(data.id, rec);
     }
-    const keep = rec.data.fix && data.fix && parseTime(rec.data.fix.recorded_at) > parseTime(data.fix.recorded_at);
-    const fix = keep ? rec.data.fix : data.fix;
-    rec.data = data;
-    setFix(rec, fix);
+    const merged = mergeOfficer(rec.data, data);
+    rec.data = merged;
+    setFix(rec, merged.fix);
     rec.searchText = `${data.name || ""} ${data.badge || ""}`.toLowerCase();
     onChange(rec, true);
     return rec;
@@ -78,7 +79,7 @@ export function createOfficers({ eventId, onChange, onRemoved, onUnknown }) {
     applyPositions(fixes) {
       for (const { officer_id: id, ...fix } of fixes) {
         const rec = records.get(id) || placeholder(id);
-        if (rec.recordedMs != null && parseTime(fix.recorded_at) < rec.recordedMs) continue;
+        if (latestFix(rec.data.fix, fix) !== fix) continue;
         setFix(rec, fix);
         rec.data.stale = false; // a fix just arrived; the server confirms in an `officer` push
         onChange(rec, false);
