@@ -5,8 +5,6 @@ process: the server's sweep catches it), and may not connect again."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 import uuid
 
@@ -14,8 +12,13 @@ import pytest
 import requests
 import socketio
 
-from tests.support.live_server import STAFF_PASSWORD, LiveServer, Recorder, StaffSession
-from tests.support.server_process import ROOT
+from tests.support.live_server import (
+    STAFF_PASSWORD,
+    LiveServer,
+    Recorder,
+    StaffSession,
+    fieldops_command,
+)
 
 pytestmark = pytest.mark.live
 
@@ -53,19 +56,9 @@ def refused(server: LiveServer, **credentials) -> bool:
     return False
 
 
-def fieldops_cli(server: LiveServer, *args: str) -> subprocess.CompletedProcess:
+def fieldops_cli(server: LiveServer, *args: str) -> str:
     """The `fieldops` command on the live server's database: another process than the server."""
-    env = server.env | {"FIELDOPS_ASYNC_MODE": "threading"}
-    result = subprocess.run(
-        [sys.executable, "-m", "fieldops.entry", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    return result
+    return fieldops_command(server.env | {"FIELDOPS_ASYNC_MODE": "threading"}, *args)
 
 
 def new_staff(server: LiveServer, role: str = "command") -> tuple[str, StaffSession]:
