@@ -5,7 +5,9 @@ publishing only after the database commit. Nothing else calls ``socketio.emit`` 
 disconnects a socket: ``disconnect`` is here too).
 
 Streams and their rooms:
-- ``event:<id>:command``: everything the command post sees of one event (seq per event);
+- ``event:<id>:command``: everything the command post (command, admin) sees of one event;
+- ``event:<id>:organizer``: the same for organizers, with what only command may see left out
+  (contact details, identity checks, full names of lost persons);
 - ``officer:<id>``: what is addressed to one officer (seq per officer).
 
 Each stream keeps a bounded log of its recent envelopes, so that a client that rejoins with
@@ -33,6 +35,10 @@ DEFAULT_LOG_WEIGHT = 20_000
 
 def command_room(event_id: int) -> str:
     return f"event:{event_id}:command"
+
+
+def organizer_room(event_id: int) -> str:
+    return f"event:{event_id}:organizer"
 
 
 def event_room(event_id: int) -> str:
@@ -187,6 +193,26 @@ def check_contract(stream: str, message: dict, *, join_ack: bool = False) -> Non
 
 def checks_contracts() -> bool:
     return _check_contracts
+
+
+def publish_to_staff_now(
+    event_id: int, type_: str, data: dict, organizer_data: dict | None = None
+) -> None:
+    """The command post's streams: `data` to command, `organizer_data` (default: the same) to
+    organizers."""
+    publish_now(command_room(event_id), type_, data)
+    publish_now(organizer_room(event_id), type_, data if organizer_data is None else organizer_data)
+
+
+def publish_to_staff_on_commit(
+    event_id: int, type_: str, data: dict, organizer_data: dict | None = None
+) -> None:
+    """publish_to_staff_now() once the current write transaction commits (each stream's push
+    on its own, so one failing does not keep the other back)."""
+    publish_on_commit(command_room(event_id), type_, data)
+    publish_on_commit(
+        organizer_room(event_id), type_, data if organizer_data is None else organizer_data
+    )
 
 
 def disconnect(sid: str) -> None:

@@ -139,7 +139,7 @@ def _leave_previous_event(user: User) -> None:
     if user.role == "officer":
         leave_room(realtime.event_room(previous))
     else:
-        leave_room(realtime.command_room(previous))
+        leave_room(entry.pop("stream"))
 
 
 class JoinIn(Payload):
@@ -168,7 +168,7 @@ def on_join(payload):
     if user.role == "officer":
         join_room(realtime.event_room(event.id))
     seq = realtime.current_seq(stream)
-    _connections[request.sid]["event_id"] = event.id
+    _connections[request.sid].update(event_id=event.id, stream=stream)
     answer = {"seq": seq, "stream": stream, "epoch": realtime.epoch()}
     missed = None
     if join.since is not None and join.epoch == realtime.epoch():

@@ -111,6 +111,7 @@ def stage(scene):
     s.watch = lambda token: [
         Screen(scene.app, scene.id, client=scene.command.client),
         Screen(scene.app, scene.id, token=token),
+        Screen(scene.app, scene.id, client=scene.organizer.client),  # its own stream
     ]
     return s
 
@@ -243,7 +244,7 @@ def _rejoin(screen: Screen, **extra) -> dict:
 
 
 def test_a_screen_that_rejoins_is_sent_exactly_what_it_missed(stage):
-    command, phone = stage.watch(stage.kim)
+    command, phone, _organizer = stage.watch(stage.kim)
     epoch = _rejoin(command)["epoch"]
     assert stage.scene.dispatch(stage.reported["id"], stage.kim_id).status_code == 201
     _message(stage, priority=True, to={"kind": "event"})
@@ -262,7 +263,7 @@ def test_a_screen_that_rejoins_is_sent_exactly_what_it_missed(stage):
 def test_a_screen_from_another_server_life_or_too_far_behind_gets_a_snapshot(app, stage):
     from fieldops import realtime
 
-    command, _phone = stage.watch(stage.kim)
+    command, _phone, _organizer = stage.watch(stage.kim)
     epoch = _rejoin(command)["epoch"]
     assert "snapshot" in _rejoin(command, since=command.seq, epoch="another-life")
     assert "snapshot" in _rejoin(command, since=command.seq + 50, epoch=epoch)  # ahead of us
@@ -283,3 +284,15 @@ def test_a_rostered_officers_snapshot_names_their_post_orders_and_shift_window(s
     assert snapshot["assignment"]["post_id"] == scene.post_id
     assert snapshot["post"]["id"] == scene.post_id and "orders" in snapshot["post"]
     assert [o["id"] for o in snapshot["officers"]] == [officer_id]
+
+
+def test_organizers_follow_their_own_stream_of_the_event(scene):
+    """Read-only staff get the command post's picture on a stream of their own, so what only
+    command may see can be left out of theirs."""
+    from fieldops.extensions import socketio
+
+    for who, stream in ((scene.organizer, "organizer"), (scene.command, "command")):
+        sio = socketio.test_client(scene.app, namespace="/live", flask_test_client=who.client)
+        ack = sio.emit("join", {"event_id": scene.id}, namespace="/live", callback=True)
+        assert ack["stream"] == f"event:{scene.id}:{stream}"
+        sio.disconnect(namespace="/live")

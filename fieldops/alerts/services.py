@@ -34,7 +34,7 @@ def _publish_on_commit(alert: Alert) -> None:
     db.session.flush()
     db.session.refresh(alert, ["recipients", "incident", "acknowledged_by", "cancelled_by"])
     data = alert_to_dict(alert)
-    realtime.publish_on_commit(realtime.command_room(alert.event_id), "alert", data)
+    realtime.publish_to_staff_on_commit(alert.event_id, "alert", data)
     if alert.kind != AlertKind.HELP:
         return
     officers = {alert.officer_id} | {r.officer_id for r in alert.recipients}

@@ -125,7 +125,7 @@ def _push(incident: Incident, dispatched: tuple[int, ...]) -> None:
     db.session.flush()
     db.session.refresh(incident, ["assignments", "photos"])
     data = incident_to_dict(incident)
-    realtime.publish_on_commit(realtime.command_room(incident.event_id), "incident", data)
+    realtime.publish_to_staff_on_commit(incident.event_id, "incident", data)
     officers = {a.officer_id for a in incident.assignments}
     if incident.reported_by.role == Role.OFFICER:
         officers.add(incident.reported_by_id)

@@ -199,7 +199,7 @@ def publish(request: DeviceRequest) -> None:
     """The request as it now stands, to the command stream, once committed."""
     db.session.flush()
     data = device_request_to_dict(request, live_devices(request.event_id, request.officer_id))
-    realtime.publish_on_commit(realtime.command_room(request.event_id), "device_request", data)
+    realtime.publish_to_staff_on_commit(request.event_id, "device_request", data)
 
 
 def _decide(request: DeviceRequest, to: RequestStatus, by: User | None) -> None:

@@ -67,9 +67,7 @@ def send(event: Event, sender: User, text: str, to: dict, priority: bool) -> Mes
 
 
 def _publish(message: Message, to_officers: list[MessageRecipient]) -> None:
-    realtime.publish_on_commit(
-        realtime.command_room(message.event_id), "message", message_to_dict(message)
-    )
+    realtime.publish_to_staff_on_commit(message.event_id, "message", message_to_dict(message))
     for recipient in to_officers:
         realtime.publish_on_commit(
             realtime.officer_room(recipient.officer_id),

@@ -185,11 +185,8 @@ def _publish_positions(moved: dict[int, dict[int, dict]]) -> None:
     and the next fix of each officer moves the marker."""
     for event_id, fixes in moved.items():
         try:
-            realtime.publish_now(
-                realtime.command_room(event_id),
-                "positions",
-                {"event_id": event_id, "fixes": list(fixes.values())},
-            )
+            data = {"event_id": event_id, "fixes": list(fixes.values())}
+            realtime.publish_to_staff_now(event_id, "positions", data)
         except Exception:
             log.exception("positions push for event %s failed", event_id)
 
@@ -281,7 +278,7 @@ def _publish_flag_changes(stale_after: float, off_post_after: float) -> None:
 
 def publish_officer(state: live.OfficerLive) -> None:
     data = state.to_dict()
-    realtime.publish_now(realtime.command_room(state.event_id), "officer", data)
+    realtime.publish_to_staff_now(state.event_id, "officer", data)
     realtime.publish_now(realtime.officer_room(state.officer_id), "officer", data)
 
 
