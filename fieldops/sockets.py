@@ -168,6 +168,9 @@ def on_join(payload):
     if user.role == "officer":
         join_room(realtime.event_room(event.id))
     seq = realtime.current_seq(stream)
+    # The reads above (who, which event) began a read transaction, which on SQLite pins what
+    # this one sees to before the seq was read: end it, so the snapshot is read after the seq.
+    db.session.commit()
     _connections[request.sid].update(event_id=event.id, stream=stream)
     answer = {"seq": seq, "stream": stream, "epoch": realtime.epoch()}
     missed = None

@@ -296,3 +296,30 @@ def test_organizers_follow_their_own_stream_of_the_event(scene):
         ack = sio.emit("join", {"event_id": scene.id}, namespace="/live", callback=True)
         assert ack["stream"] == f"event:{scene.id}:{stream}"
         sio.disconnect(namespace="/live")
+
+
+def test_a_write_committed_while_a_screen_joins_is_in_its_snapshot_or_after_its_seq(
+    scene, monkeypatch
+):
+    """A report commits (and takes the next seq) just as the join reads the stream's seq: the
+    snapshot, read after the seq, must hold it, since its envelope's seq is not above the ack's."""
+    import threading
+
+    from fieldops import realtime
+
+    _lee_id, lee = scene.officer("Lee Officer")
+    real_seq = realtime.current_seq
+    reported = {}
+
+    def seq_after_a_report(stream):
+        if not reported and stream.startswith("event:"):
+            writer = threading.Thread(target=lambda: reported.update(r=scene.report(lee)))
+            writer.start()
+            writer.join()
+        return real_seq(stream)
+
+    monkeypatch.setattr(realtime, "current_seq", seq_after_a_report)
+    screen = Screen(scene.app, scene.id, client=scene.command.client)
+    monkeypatch.setattr(realtime, "current_seq", real_seq)
+    assert reported["r"].status_code == 201
+    assert held(screen.snapshot)["incidents"] == held(screen.fresh())["incidents"]
