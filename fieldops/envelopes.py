@@ -285,6 +285,14 @@ class SnapshotBase(Contract):
     incidents: list[IncidentData]
     alerts: list[AlertData]
     messages: list[MessageData]
+    kept_messages: int = Field(description="the model keeps no more messages than this")
+
+
+class KeptClosed(Contract):
+    """How long a closed incident stays on the desk after its last change."""
+
+    statuses: list[IncidentStatus]
+    for_s: float
 
 
 class CommandSnapshot(SnapshotBase):
@@ -292,6 +300,7 @@ class CommandSnapshot(SnapshotBase):
     the open alarms, the recent messages with their acknowledgements, the waiting phones."""
 
     device_requests: list[DeviceRequestData]
+    kept_closed_incidents: KeptClosed
 
 
 class OfficerSnapshot(SnapshotBase):

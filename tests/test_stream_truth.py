@@ -22,12 +22,16 @@ APPLY = ROOT / "tests" / "js" / "apply-stream.mjs"
 COLLECTIONS = ("officers", "incidents", "alerts", "messages", "device_requests")
 
 
-def apply_in_javascript(kind: str, snapshot: dict, envelopes: list[dict]) -> dict:
+def apply_in_javascript(
+    kind: str, snapshot: dict, envelopes: list[dict], now_ms: float | None = None
+) -> dict:
     node = shutil.which("node")
     assert node, "node is needed to run the pages' stream model (make setup installs it)"
     answer = subprocess.run(
         [node, str(APPLY)],
-        input=json.dumps({"kind": kind, "snapshot": snapshot, "envelopes": envelopes}),
+        input=json.dumps(
+            {"kind": kind, "snapshot": snapshot, "envelopes": envelopes, "now": now_ms}
+        ),
         capture_output=True,
         text=True,
         timeout=30,
@@ -323,3 +327,23 @@ def test_a_write_committed_while_a_screen_joins_is_in_its_snapshot_or_after_its_
     monkeypatch.setattr(realtime, "current_seq", real_seq)
     assert reported["r"].status_code == 201
     assert held(screen.snapshot)["incidents"] == held(screen.fresh())["incidents"]
+
+
+def test_a_desk_open_all_day_forgets_closed_incidents_as_a_fresh_snapshot_does(stage, monkeypatch):
+    """An incident closed long ago leaves a fresh snapshot; the page's model, pruned as the
+    pages prune it, lets it go too (no envelope says so: time does)."""
+    from datetime import timedelta
+
+    from fieldops.db import utcnow
+    from fieldops.incidents import snapshot as incidents_snapshot
+
+    scene = stage.scene
+    assert scene.transition(stage.reported["id"], "cancelled").status_code == 200
+    command = stage.watch(stage.lee)[0]
+    assert [i["id"] for i in command.snapshot["incidents"]] == [stage.reported["id"]]
+    later = utcnow() + timedelta(hours=1, minutes=1)
+    monkeypatch.setattr(incidents_snapshot, "utcnow", lambda: later)
+    fresh = held(command.fresh())
+    assert fresh["incidents"] == []
+    followed = apply_in_javascript("command", command.snapshot, [], now_ms=later.timestamp() * 1000)
+    assert followed == fresh

@@ -2,7 +2,6 @@
 
 import json
 import re
-import shutil
 import subprocess
 
 import pytest
@@ -56,9 +55,11 @@ def test_both_pages_carry_the_servers_vocabulary(client, make_user, auth):
     assert page_vocabulary(client.get("/command").get_data(as_text=True)) == vocabulary()
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
-@pytest.mark.parametrize("script", ["tests/js/stream.test.mjs", "tests/js/outbox.test.mjs"])
+@pytest.mark.parametrize(
+    "script", ["tests/js/stream.test.mjs", "tests/js/outbox.test.mjs", "tests/js/model.test.mjs"]
+)
 def test_the_shared_stream_and_outbox_modules(script):
-    """node:test files: the seq buffer (stream.js) and the outbox's rules (outbox.js)."""
+    """node:test files: the seq buffer (stream.js), the outbox's rules (outbox.js), the stream
+    model's merge rules (model.js). make test installs node when missing."""
     result = subprocess.run(["node", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]

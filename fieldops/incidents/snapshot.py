@@ -19,7 +19,8 @@ def queue(event, viewer) -> dict:
     since = utcnow() - CLOSED_KEPT_FOR
     found = services.incidents_for(event, viewer)
     kept = [i for i in found if i.status not in FINAL or i.updated_at >= since]
-    return {"incidents": [incident_to_dict(i) for i in kept]}
+    rule = {"statuses": sorted(FINAL), "for_s": CLOSED_KEPT_FOR.total_seconds()}
+    return {"incidents": [incident_to_dict(i) for i in kept], "kept_closed_incidents": rule}
 
 
 @part(OFFICER)

@@ -10,4 +10,4 @@ RECENT = 200  # the desk's message log and a phone's inbox never show more
 
 @part(COMMAND, OFFICER)
 def recent_messages(event, viewer) -> dict:
-    return {"messages": messages_for(event, viewer)[:RECENT]}
+    return {"messages": messages_for(event, viewer)[:RECENT], "kept_messages": RECENT}

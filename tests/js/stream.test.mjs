@@ -143,3 +143,24 @@ test("another event's envelopes are ignored", () => {
   fake.push("incident", { type: "incident", seq: 1, data: { id: 1, event_id: 99 } });
   assert.deepEqual(seen.envelopes, []);
 });
+
+test("another event's envelopes on an officer's stream count in its seq: no gap, no rejoin", () => {
+  const fake = fakeIo();
+  const { seen } = open(fake);
+  fake.joins[0].ack(null, { ok: true, seq: 0, snapshot: {}, epoch: "e1" });
+  fake.push("incident", { type: "incident", seq: 1, data: { id: 1, event_id: 99 } });
+  fake.push("incident", env(2));
+  assert.deepEqual(seen.envelopes, [2]);
+  assert.equal(fake.joins.length, 1); // no rejoin for a gap that was not one
+});
+
+test("a replay applies only this event's envelopes", () => {
+  const fake = fakeIo();
+  const { seen } = open(fake);
+  fake.joins[0].ack(null, { ok: true, seq: 1, snapshot: {}, epoch: "e1" });
+  fake.socket.disconnect();
+  fake.socket.connect();
+  const other = { type: "incident", seq: 2, data: { id: 2, event_id: 99 } };
+  fake.joins[1].ack(null, { ok: true, seq: 3, epoch: "e1", replay: [other, env(3)] });
+  assert.deepEqual(seen.envelopes, [3]);
+});

@@ -167,6 +167,7 @@ export function startDesk(page) {
     pinLatLngs: () => incidentMap.pinLatLngs(),
     ringLatLngs: () => helpRings.latLngs(),
     tick() {
+      model.prune(serverNow());
       queue.tick();
       alarms.tick();
       helpRings.tick();

@@ -34,7 +34,15 @@ export function openStream({
   const sync = { eventId, seq: null, epoch: null, joining: false, joined: false, attempt: 0, buffer: [], waiting: new Map(), gapTimer: null };
   let closed = false;
 
+  // An officer's stream is theirs across events: another event's envelopes still count in its
+  // seq (else they would look like gaps), but are not this page's to apply.
+  function ofAnotherEvent(envelope) {
+    const event = envelope.data?.event_id;
+    return event != null && sync.eventId != null && event !== sync.eventId;
+  }
+
   function deliver(envelope) {
+    if (ofAnotherEvent(envelope)) return;
     try {
       onEnvelope(envelope);
     } catch (err) {
@@ -127,8 +135,6 @@ export function openStream({
   function onAnyEnvelope(type, envelope) {
     if (!envelope || typeof envelope !== "object" || !envelope.data) return;
     if (!envelope.type) envelope = { ...envelope, type };
-    const event = envelope.data.event_id;
-    if (event != null && sync.eventId != null && event !== sync.eventId) return; // another event's
     if (typeof envelope.seq !== "number") return deliver(envelope);
     if (sync.joining) return void sync.buffer.push(envelope);
     if (sync.seq === null) return; // not joined: the next join's snapshot covers it

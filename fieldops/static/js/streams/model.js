@@ -8,8 +8,9 @@
 // - incident: replaces the incident unless the known copy is newer (updated_at); the
 //   officer's copy's `dispatch` flag is a cue for the phone, not state, and is not kept;
 // - alert: the command stream keeps only open alarms (an acknowledged or called-off one leaves);
-//   an officer's stream keeps every help call it is told of, to show how it ended;
-// - message: replaces the message (acknowledgements ride in it);
+//   an officer's stream keeps every help call it is told of, to show how it ended; a copy that
+//   would reopen a closed alarm is an older one (pushes of concurrent writes can cross);
+// - message: replaces the message, keeping every acknowledgement either copy knows of;
 // - device_request: the command stream keeps only the phones still waiting.
 
 export const COLLECTIONS = ["officers", "incidents", "alerts", "messages", "device_requests"];
@@ -43,6 +44,24 @@ export function mergeOfficer(known, incoming) {
   return { ...incoming, fix: latestFix(known?.fix, incoming.fix) };
 }
 
+export function mergeAlert(known, incoming) {
+  if (known && ((known.cancelled_at && !incoming.cancelled_at) || (known.acknowledged_at && !incoming.acknowledged_at))) {
+    return known;
+  }
+  return incoming;
+}
+
+export function mergeMessage(known, incoming) {
+  if (!known) return incoming;
+  const merged = { ...incoming };
+  if ("acknowledged_at" in incoming) merged.acknowledged_at = incoming.acknowledged_at || known.acknowledged_at || null;
+  if (incoming.recipients && known.recipients) {
+    const acked = new Map(known.recipients.map((r) => [r.officer_id, r.acknowledged_at]));
+    merged.recipients = incoming.recipients.map((r) => ({ ...r, acknowledged_at: r.acknowledged_at || acked.get(r.officer_id) || null }));
+  }
+  return merged;
+}
+
 export function mergeIncident(known, incoming) {
   const { dispatch: _cue, ...incident } = incoming;
   if (known && newer(known.updated_at, incident.updated_at)) return known;
@@ -72,11 +91,38 @@ export function createStreamModel(kind) {
     let item = incoming;
     if (collection === "officers") item = mergeOfficer(previous, incoming);
     else if (collection === "incidents") item = mergeIncident(previous, incoming);
+    else if (collection === "alerts") item = mergeAlert(previous, incoming);
+    else if (collection === "messages") item = mergeMessage(previous, incoming);
     if (item === previous) return;
     if (kept(kind, collection, item)) map.set(item.id, item);
     else if (previous) map.delete(item.id);
     else return;
     notify({ collection, id: item.id, item: map.get(item.id) || null, previous, last: item });
+    if (collection === "messages") keepNewestMessages();
+  }
+
+  // The snapshot says how much it keeps (`kept_messages`, `kept_closed_incidents`): the model
+  // keeps no more, so a screen open all day holds what a fresh snapshot would.
+  function keepNewestMessages() {
+    const limit = info.kept_messages;
+    if (!limit || maps.messages.size <= limit) return;
+    const newestFirst = [...maps.messages.values()].sort((a, b) => (timeMs(b.sent_at) - timeMs(a.sent_at)) || b.id - a.id);
+    for (const old of newestFirst.slice(limit)) {
+      maps.messages.delete(old.id);
+      notify({ collection: "messages", id: old.id, item: null, previous: old, last: old });
+    }
+  }
+
+  function dropOldClosedIncidents(nowMs) {
+    const rule = info.kept_closed_incidents;
+    if (!rule) return;
+    for (const incident of [...maps.incidents.values()]) {
+      const closed = rule.statuses.includes(incident.status);
+      if (closed && timeMs(incident.updated_at) < nowMs - rule.for_s * 1000) {
+        maps.incidents.delete(incident.id);
+        notify({ collection: "incidents", id: incident.id, item: null, previous: incident, last: incident });
+      }
+    }
   }
 
   function movePositions(fixes) {
@@ -115,6 +161,11 @@ export function createStreamModel(kind) {
       const data = envelope.data || {};
       if (envelope.type === "positions") movePositions(data.fixes || []);
       else if (TYPE_COLLECTION[envelope.type]) put(TYPE_COLLECTION[envelope.type], data);
+    },
+    /** Forget what a fresh snapshot taken at `nowMs` (server time) would no longer hold. */
+    prune(nowMs) {
+      dropOldClosedIncidents(nowMs);
+      keepNewestMessages();
     },
     get: (collection, id) => maps[collection].get(id) || null,
     all: (collection) => [...maps[collection].values()],
