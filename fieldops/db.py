@@ -96,8 +96,12 @@ def write_transaction():
     if session.in_transaction():
         session.commit()  # end any read transaction; nothing pending is expected here
     session.connection(execution_options={WRITE_OPTION: True})
+    refusal = None
     try:
-        yield session
+        try:
+            yield session
+        except RefusedAfterPushing as refused:
+            refusal = refused.error
         _run_before_commit(session)
         session.commit()
     except BaseException:
@@ -106,6 +110,18 @@ def write_transaction():
         session.rollback()
         raise
     _run_after_commit(session.info.pop(_AFTER_COMMIT, []))
+    if refusal is not None:
+        raise refusal
+
+
+class RefusedAfterPushing(Exception):  # noqa: N818 - it carries the refusal, it is not one
+    """Raise inside write_transaction() to refuse with `error` once the pushes asked for have
+    gone out: a repeat of something already done changes nothing, but re-pushing the row as it
+    stands repairs a screen whose first push was lost (a 409 that still heals)."""
+
+    def __init__(self, error: Exception):
+        super().__init__(str(error))
+        self.error = error
 
 
 def _run_after_commit(callbacks: list[Callable[[], None]]) -> None:

@@ -126,3 +126,28 @@ def test_acknowledging_a_message_again_pushes_the_acknowledgement_again(scene):
     [message] = [e["data"] for e in _envelopes(dashboard) if e["type"] == "message"]
     [recipient] = [r for r in message["recipients"] if r["officer_id"] == officer_id]
     assert recipient["acknowledged_at"] == again.get_json()["acknowledged_at"]
+
+
+def test_acknowledging_an_alarm_again_is_refused_but_repairs_a_desk_that_missed_the_push(
+    scene, first_push_fails, make_user
+):
+    _officer_id, token = scene.officer("Dana Reyes")
+    other_desk = _joined(scene, scene.organizer.client)
+    alarm = scene.as_officer(
+        token, "POST", f"/api/v1/events/{scene.id}/help", json={"client_id": str(uuid.uuid4())}
+    ).get_json()
+    _envelopes(other_desk)
+    failed = first_push_fails("alert", f"event:{scene.id}:organizer")
+    url = f"/api/v1/alerts/{alarm['id']}/acknowledge"
+
+    assert scene.command.post(url).status_code == 200
+    assert failed  # the organizer's desk never heard it was acknowledged
+    assert not [e for e in _envelopes(other_desk) if e["type"] == "alert"]
+    second = scene.staff(make_user, "command")
+
+    again = second.post(url)  # someone at that desk clicks Acknowledge on the alarm still sounding
+
+    assert again.status_code == 409, again.get_json()
+    assert again.get_json()["error"]["code"] == "already_acknowledged"
+    [pushed] = [e["data"] for e in _envelopes(other_desk) if e["type"] == "alert"]
+    assert pushed["id"] == alarm["id"] and pushed["acknowledged_at"] is not None

@@ -11,7 +11,7 @@ from fieldops import realtime
 from fieldops.alerts.models import PRIORITY, Alert, AlertKind, AlertRecipient
 from fieldops.alerts.schemas import alert_to_dict
 from fieldops.auth.models import Role, User
-from fieldops.db import before_commit_once, get_or_404, utcnow
+from fieldops.db import RefusedAfterPushing, before_commit_once, get_or_404, utcnow
 from fieldops.errors import ApiError, Forbidden
 from fieldops.extensions import db
 from fieldops.formats import iso
@@ -89,10 +89,13 @@ def acknowledge(alert: Alert, user: User) -> Alert:
         raise Forbidden("only command staff acknowledge alarms")
     if alert.acknowledged_at is not None:
         who = alert.acknowledged_by.display_name if alert.acknowledged_by else "someone"
-        raise ApiError(
-            f"already acknowledged by {who} at {iso(alert.acknowledged_at)}",
-            code="already_acknowledged",
-            status=409,
+        publish(alert)  # a desk still showing it open may have missed the first push
+        raise RefusedAfterPushing(
+            ApiError(
+                f"already acknowledged by {who} at {iso(alert.acknowledged_at)}",
+                code="already_acknowledged",
+                status=409,
+            )
         )
     mark_acknowledged(alert, user)
     alert_acknowledged.send(alert, user=user)
