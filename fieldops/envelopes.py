@@ -3,15 +3,17 @@
 `{"type", "seq", "data"}` is the envelope (fieldops.realtime); `DATA[type]` is the model of its
 `data`. The models are documentation (`fieldops envelopes` prints them as JSON Schema, and
 docs/api.md is written from them) and a check: the test suite validates every envelope and
-every join ack it sees against them (tests/support/contracts.py), with unknown keys refused,
+every join ack it causes against them (realtime.check_contract with CHECK_ENVELOPES, in-process
+and in live servers), with unknown keys refused,
 so a serializer cannot drift from its contract unnoticed.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+import json
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, model_validator
 
 from fieldops.alerts.models import AlertKind
 from fieldops.auth.models import Role
@@ -25,11 +27,13 @@ from fieldops.incidents.models import (
 )
 from fieldops.joining.models import RequestReason, RequestStatus
 
-Time = str  # ISO 8601 in UTC, "2026-11-01T14:03:05.123456Z"
+# ISO 8601 in UTC, as fieldops.formats.iso writes it: "2026-11-01T14:03:05.123456Z"
+Time = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$")]
 
 
 class Contract(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=False)
+    # Strict: a "5" is not an int, a 1 not a bool; a float field takes a JSON integer too.
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 # --- pieces --------------------------------------------------------------------------------
@@ -143,8 +147,7 @@ class PositionsData(Contract):
 
 
 class IncidentData(Contract):
-    """`incident`: the incident whole, after any change. An officer's copy says `dispatch:
-    true` when this change sent them (their phone opens the dispatch sheet)."""
+    """`incident`: the incident whole, after any change."""
 
     id: int
     event_id: int
@@ -163,7 +166,12 @@ class IncidentData(Contract):
     updated_at: Time
     assignments: list[Assignment]
     photos: list[Photo]
-    dispatch: bool | None = None
+
+
+class OfficerIncidentData(IncidentData):
+    """An officer's copy: `dispatch` says whether this change sent them."""
+
+    dispatch: bool
 
 
 class AlertData(Contract):
@@ -189,10 +197,7 @@ class AlertData(Contract):
     responders: list[Responder]
 
 
-class MessageData(Contract):
-    """`message`: on the command stream with every recipient's acknowledgement; on an
-    officer's stream their own copy with their `acknowledged_at`."""
-
+class MessageBase(Contract):
     id: int
     event_id: int
     text: str
@@ -200,8 +205,19 @@ class MessageData(Contract):
     to: Audience
     sender: Someone
     sent_at: Time
-    recipients: list[Recipient] | None = None
-    acknowledged_at: Time | None = None
+
+
+class MessageData(MessageBase):
+    """`message` on the command streams: with every recipient's acknowledgement."""
+
+    recipients: list[Recipient]
+
+
+class OfficerMessageData(MessageBase):
+    """`message` on an officer's stream: their own copy, with their `acknowledged_at` (never
+    the other recipients)."""
+
+    acknowledged_at: Time | None
 
 
 class DeviceRequestData(Contract):
@@ -229,11 +245,14 @@ DATA: dict[str, type[Contract]] = {
     "message": MessageData,
     "device_request": DeviceRequestData,
 }
-# Which envelope types each stream carries.
-STREAM_TYPES = {
-    "command": ("officer", "positions", "incident", "alert", "message", "device_request"),
-    "officer": ("officer", "incident", "alert", "message"),
+# An officer's stream carries these types, some as the officer's own copy.
+OFFICER_DATA: dict[str, type[Contract]] = {
+    "officer": OfficerData,
+    "incident": OfficerIncidentData,
+    "alert": AlertData,
+    "message": OfficerMessageData,
 }
+STREAM_TYPES = {"command": tuple(DATA), "officer": tuple(OFFICER_DATA)}
 
 
 class Envelope(Contract):
@@ -281,10 +300,7 @@ class SnapshotBase(Contract):
     posts: list[Post]
     stale_after: float
     server_time: Time
-    officers: list[OfficerData]
-    incidents: list[IncidentData]
     alerts: list[AlertData]
-    messages: list[MessageData]
     kept_messages: int = Field(description="the model keeps no more messages than this")
 
 
@@ -299,6 +315,9 @@ class CommandSnapshot(SnapshotBase):
     """The command stream: every officer, the incidents open or closed within the last hour,
     the open alarms, the recent messages with their acknowledgements, the waiting phones."""
 
+    officers: list[OfficerData]
+    incidents: list[IncidentData]
+    messages: list[MessageData]
     device_requests: list[DeviceRequestData]
     kept_closed_incidents: KeptClosed
 
@@ -308,6 +327,9 @@ class OfficerSnapshot(SnapshotBase):
     incidents they reported or were sent to, their own and told-of help alarms, their
     messages."""
 
+    officers: list[OfficerData] = Field(max_length=1, description="the officer alone")
+    incidents: list[IncidentData]
+    messages: list[OfficerMessageData]
     post: Post | None
     assignment: PostAssignment | None
 
@@ -323,6 +345,16 @@ class JoinAck(Contract):
     snapshot: dict | None = None
     replay: list[Envelope] | None = None
 
+    @model_validator(mode="after")
+    def _snapshot_or_replay(self):
+        if (self.snapshot is None) == (self.replay is None):
+            raise ValueError("a join ack carries a snapshot or a replay, exactly one")
+        return self
+
+
+def _json(value) -> str:
+    return json.dumps(value)
+
 
 def stream_kind(stream: str) -> str:
     return "officer" if stream.startswith("officer:") else "command"
@@ -330,20 +362,21 @@ def stream_kind(stream: str) -> str:
 
 def check_envelope(envelope: dict, stream_kind_: str | None = None) -> None:
     """Raise pydantic.ValidationError (or ValueError) unless the envelope keeps its contract."""
-    Envelope.model_validate(envelope)
-    model = DATA.get(envelope["type"])
+    Envelope.model_validate_json(_json(envelope))  # as a client receives it
+    contracts = OFFICER_DATA if stream_kind_ == "officer" else DATA
+    model = contracts.get(envelope["type"])
     if model is None:
+        if envelope["type"] in DATA:
+            raise ValueError(f"{envelope['type']!r} is not sent on the {stream_kind_} stream")
         raise ValueError(f"no contract for envelope type {envelope['type']!r}")
-    if stream_kind_ is not None and envelope["type"] not in STREAM_TYPES[stream_kind_]:
-        raise ValueError(f"{envelope['type']!r} is not sent on the {stream_kind_} stream")
-    model.model_validate(envelope["data"])
+    model.model_validate_json(_json(envelope["data"]))
 
 
 def check_join_ack(ack: dict) -> None:
-    JoinAck.model_validate(ack)
+    JoinAck.model_validate_json(_json(ack))
     kind = stream_kind(ack["stream"])
     if ack.get("snapshot") is not None:
-        SNAPSHOT[kind].model_validate(ack["snapshot"])
+        SNAPSHOT[kind].model_validate_json(_json(ack["snapshot"]))
     for envelope in ack.get("replay") or []:
         check_envelope(envelope, kind)
 
@@ -351,6 +384,7 @@ def check_join_ack(ack: dict) -> None:
 def json_schema() -> dict:
     """Every contract as one JSON Schema document (`fieldops envelopes`)."""
     names = {f"{t}_envelope_data": m for t, m in DATA.items()}
+    names |= {f"{t}_officer_envelope_data": m for t, m in OFFICER_DATA.items() if m is not DATA[t]}
     names |= {f"{k}_snapshot": m for k, m in SNAPSHOT.items()}
     names["join_ack"] = JoinAck
     names["envelope"] = Envelope
