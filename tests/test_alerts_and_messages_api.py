@@ -183,7 +183,7 @@ def test_messages_refuse_bad_audiences_and_non_command_senders(scene, make_event
         ({"kind": "planet"}, "to.kind"),
         ({"kind": "post", "id": 999}, "to.id"),
         ({"kind": "officer", "id": 999}, "to.id"),
-        (None, "to.kind"),
+        (None, "to"),
     ]:
         response = _send(scene, "hello", to)
         assert response.status_code == 422 and response.get_json()["error"]["field"] == field

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import fix
 from tests.support.scene import report_body
 
 
@@ -69,3 +70,21 @@ def test_the_socket_report_is_checked_like_the_http_one(scene, app):
     ack = client.emit("help", {"client_id": "x" * 12, "lon": "1"}, namespace="/live", callback=True)
     assert ack["ok"] is False and ack["error"]["field"] == "lon"
     client.disconnect(namespace="/live")
+
+
+@pytest.mark.parametrize(
+    "change,field",
+    [
+        ({"lat": True}, "lat"),
+        ({"lon": "-74.0"}, "lon"),
+        ({"accuracy": False}, "accuracy"),
+        ({"recorded_at": 1767225600}, "recorded_at"),
+    ],
+)
+def test_a_fix_with_a_value_that_only_looks_right_is_refused(scene, change, field):
+    _officer_id, token = scene.officer("Lee Officer", at=None)
+    response = scene.as_officer(
+        token, "POST", f"/api/v1/events/{scene.id}/positions", json=fix() | change
+    )
+    assert response.status_code == 422, response.get_json()
+    assert response.get_json()["error"]["field"] == field

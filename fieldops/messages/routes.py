@@ -20,9 +20,8 @@ bp = Blueprint("messages", __name__)
 def post_message(event_id: int):
     user, event = caller_and_event(event_id)
     body = body_as(MessageIn)
-    to = body.to.model_dump() if body.to else None
     with write_transaction():
-        message = services.send(event, user, body.text, to, body.priority)
+        message = services.send(event, user, body.text, body.to, body.priority)
         data = message_to_dict(message)
     return jsonify(data), 201
 

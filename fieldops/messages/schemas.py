@@ -20,7 +20,7 @@ class AudienceIn(Payload):
 
 class MessageIn(Payload):
     text: Text(1000, strip=True)
-    to: AudienceIn | None = None  # None: the service names `to.kind`
+    to: AudienceIn
     priority: Flag = False
 
 

@@ -11,10 +11,8 @@ from fieldops.errors import ApiError, Forbidden, NotFound
 from fieldops.events.models import Event, Post
 from fieldops.extensions import db
 from fieldops.messages.models import Message, MessageRecipient
-from fieldops.messages.schemas import message_to_dict, officer_copy
+from fieldops.messages.schemas import AudienceIn, message_to_dict, officer_copy
 from fieldops.tracking import live
-
-AUDIENCES = ("event", "post", "officer")
 
 
 def _recipients(event: Event, kind: str, target: int | None) -> tuple[list[int], str]:
@@ -22,29 +20,22 @@ def _recipients(event: Event, kind: str, target: int | None) -> tuple[list[int],
     if kind == "event":
         return list(officers), "everyone"
     if kind == "post":
-        post = db.session.get(Post, target) if isinstance(target, int) else None
+        post = db.session.get(Post, target) if target is not None else None
         if post is None or post.event_id != event.id:
             raise ApiError("no such post at this event", code="invalid", field="to.id", status=422)
         ids = [s.officer_id for s in officers.values() if s.post and s.post["id"] == post.id]
         return ids, post.name
-    state = officers.get(target) if isinstance(target, int) else None
+    state = officers.get(target) if target is not None else None
     if state is None:
         raise ApiError("no such officer at this event", code="invalid", field="to.id", status=422)
     return [state.officer_id], state.name
 
 
-def send(event: Event, sender: User, text: str, to: dict, priority: bool) -> Message:
+def send(event: Event, sender: User, text: str, to: AudienceIn, priority: bool) -> Message:
     if sender.role not in (Role.ADMIN, Role.COMMAND):
         raise Forbidden("only command staff send messages")
-    kind = to.get("kind") if isinstance(to, dict) else None
-    if kind not in AUDIENCES:
-        raise ApiError(
-            f"to.kind must be one of {', '.join(AUDIENCES)}",
-            code="invalid",
-            field="to.kind",
-            status=422,
-        )
-    officer_ids, label = _recipients(event, kind, to.get("id"))
+    kind = to.kind
+    officer_ids, label = _recipients(event, kind, to.id)
     if not officer_ids:
         raise ApiError(f"nobody to send to at {label}", code="invalid", field="to", status=422)
     message = Message(
@@ -53,7 +44,7 @@ def send(event: Event, sender: User, text: str, to: dict, priority: bool) -> Mes
         text=text,
         priority=priority,
         to_kind=kind,
-        to_id=to.get("id") if kind != "event" else None,
+        to_id=to.id if kind != "event" else None,
         to_label=label,
         sent_at=utcnow(),
     )

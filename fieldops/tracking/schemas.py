@@ -4,28 +4,35 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+from pydantic import Field, TypeAdapter, ValidationError, field_validator
 
 from fieldops.db import utcnow
 from fieldops.errors import ApiError, from_validation_error
 from fieldops.formats import iso
-from fieldops.payloads import Integer, Position, Text
+from fieldops.payloads import Integer, Latitude, Longitude, Number, Payload, Position, Text
 from fieldops.tracking.models import ShiftLog
 
 MAX_FIXES_PER_REQUEST = 500
 
 
-class FixIn(BaseModel):
-    model_config = ConfigDict(extra="ignore", allow_inf_nan=False, frozen=True)
+class FixIn(Payload):
+    """One fix: numbers are JSON numbers (not `true`, not "40.5"), the time an ISO string."""
 
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
-    accuracy: float | None = Field(default=None, ge=0)
-    heading: float | None = Field(default=None, ge=0, le=360)
-    speed: float | None = Field(default=None, ge=0, le=200)
-    altitude: float | None = Field(default=None, ge=-500, le=10_000)
-    battery: float | None = Field(default=None, ge=0, le=100)
+    lat: Latitude
+    lon: Longitude
+    accuracy: Number | None = Field(default=None, ge=0)
+    heading: Number | None = Field(default=None, ge=0, le=360)
+    speed: Number | None = Field(default=None, ge=0, le=200)
+    altitude: Number | None = Field(default=None, ge=-500, le=10_000)
+    battery: Number | None = Field(default=None, ge=0, le=100)
     recorded_at: datetime
+
+    @field_validator("recorded_at", mode="before")
+    @classmethod
+    def _a_time_not_a_number(cls, value):
+        if not isinstance(value, str | datetime):
+            raise ValueError("must be an ISO 8601 time (e.g. 2026-11-01T14:03:07Z)")
+        return value
 
     @field_validator("recorded_at")
     @classmethod
