@@ -49,6 +49,15 @@ RESULTS = Path(__file__).resolve().parent / "results"
 NAMESPACE = "/live"
 STAFF_PASSWORD = "bench-password-123"
 DEFAULT_PUSH_TICK = 0.5  # the server's FIELDOPS_PUSH_TICK when --push-tick is not given
+DEFAULT_STORE_TICK = 0.25  # the server's FIELDOPS_STORE_TICK
+
+
+def store_tick(args) -> float:
+    """The server's store tick (never longer than its push tick), as this run sets it."""
+    given = dict(item.partition("=")[::2] for item in args.server_env or [])
+    push = args.push_tick or DEFAULT_PUSH_TICK
+    return min(float(given.get("FIELDOPS_STORE_TICK", DEFAULT_STORE_TICK)), push)
+
 
 # --- helpers -----------------------------------------------------------------------------
 
@@ -739,9 +748,10 @@ async def run_load(args, server: Server, seed: dict, sampler: Sampler) -> dict:
         "acks_after_drain": late_acks,
         "persisted_without_ack_by_drain": len(persisted - acked_set),
         "ack_latency_s": percentiles(ledger.ack_latency),
-        # a fix is acknowledged after the commit of the tick that took it: at most a tick's
-        # wait plus the tick's own work (docs/architecture.md, "Acknowledged only once stored")
-        "ack_latency_target_p95_s": (args.push_tick or DEFAULT_PUSH_TICK) + 0.150,
+        # a fix is acknowledged after the commit of the store tick that took it: at most a
+        # store tick's wait plus its work (docs/architecture.md, "Acknowledged only once stored")
+        "ack_latency_target_p95_s": store_tick(args) + 0.150,
+        "push_tick_target_p95_s": (args.push_tick or DEFAULT_PUSH_TICK) + 0.150,
         "latency_s": percentiles(latency),
         "latency_server_in_s": percentiles(s_in),
         "latency_server_out_s": percentiles(s_out),
@@ -999,11 +1009,16 @@ def print_load(r: dict, s: dict) -> None:
         f"(nacked {r['fixes_nacked']}; not acked after the {r['drain_seconds']}s drain: "
         f"{r['fixes_sent'] - r['fixes_acked'] - r['fixes_nacked']})"
     )
-    acks, target = r["ack_latency_s"], r["ack_latency_target_p95_s"]
-    verdict = "met" if acks.get("count") and acks["p95"] <= target else "MISSED"
+    acks = r["ack_latency_s"]
+
+    def verdict(target: float) -> str:
+        met = acks.get("count") and acks["p95"] <= target
+        return f"{target * 1000:.0f}ms: {'met' if met else 'MISSED'}"
+
     print(
-        f"ack latency            {fmt_ms(acks)}  (target p95 <= tick + 150 ms = "
-        f"{target * 1000:.0f}ms: {verdict})"
+        f"ack latency            {fmt_ms(acks)}  (p95 <= store tick + 150 ms = "
+        f"{verdict(r['ack_latency_target_p95_s'])}; <= push tick + 150 ms = "
+        f"{verdict(r['push_tick_target_p95_s'])})"
     )
     print(f"fix -> dashboard       {fmt_ms(lat)}  ({lat.get('count', 0)} deliveries)")
     print(f"  phone -> buffer      {fmt_ms(r['latency_server_in_s'])}  (received_at - recorded_at)")

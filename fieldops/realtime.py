@@ -41,10 +41,6 @@ def organizer_room(event_id: int) -> str:
     return f"event:{event_id}:organizer"
 
 
-def event_room(event_id: int) -> str:
-    return f"event:{event_id}"
-
-
 def officer_room(officer_id: int) -> str:
     return f"officer:{officer_id}"
 
@@ -87,10 +83,16 @@ class RedisStreams:
     def __init__(self, url: str, log_weight: int):
         import redis
 
-        self._redis = redis.Redis.from_url(url)
+        # Short timeouts: a publish after a commit must not hang its request on a lost Redis.
+        self._redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
         self._limit = log_weight
+
+    @property
+    def epoch(self) -> str:
+        """Read at every join: a Redis that lost its data starts a new history (and its seqs
+        start again), so a `since` from before means nothing."""
         self._redis.set("fieldops:epoch", secrets.token_hex(8), nx=True)
-        self.epoch = self._redis.get("fieldops:epoch").decode()  # new if Redis lost its data
+        return self._redis.get("fieldops:epoch").decode()
 
     def append(self, stream: str, type_: str, data: dict) -> dict:
         envelope = {

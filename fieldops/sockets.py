@@ -130,16 +130,12 @@ def on_disconnect(*_args):
     _connections.pop(request.sid, None)
 
 
-def _leave_previous_event(user: User) -> None:
-    """A socket follows one event at a time: switching events leaves the old rooms."""
-    entry = _connections[request.sid]
-    previous = entry.pop("event_id", None)
-    if previous is None:
-        return
-    if user.role == "officer":
-        leave_room(realtime.event_room(previous))
-    else:
-        leave_room(entry.pop("stream"))
+def _leave_previous_stream(stream: str) -> None:
+    """A socket follows one stream at a time: switching events leaves the old event's stream
+    (an officer's stream is theirs at every event: it stays)."""
+    previous = _connections[request.sid].pop("stream", None)
+    if previous is not None and previous != stream:
+        leave_room(previous)
 
 
 class JoinIn(Payload):
@@ -160,21 +156,20 @@ def on_join(payload):
     user, token_event = principal()
     event = visible_event(user, join.event_id, token_event)
     stream = tracking.stream_for(event, user)
-    _leave_previous_event(user)
+    _leave_previous_stream(stream)
     # Subscribe first, then read seq, then state: whatever is published after the seq is read
     # reaches this socket, and the client applies only envelopes with a greater seq (each
     # carries its resource whole, so one also found in the snapshot changes nothing).
     join_room(stream)
-    if user.role == "officer":
-        join_room(realtime.event_room(event.id))
     seq = realtime.current_seq(stream)
     # The reads above (who, which event) began a read transaction, which on SQLite pins what
     # this one sees to before the seq was read: end it, so the snapshot is read after the seq.
     db.session.commit()
     _connections[request.sid].update(event_id=event.id, stream=stream)
-    answer = {"seq": seq, "stream": stream, "epoch": realtime.epoch()}
+    epoch = realtime.epoch()
+    answer = {"seq": seq, "stream": stream, "epoch": epoch}
     missed = None
-    if join.since is not None and join.epoch == realtime.epoch():
+    if join.since is not None and join.epoch == epoch:
         missed = realtime.missed_since(stream, join.since, seq)
     if missed is not None:
         answer["replay"] = missed
