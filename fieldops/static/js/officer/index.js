@@ -148,8 +148,7 @@ function connectStream() {
 /** A fresh snapshot (a first join, or a rejoin the server's log could not replay). */
 function onSnapshot(snapshot) {
   model.applySnapshot(snapshot);
-  const me = model.get("officers", session.officerId());
-  if (me) session.applyOfficer(me);
+  session.applySnapshot(snapshot);
   // A dispatch missed while away opens too, unless it was minimized (dispatch.js).
   for (const incident of model.all("incidents")) dispatchSheet.onIncident(incident, false);
   renderLists();

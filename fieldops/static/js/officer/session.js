@@ -1,12 +1,14 @@
 // Who this phone is at which event: the session (device token) from joining, the event's
-// view from /me (post, orders, course, posts), the server's record of the officer, and the
-// server's clock. Verifies the session and ends it (leave, or the server says it has ended).
+// view (post, orders, course, posts) from the stream's join snapshot (from /me before the stream
+// is up, and when the post changes), the server's record of the officer, and the server's clock. Verifies the session and ends it (leave, or the server says it has ended).
 
 import { errorOf, updateCsrf } from "./http.js";
 import { KEYS, forget, load, store } from "./storage.js";
 
 export function createSession({ request, onView = () => {}, onOfficer = () => {}, onEnded = () => {} }) {
-  const state = { session: null, view: null, officer: null, clockOffsetMs: 0, leaving: false };
+  // fromStream: the stream's join snapshot brought the view (and its envelopes keep the officer
+  // current), so /me is read only when the post changes, never after a join.
+  const state = { session: null, view: null, officer: null, clockOffsetMs: 0, leaving: false, fromStream: false };
   const path = (suffix) => `/api/v1/events/${state.session.eventId}/${suffix}`;
 
   function saveView() {
@@ -56,7 +58,7 @@ export function createSession({ request, onView = () => {}, onOfficer = () => {}
     if (state.session !== asked || state.leaving) return; // left or joined again meanwhile
     if (res.status === 401) return ended();
     if (res.ok) updateCsrf(res.data.csrf_token);
-    refreshView();
+    if (!state.fromStream) refreshView(); // no live stream yet: /me is the way to learn the view
   }
 
   async function refreshView() {
@@ -71,12 +73,27 @@ export function createSession({ request, onView = () => {}, onOfficer = () => {}
     if (state.session !== asked || state.leaving) return;
     if (res.status === 401) return ended();
     if (!res.ok) return;
-    state.view = res.data;
-    if (res.data.officer) state.officer = res.data.officer;
-    const serverTime = Date.parse(res.data.server_time || "");
+    // The stream's copy of the officer is newer than an answer that may have crossed it.
+    const officer = state.fromStream ? state.officer : res.data.officer || state.officer;
+    setView({ ...res.data, officer });
+  }
+
+  function setView(view) {
+    state.view = view;
+    state.officer = view.officer || null;
+    const serverTime = Date.parse(view.server_time || "");
     if (Number.isFinite(serverTime)) state.clockOffsetMs = serverTime - Date.now();
     saveView();
     onView();
+  }
+
+  /** A join snapshot of the officer's stream: the view /me would give, and the officer. */
+  function applySnapshot(snapshot) {
+    state.fromStream = true;
+    const { event, post, assignment, posts, course, stale_after, server_time } = snapshot;
+    const officer = (snapshot.officers || []).find((o) => o.id === state.session?.officerId) || null;
+    setView({ event, post, assignment, posts, course, stale_after, server_time, officer });
+    onOfficer();
   }
 
   /** The server's newest record of me (the join snapshot, an `officer` envelope, an answer). */
@@ -95,7 +112,7 @@ export function createSession({ request, onView = () => {}, onOfficer = () => {}
 
   function clear(notice) {
     for (const key of Object.values(KEYS)) forget(key);
-    Object.assign(state, { session: null, view: null, officer: null });
+    Object.assign(state, { session: null, view: null, officer: null, fromStream: false });
     onEnded(notice);
   }
 
@@ -123,6 +140,7 @@ export function createSession({ request, onView = () => {}, onOfficer = () => {}
     begin,
     verify,
     refreshView,
+    applySnapshot,
     applyOfficer,
     patchOfficer,
     ended,
