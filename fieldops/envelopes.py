@@ -237,33 +237,6 @@ class DeviceRequestData(Contract):
     live_devices: int
 
 
-DATA: dict[str, type[Contract]] = {
-    "officer": OfficerData,
-    "positions": PositionsData,
-    "incident": IncidentData,
-    "alert": AlertData,
-    "message": MessageData,
-    "device_request": DeviceRequestData,
-}
-# An officer's stream carries these types, some as the officer's own copy.
-OFFICER_DATA: dict[str, type[Contract]] = {
-    "officer": OfficerData,
-    "incident": OfficerIncidentData,
-    "alert": AlertData,
-    "message": OfficerMessageData,
-}
-STREAM_TYPES = {"command": tuple(DATA), "officer": tuple(OFFICER_DATA)}
-
-
-class Envelope(Contract):
-    type: str
-    seq: int = Field(ge=1)
-    data: dict
-
-
-# --- the join ack's snapshot ---------------------------------------------------------------
-
-
 class EventInfo(Contract):
     id: int
     name: str
@@ -284,6 +257,44 @@ class Post(Contract):
     radius_m: float | None
     polygon: list | None
     orders: str | None
+
+
+class SetupData(Contract):
+    """`setup`: the event's details and posts after an admin changed them (to the command
+    post and every officer at the event)."""
+
+    event_id: int
+    event: EventInfo
+    posts: list[Post]
+
+
+DATA: dict[str, type[Contract]] = {
+    "setup": SetupData,
+    "officer": OfficerData,
+    "positions": PositionsData,
+    "incident": IncidentData,
+    "alert": AlertData,
+    "message": MessageData,
+    "device_request": DeviceRequestData,
+}
+# An officer's stream carries these types, some as the officer's own copy.
+OFFICER_DATA: dict[str, type[Contract]] = {
+    "setup": SetupData,
+    "officer": OfficerData,
+    "incident": OfficerIncidentData,
+    "alert": AlertData,
+    "message": OfficerMessageData,
+}
+STREAM_TYPES = {"command": tuple(DATA), "officer": tuple(OFFICER_DATA)}
+
+
+class Envelope(Contract):
+    type: str
+    seq: int = Field(ge=1)
+    data: dict
+
+
+# --- the join ack's snapshot ---------------------------------------------------------------
 
 
 class PostAssignment(Contract):

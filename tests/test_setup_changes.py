@@ -124,3 +124,25 @@ def test_officer_enroll_gives_each_officer_a_working_device_token(app, make_even
     )
     assert me.status_code == 200 and me.get_json()["officer"]["name"] == "Sam Okafor"
     assert oct(out.stat().st_mode & 0o777) == "0o600"
+
+
+def test_only_an_admin_changes_a_post_over_http_and_a_bad_value_is_named(scene, make_user):
+    url = f"/api/v1/posts/{scene.post_id}"
+    admin = scene.staff(make_user, "admin")
+
+    def patch(who, body):
+        return who.client.patch(url, json=body, headers={"X-CSRF-Token": who.csrf})
+
+    assert patch(scene.command, {"orders": "x"}).status_code == 403
+    assert patch(scene.organizer, {"orders": "x"}).status_code == 403
+    refused = patch(admin, {"radius_m": "wide"})
+    assert refused.status_code == 422 and refused.get_json()["error"]["field"] == "radius_m"
+    assert patch(admin, {"radius_m": 0}).get_json()["error"]["field"] == "radius_m"
+    changed = patch(admin, {"orders": "Watch the barrier", "lat": 40.651})
+    assert changed.status_code == 200, changed.get_json()
+    assert changed.get_json()["orders"] == "Watch the barrier"
+    assert changed.get_json()["radius_m"] == 50  # not given: kept
+    missing = admin.client.patch(
+        "/api/v1/posts/999999", json={"orders": "x"}, headers={"X-CSRF-Token": admin.csrf}
+    )
+    assert missing.status_code == 404

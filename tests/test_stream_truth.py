@@ -41,10 +41,14 @@ def apply_in_javascript(
 
 
 def held(snapshot: dict) -> dict:
-    """A fresh snapshot's collections as the model lists them (sorted by id)."""
-    return {
+    """A fresh snapshot's collections as the model lists them (sorted by id), and its set-up."""
+    lists = {
         name: sorted(snapshot.get(name, []), key=lambda item: item["id"]) for name in COLLECTIONS
     }
+    setup = {"event": snapshot["event"], "posts": snapshot["posts"]}
+    if "assignment" in snapshot:  # an officer's stream
+        setup["post"] = snapshot["post"]
+    return lists | setup
 
 
 def without_own_fix(state: dict) -> dict:
@@ -347,3 +351,26 @@ def test_a_desk_open_all_day_forgets_closed_incidents_as_a_fresh_snapshot_does(s
     assert fresh["incidents"] == []
     followed = apply_in_javascript("command", command.snapshot, [], now_ms=later.timestamp() * 1000)
     assert followed == fresh
+
+
+def test_an_admin_moves_a_post_and_changes_its_orders(stage, make_user):
+    scene = stage.scene
+    screens = stage.watch(stage.lee)
+    admin = scene.staff(make_user, "admin")
+    response = admin.client.patch(
+        f"/api/v1/posts/{scene.post_id}",
+        json={"orders": "Hold the corner; medics behind you", "radius_m": 80},
+        headers={"X-CSRF-Token": admin.csrf},
+    )
+    assert response.status_code == 200, response.get_json()
+    assert_screens_tell_the_truth(screens, caused={"setup"})
+
+
+def test_an_admin_adds_a_post(stage, make_user):
+    scene = stage.scene
+    screens = stage.watch(stage.lee)
+    admin = scene.staff(make_user, "admin")
+    body = {"name": "Mile 4 medical", "kind": "medical", "lat": 40.66, "lon": -74.01}
+    response = admin.post(f"/api/v1/events/{scene.id}/posts", json=body)
+    assert response.status_code == 201, response.get_json()
+    assert_screens_tell_the_truth(screens, caused={"setup"})

@@ -8,7 +8,7 @@ from fieldops import offload
 from fieldops.api import body_as, caller_and_event
 from fieldops.auth.models import Role, User
 from fieldops.auth.principal import request_user, require
-from fieldops.db import write_transaction
+from fieldops.db import get_or_404, write_transaction
 from fieldops.errors import ApiError
 from fieldops.events import course_display, roster, services
 from fieldops.events.access import events_for
@@ -18,6 +18,7 @@ from fieldops.events.schemas import (
     UNIT_METRES,
     AssignmentIn,
     EventIn,
+    PostChange,
     PostIn,
     assignment_to_dict,
     course_to_dict,
@@ -128,6 +129,19 @@ def create_post(event_id: int):
             event, **body.model_dump(exclude={"polygon"}), polygon=body.polygon_points()
         )
     return jsonify(post_to_dict(post)), 201
+
+
+@bp.patch("/api/v1/posts/<int:post_id>")
+@require(Role.ADMIN)
+def patch_post(post_id: int):
+    """Admin moves, resizes, renames a post or changes its orders; every screen of the event
+    gets the new set-up (`setup`), officers posted there their new area (`officer`)."""
+    post = get_or_404(Post, post_id, "post")
+    caller_and_event(post.event_id)  # the admin may see that event
+    body = body_as(PostChange)
+    with write_transaction():
+        services.change_post(post, **body.changes())
+    return jsonify(post_to_dict(post))
 
 
 @bp.post("/api/v1/events/<int:event_id>/assignments")

@@ -39,6 +39,24 @@ class PostIn(Payload):
         return [list(point) for point in self.polygon] if self.polygon is not None else None
 
 
+class PostChange(Payload):
+    """What an admin changes of a post: only the fields given."""
+
+    name: Text(120) | None = None
+    kind: Text(24) | None = None
+    lat: Latitude | None = None
+    lon: Longitude | None = None
+    radius_m: Number | None = None
+    polygon: list[tuple[Latitude, Longitude]] | None = None
+    orders: Text(4000, blank=True) | None = None
+
+    def changes(self) -> dict:
+        given = self.model_dump(exclude_unset=True)
+        if "polygon" in given and self.polygon is not None:
+            given["polygon"] = [list(point) for point in self.polygon]
+        return given
+
+
 class AssignmentIn(Payload):
     """An officer (by badge; enrolled if new) on a post for a shift window."""
 
@@ -60,6 +78,15 @@ def event_to_dict(event: Event) -> dict:
         "ends_at": iso(event.ends_at),
         "timezone": event.timezone,
         "distance_unit": event.distance_unit,
+    }
+
+
+def setup_to_dict(event: Event) -> dict:
+    """The `setup` envelope: what an admin may change while screens watch (details, posts)."""
+    return {
+        "event_id": event.id,
+        "event": event_to_dict(event),
+        "posts": [post_to_dict(p) for p in event.posts],
     }
 
 

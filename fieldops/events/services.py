@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 
-from fieldops.db import after_commit
+from fieldops import realtime
+from fieldops.db import after_commit, before_commit_once
 from fieldops.errors import ApiError, choice
 from fieldops.events import course_display, course_import
 from fieldops.events.models import (
@@ -16,9 +17,11 @@ from fieldops.events.models import (
     Course,
     Event,
     EventKind,
+    EventOfficer,
     Post,
     PostKind,
 )
+from fieldops.events.schemas import setup_to_dict
 from fieldops.events.signals import roster_changed
 from fieldops.extensions import db
 from fieldops.places import services as places
@@ -98,6 +101,7 @@ def change_event(event: Event, **changes) -> Event:
     back)."""
     _set_details(event, changes, EVENT_DETAILS, "an event")
     _check_event(event)
+    publish_setup(event)
     db.session.flush()
     return event
 
@@ -184,6 +188,7 @@ def add_post(
     post.event = event
     db.session.add(post)
     db.session.flush()
+    publish_setup(event)
     return post
 
 
@@ -212,6 +217,7 @@ def change_post(post: Post, **changes) -> Post:
     _check_post(post)
     db.session.flush()
     _roster_changed_at_post(post)
+    publish_setup(post.event)
     return post
 
 
@@ -223,6 +229,22 @@ def _officers_at_post(post: Post) -> list[int]:
 def _roster_changed_at_post(post: Post) -> None:
     for officer_id in _officers_at_post(post):
         roster_changed.send(post.event, officer_id=officer_id)
+
+
+def publish_setup(event: Event) -> None:
+    """After commit, once per transaction: the event's details and posts as they now stand,
+    to the command post and to every officer at the event (a `setup` envelope)."""
+    before_commit_once(("setup", event.id), lambda: _push_setup(event))
+
+
+def _push_setup(event: Event) -> None:
+    db.session.flush()
+    db.session.refresh(event, ["posts"])
+    data = setup_to_dict(event)
+    realtime.publish_to_staff_on_commit(event.id, "setup", data)
+    members = select(EventOfficer.officer_id).where(EventOfficer.event_id == event.id)
+    for officer_id in db.session.scalars(members):
+        realtime.publish_on_commit(realtime.officer_room(officer_id), "setup", data)
 
 
 def event_by_code(code: str) -> Event | None:

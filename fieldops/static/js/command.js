@@ -114,9 +114,12 @@ bindPointer({
   onOfficer: (id) => selection.select(id, { pan: true }),
 });
 
+let setup = {}; // what is on the ground: the course, the posts, the event (snapshot, `setup`)
+
 function applySnapshot(snapshot) {
   clock.setServerTime(snapshot.server_time);
-  ground.show(snapshot);
+  setup = { course: snapshot.course, posts: snapshot.posts, event: snapshot.event };
+  ground.show(setup);
   officers.applySnapshot(snapshot);
   ground.fitOnce();
   view.orderChanged();
@@ -126,6 +129,10 @@ function applySnapshot(snapshot) {
 
 function applyEnvelope(envelope) {
   const data = envelope.data || {};
+  if (envelope.type === "setup") {
+    setup = { ...setup, posts: data.posts, event: data.event };
+    ground.show(setup);
+  }
   if (envelope.type === "positions") officers.applyPositions(data.fixes || []);
   else if (envelope.type === "officer") officers.upsert(data);
   else desk.envelope(envelope.type, data);

@@ -35,7 +35,7 @@ import { createShift } from "./shift.js";
 import { createStatusPanel } from "./status-panel.js";
 import { createWaiting } from "./waiting.js";
 
-const STREAM_TYPES = ["officer", "incident", "alert", "message"];
+const STREAM_TYPES = ["setup", "officer", "incident", "alert", "message"];
 const config = JSON.parse($("officer-config").textContent);
 
 let stream = null; // the live link, while there is a session
@@ -158,7 +158,8 @@ function onEnvelope(envelope) {
   const { type, data } = envelope;
   const isNew = ["alert", "message"].includes(type) && !model.get(`${type}s`, data.id);
   model.apply(envelope);
-  if (type === "officer" && data.id === session.officerId()) session.applyOfficer(model.get("officers", data.id));
+  if (type === "officer" && data.id === session.officerId()) session.applyOfficer(model.get("officers", data.id), model.info());
+  else if (type === "setup") session.applySetup(model.info());
   else if (type === "incident") incidents.changed(data.id, data.dispatch === true);
   else if (type === "alert") helpCalls.arrived(data, isNew);
   else if (type === "message") messages.arrived(data, isNew);

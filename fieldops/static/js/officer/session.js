@@ -97,12 +97,27 @@ export function createSession({ request, onView = () => {}, onOfficer = () => {}
   }
 
   /** The server's newest record of me (the join snapshot, an `officer` envelope, an answer). */
-  function applyOfficer(officer) {
+  function applyOfficer(officer, setup = null) {
     const postChanged = !state.officer || JSON.stringify(state.officer.post) !== JSON.stringify(officer.post);
     state.officer = officer;
-    saveView();
-    if (postChanged) refreshView(); // the post's orders and area come with /me
+    if (setup && state.view) {
+      // The stream's model knows the post (with its orders) and the posts: no /me needed.
+      state.view = { ...state.view, post: setup.post ?? null, posts: setup.posts ?? state.view.posts, event: setup.event ?? state.view.event };
+      saveView();
+      onView();
+    } else {
+      saveView();
+      if (postChanged) refreshView(); // the post's orders and area come with /me
+    }
     onOfficer();
+  }
+
+  /** An admin changed the event or its posts (`setup`): the stream's model has them. */
+  function applySetup(setup) {
+    if (!state.view) return;
+    state.view = { ...state.view, event: setup.event, posts: setup.posts, post: setup.post ?? null };
+    saveView();
+    onView();
   }
 
   /** Show an answer at once; /me and the `officer` envelope confirm it shortly after. */
@@ -141,6 +156,7 @@ export function createSession({ request, onView = () => {}, onOfficer = () => {}
     verify,
     refreshView,
     applySnapshot,
+    applySetup,
     applyOfficer,
     patchOfficer,
     ended,

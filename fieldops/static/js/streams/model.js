@@ -11,7 +11,9 @@
 //   an officer's stream keeps every help call it is told of, to show how it ended; a copy that
 //   would reopen a closed alarm is an older one (pushes of concurrent writes can cross);
 // - message: replaces the message, keeping every acknowledgement either copy knows of;
-// - device_request: the command stream keeps only the phones still waiting.
+// - device_request: the command stream keeps only the phones still waiting;
+// - setup: the event's details and posts replace the snapshot's (and an officer's own post);
+//   an officer's own post follows the post their `officer` record names.
 
 export const COLLECTIONS = ["officers", "incidents", "alerts", "messages", "device_requests"];
 const TYPE_COLLECTION = {
@@ -97,6 +99,7 @@ export function createStreamModel(kind) {
     if (kept(kind, collection, item)) map.set(item.id, item);
     else if (previous) map.delete(item.id);
     else return;
+    if (kind === "officer" && collection === "officers") followOwnPost(item);
     notify({ collection, id: item.id, item: map.get(item.id) || null, previous, last: item });
     if (collection === "messages") keepNewestMessages();
   }
@@ -123,6 +126,19 @@ export function createStreamModel(kind) {
         notify({ collection: "incidents", id: incident.id, item: null, previous: incident, last: incident });
       }
     }
+  }
+
+  // An officer's own post (with its orders) is the post their record names, from the posts.
+  function followOwnPost(officer) {
+    const id = officer.post?.id;
+    if (id == null) info.post = null;
+    else if (info.post?.id !== id) info.post = (info.posts || []).find((p) => p.id === id) || info.post;
+  }
+
+  function applySetup({ event, posts }) {
+    info = { ...info, event, posts };
+    if (info.post) info.post = posts.find((p) => p.id === info.post.id) || info.post;
+    notify({ setup: true });
   }
 
   function movePositions(fixes) {
@@ -159,7 +175,8 @@ export function createStreamModel(kind) {
     /** Apply one envelope (in seq order: the stream module sees to that). */
     apply(envelope) {
       const data = envelope.data || {};
-      if (envelope.type === "positions") movePositions(data.fixes || []);
+      if (envelope.type === "setup") applySetup(data);
+      else if (envelope.type === "positions") movePositions(data.fixes || []);
       else if (TYPE_COLLECTION[envelope.type]) put(TYPE_COLLECTION[envelope.type], data);
     },
     /** Forget what a fresh snapshot taken at `nowMs` (server time) would no longer hold. */
@@ -179,11 +196,15 @@ export function createStreamModel(kind) {
       for (const map of Object.values(maps)) map.clear();
       notify({ reset: true });
     },
-    /** The collections as plain lists sorted by id: what a fresh snapshot would hold. */
+    /** What a fresh snapshot would hold: the collections as lists sorted by id, and the
+     * event's set-up (event, posts, an officer's own post). */
     toJSON() {
-      return Object.fromEntries(
+      const lists = Object.fromEntries(
         COLLECTIONS.map((name) => [name, [...maps[name].values()].sort((a, b) => a.id - b.id)]),
       );
+      const setup = { event: info.event ?? null, posts: info.posts ?? [] };
+      if (kind === "officer") setup.post = info.post ?? null;
+      return { ...lists, ...setup };
     },
   };
 }
