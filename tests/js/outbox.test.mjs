@@ -88,3 +88,40 @@ test("max keeps only the newest waiting items", () => {
   for (const id of ["a", "b", "c"]) box.add({ lane: "fixes", id });
   assert.deepEqual(box.pending("fixes").map((i) => i.id), ["b", "c"]);
 });
+
+/** A store whose reads answer late: getAll returns what was stored when it was asked. */
+function slowDatabase() {
+  const rows = new Map();
+  const db = {
+    transaction() {
+      const tx = {};
+      tx.objectStore = () => ({
+        getAll() {
+          const req = { result: [...rows.values()] };
+          setTimeout(() => tx.oncomplete && tx.oncomplete(), 20);
+          return req;
+        },
+        put(value) {
+          rows.set(value.id, structuredClone(value));
+          setTimeout(() => tx.oncomplete && tx.oncomplete(), 0);
+          return { result: value.id };
+        },
+        delete(id) {
+          rows.delete(id);
+          setTimeout(() => tx.oncomplete && tx.oncomplete(), 0);
+          return {};
+        },
+      });
+      return tx;
+    },
+  };
+  return Promise.resolve(db);
+}
+
+test("an item added while the outbox first reads its store is kept (a help press as the page opens)", async () => {
+  const box = createOutbox({ database: slowDatabase(), channel: `test-${(channels += 1)}`, lanes: { help: { send: () => "retry", retryMs: 60_000 } } });
+  boxes.push(box);
+  box.add({ id: "press-1", lane: "help" }); // before `ready`: the first read is still out
+  await box.ready;
+  assert.deepEqual(box.items("help").map((i) => i.id), ["press-1"]);
+});

@@ -1,20 +1,20 @@
 // Small text helpers for the command page: escaping, "ago", clock and date strings.
 
-export const $ = (selector, root = document) => root.querySelector(selector);
+import { formatAge } from "../shared/format.js";
 
 export { escapeHtml } from "../shared/html.js";
 export { parseTime } from "../shared/format.js";
+
+export const $ = (selector, root = document) => root.querySelector(selector);
 
 // Only touch the DOM when the text changes: most once-a-second refreshes change nothing.
 export function setText(node, text) {
   if (node.textContent !== text) node.textContent = text;
 }
 
+/** "40 s ago", "3 min ago", "1 h 05 min ago" (shared/format.js says the age). */
 export function formatAgo(seconds) {
-  const s = Math.max(0, Math.floor(seconds));
-  if (s < 60) return `${s} s ago`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
-  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min ago`;
+  return `${formatAge(seconds * 1000)} ago`;
 }
 
 export function formatClock(ms) {

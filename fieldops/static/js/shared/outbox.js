@@ -52,12 +52,23 @@ export function createOutbox({ database, storeName = "outbox", channel = "fieldo
     return run(database, storeName, "readwrite", action).catch(() => {}); // no IndexedDB: memory only
   }
 
+  // Items added while a reload reads the store may be missing from what it read (a help press
+  // as the page opens): they are kept, not replaced away.
+  let reloading = 0;
+  const addedWhileReloading = new Set();
+
   async function reload() {
+    reloading += 1;
     try {
-      const stored = await run(database, storeName, "readonly", (s) => s.getAll());
-      items = (stored || []).sort((a, b) => a.order - b.order);
+      const stored = (await run(database, storeName, "readonly", (s) => s.getAll())) || [];
+      const read = new Set(stored.map((i) => i.id));
+      const meanwhile = items.filter((i) => addedWhileReloading.has(i.id) && !read.has(i.id));
+      items = [...stored, ...meanwhile].sort((a, b) => a.order - b.order);
     } catch (_err) {
       /* memory only */
+    } finally {
+      reloading -= 1;
+      if (!reloading) addedWhileReloading.clear();
     }
     onChange();
   }
@@ -165,6 +176,7 @@ export function createOutbox({ database, storeName = "outbox", channel = "fieldo
       counter += 1;
       const stored = { done: false, queuedAt: new Date().toISOString(), ...item, id: item.id || clientId(), order: Date.now() * 1000 + (counter % 1000) };
       items.push(stored);
+      if (reloading) addedWhileReloading.add(stored.id);
       put(stored);
       const max = lanes[lane].max;
       const waiting = pending(lane);
