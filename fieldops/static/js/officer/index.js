@@ -273,6 +273,6 @@ function start() {
 }
 
 // For tests and for people debugging a phone: how many things wait to be sent.
-window.fieldopsOfficer = Object.freeze({ unsent: () => outbox.ready.then(() => outbox.unsent()) });
+window.fieldopsOfficer = Object.freeze({ unsent: (lane) => outbox.ready.then(() => outbox.unsent(lane)) });
 
 start();

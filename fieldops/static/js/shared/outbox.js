@@ -194,7 +194,7 @@ export function createOutbox({ database, storeName = "outbox", channel = "fieldo
     },
     items: (lane) => items.filter((item) => !lane || item.lane === lane),
     pending,
-    unsent: () => pending().length,
+    unsent: (lane) => pending(lane).length,
     failing: (lane) => state[lane].failures > 0,
     drain,
     /** Stop the timer and the channel (a page that goes away, a test). */
