@@ -302,9 +302,9 @@ def word_form(word: str) -> str:
     return word
 
 
-def colour_family(word: str) -> str | None:
-    meaning = meaning_of(word) if " " not in word else _phrase_at(word.lower().split(), 0)[1]
-    return meaning[1] if meaning and meaning[0] == "colour" else None
+def colour_family(written: str) -> str | None:
+    """The family of the first colour word in `written` ("Navy" is blue)."""
+    return next((key for kind, key, _ in read(written) if kind == "colour"), None)
 
 
 def _expand(meaning: tuple[str, str], written: str) -> list[tuple[str, str, str]]:
