@@ -1,0 +1,1 @@
+"""Lost and found: found items, lost reports, chain of custody, matching."""
