@@ -19,7 +19,16 @@ from tests.support.scene import POST
 
 ROOT = Path(__file__).resolve().parents[1]
 APPLY = ROOT / "tests" / "js" / "apply-stream.mjs"
-COLLECTIONS = ("officers", "incidents", "alerts", "messages", "device_requests")
+COLLECTIONS = (
+    "officers",
+    "incidents",
+    "alerts",
+    "messages",
+    "device_requests",
+    "found_items",
+    "lost_reports",
+    "matches",
+)
 
 
 def apply_in_javascript(
