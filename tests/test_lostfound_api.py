@@ -318,3 +318,16 @@ def test_the_custody_sheet_prints_the_chain_for_the_desk_only(desk):
     assert scene.organizer.client.get(f"/found-items/{item['id']}/sheet").status_code == 403
     all_items = scene.command.client.get(f"/events/{scene.id}/found-items/sheet")
     assert all_items.status_code == 200
+
+
+def test_a_lost_report_is_taken_once_however_often_it_is_sent(desk):
+    _lee_id, lee = desk.scene.officer("Lee Officer")
+    body = lost_body()
+    url = f"/api/v1/events/{desk.scene.id}/lost-reports"
+    first = desk.scene.as_officer(lee, "POST", url, json=body)
+    assert first.status_code == 201, first.get_json()
+    assert first.get_json()["owner_contact"] == "+1 555 0100"  # the officer took it down
+    again = desk.scene.as_officer(lee, "POST", url, json=body)
+    assert (again.status_code, again.get_json()["id"]) == (200, first.get_json()["id"])
+    other = desk.scene.as_officer(lee, "POST", url, json=body | {"owner_name": "Someone Else"})
+    assert other.status_code == 422 and other.get_json()["error"]["field"] == "client_id"
