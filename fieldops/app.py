@@ -74,6 +74,7 @@ def _register_blueprints(app: Flask) -> None:
     from fieldops.help.routes import bp as help_bp
     from fieldops.incidents.routes import bp as incidents_bp
     from fieldops.joining.routes import bp as joining_bp
+    from fieldops.lostfound.routes import bp as lostfound_bp
     from fieldops.messages.routes import bp as messages_bp
     from fieldops.places.routes import bp as places_bp
     from fieldops.tracking.protocol_routes import bp as protocol_bp
@@ -93,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
         help_bp,
         messages_bp,
         places_bp,
+        lostfound_bp,
     )
     for bp in (*api_blueprints, protocol_bp, web_bp):
         app.register_blueprint(bp)

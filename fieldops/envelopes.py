@@ -26,6 +26,14 @@ from fieldops.incidents.models import (
     Severity,
 )
 from fieldops.joining.models import RequestReason, RequestStatus
+from fieldops.lostfound.models import (
+    Category,
+    CustodianKind,
+    IdentityMethod,
+    ItemStatus,
+    LostStatus,
+    MatchStatus,
+)
 
 # ISO 8601 in UTC, as fieldops.formats.iso writes it: "2026-11-01T14:03:05.123456Z"
 Time = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$")]
@@ -268,6 +276,110 @@ class SetupData(Contract):
     posts: list[Post]
 
 
+class Holder(Contract):
+    """A custodian of a found item. `name` is null in organizers' copies for members of the
+    public (a finder handing an item in, the owner)."""
+
+    kind: CustodianKind
+    name: str | None
+    officer_id: int | None
+    post_id: int | None
+
+
+class IdentityCheck(Contract):
+    method: IdentityMethod
+    detail: str
+    verified_by: Person | None
+
+
+class CustodyRecordData(Contract):
+    """One hand-off in an item's chain of custody (append-only)."""
+
+    id: int
+    from_: Holder = Field(alias="from")
+    to: Holder
+    at: Time
+    where: str
+    received_by: str | None = Field(description="null in organizers' copies for the owner")
+    recorded_by: Person | None
+    note: str | None = Field(description="null in organizers' copies")
+    identity_checked: bool
+    identity_check: IdentityCheck | None = Field(description="command and admin only")
+
+
+class FoundItemData(Contract):
+    """`found_item` (command streams): a found item whole, with its chain of custody, after
+    any change. Organizers' copies carry null for the finder's name (a member of the public)
+    and contact, and for identity checks."""
+
+    id: int
+    event_id: int
+    client_id: str
+    category: Category
+    description: str
+    colours: list[str]
+    brand: str
+    marks: str
+    lat: float | None
+    lon: float | None
+    place: str
+    found_at: Time
+    found_by: Person | None
+    finder_name: str | None
+    finder_contact: str | None
+    handed_in_by_public: bool
+    logged_by: Person | None
+    stored_at: str
+    personal_data: bool
+    status: ItemStatus
+    custodian: Holder | None
+    retain_until: Time
+    received_at: Time
+    updated_at: Time
+    photos: list[Photo]
+    custody: list[CustodyRecordData]
+
+
+class LostReportData(Contract):
+    """`lost_report` (command streams): a lost report whole. Organizers' copies carry null
+    for the owner's name and contact."""
+
+    id: int
+    event_id: int
+    client_id: str
+    category: Category
+    description: str
+    colours: list[str]
+    brand: str
+    lat: float | None
+    lon: float | None
+    place: str
+    last_seen_at: Time
+    owner_name: str | None
+    owner_contact: str | None
+    taken_by: Person | None
+    status: LostStatus
+    received_at: Time
+    updated_at: Time
+
+
+class MatchData(Contract):
+    """`match` (command streams): a suggested pairing of a found item and a lost report, and
+    its confirmation or rejection (`confirmed_by`: who decided)."""
+
+    id: int
+    event_id: int
+    found_item_id: int
+    lost_report_id: int
+    score: float
+    reasons: list[str]
+    status: MatchStatus
+    suggested_at: Time
+    confirmed_by: Someone | None
+    confirmed_at: Time | None
+    updated_at: Time
+
+
 DATA: dict[str, type[Contract]] = {
     "setup": SetupData,
     "officer": OfficerData,
@@ -276,6 +388,9 @@ DATA: dict[str, type[Contract]] = {
     "alert": AlertData,
     "message": MessageData,
     "device_request": DeviceRequestData,
+    "found_item": FoundItemData,
+    "lost_report": LostReportData,
+    "match": MatchData,
 }
 # An officer's stream carries these types, some as the officer's own copy.
 OFFICER_DATA: dict[str, type[Contract]] = {
@@ -322,6 +437,19 @@ class KeptClosed(Contract):
     for_s: float
 
 
+class KeptClosedFoundItems(Contract):
+    """How long a returned, handed-over or disposed item stays on the desk after its last
+    change."""
+
+    statuses: list[ItemStatus]
+    for_s: float
+
+
+class KeptClosedLostReports(Contract):
+    statuses: list[LostStatus]
+    for_s: float
+
+
 class CommandSnapshot(SnapshotBase):
     """The command stream: every officer, the incidents open or closed within the last hour,
     the open alarms, the recent messages with their acknowledgements, the waiting phones."""
@@ -331,6 +459,13 @@ class CommandSnapshot(SnapshotBase):
     messages: list[MessageData]
     device_requests: list[DeviceRequestData]
     kept_closed_incidents: KeptClosed
+    found_items: list[FoundItemData] = Field(
+        description="open, and closed within kept_closed_found_items"
+    )
+    lost_reports: list[LostReportData]
+    matches: list[MatchData] = Field(description="suggested and confirmed")
+    kept_closed_found_items: KeptClosedFoundItems
+    kept_closed_lost_reports: KeptClosedLostReports
 
 
 class OfficerSnapshot(SnapshotBase):

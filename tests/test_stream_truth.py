@@ -19,7 +19,16 @@ from tests.support.scene import POST
 
 ROOT = Path(__file__).resolve().parents[1]
 APPLY = ROOT / "tests" / "js" / "apply-stream.mjs"
-COLLECTIONS = ("officers", "incidents", "alerts", "messages", "device_requests")
+COLLECTIONS = (
+    "officers",
+    "incidents",
+    "alerts",
+    "messages",
+    "device_requests",
+    "found_items",
+    "lost_reports",
+    "matches",
+)
 
 
 def apply_in_javascript(
@@ -374,3 +383,99 @@ def test_an_admin_adds_a_post(stage, make_user):
     response = admin.post(f"/api/v1/events/{scene.id}/posts", json=body)
     assert response.status_code == 201, response.get_json()
     assert_screens_tell_the_truth(screens, caused={"setup"})
+
+
+# --- lost and found ------------------------------------------------------------------------
+
+
+def _found(stage, token=None, **body):
+    from tests.test_lostfound_api import found_body
+
+    url = f"/api/v1/events/{stage.scene.id}/found-items"
+    if token is None:
+        response = stage.scene.command.post(url, json=found_body(**body))
+    else:
+        response = stage.scene.as_officer(token, "POST", url, json=found_body(**body))
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def _lost(stage, **body):
+    from tests.test_lostfound_api import lost_body
+
+    url = f"/api/v1/events/{stage.scene.id}/lost-reports"
+    response = stage.scene.command.post(url, json=lost_body(**body))
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def _suggested(stage, report_id: int) -> dict:
+    got = stage.scene.command.client.get(f"/api/v1/lost-reports/{report_id}").get_json()
+    return got["matches"][0]
+
+
+def test_an_officer_logs_a_found_item(stage):
+    _lost(stage)  # so a match is suggested too
+    screens = stage.watch(stage.lee)
+    _found(stage, stage.lee, finder_name="Sam Spectator", finder_contact="sam@example.org")
+    assert_screens_tell_the_truth(screens, caused={"found_item", "match"})
+
+
+def test_the_desk_takes_a_lost_report(stage):
+    _found(stage, stage.lee)
+    screens = stage.watch(stage.lee)
+    _lost(stage)
+    assert_screens_tell_the_truth(screens, caused={"lost_report", "match"})
+
+
+def test_an_officer_hands_a_found_item_to_their_post(stage):
+    item = _found(stage, stage.lee)
+    screens = stage.watch(stage.lee)
+    url = f"/api/v1/found-items/{item['id']}/custody"
+    body = {"to": {"kind": "post", "post_id": stage.scene.post_id}}
+    assert stage.scene.as_officer(stage.lee, "POST", url, json=body).status_code == 201
+    assert_screens_tell_the_truth(screens, caused={"found_item"})
+
+
+def test_the_desk_confirms_a_match(stage):
+    _found(stage, stage.lee)
+    _found(stage, stage.lee)  # a second suggestion, withdrawn by the confirmation
+    match = _suggested(stage, _lost(stage)["id"])
+    screens = stage.watch(stage.lee)
+    response = stage.scene.command.post(f"/api/v1/matches/{match['id']}/confirm")
+    assert response.status_code == 200, response.get_json()
+    assert_screens_tell_the_truth(screens, caused={"match", "found_item", "lost_report"})
+
+
+def test_the_desk_releases_an_item_to_its_owner(stage):
+    item = _found(stage, stage.lee)
+    match = _suggested(stage, _lost(stage)["id"])
+    assert stage.scene.command.post(f"/api/v1/matches/{match['id']}/confirm").status_code == 200
+    screens = stage.watch(stage.lee)
+    body = {
+        "received_by": "Dana Runner",
+        "identity_check": {"method": "document", "detail": "passport"},
+    }
+    response = stage.scene.command.post(f"/api/v1/found-items/{item['id']}/release", json=body)
+    assert response.status_code == 201, response.get_json()
+    assert_screens_tell_the_truth(screens, caused={"found_item", "lost_report"})
+
+
+def test_a_desk_open_all_day_forgets_returned_items_as_a_fresh_snapshot_does(stage, monkeypatch):
+    from datetime import timedelta
+
+    from fieldops.db import utcnow
+    from fieldops.lostfound import snapshot as lostfound_snapshot
+
+    item = _found(stage)
+    body = {"received_by": "Dana", "identity_check": {"method": "contents", "detail": "a pen"}}
+    url = f"/api/v1/found-items/{item['id']}/release"
+    assert stage.scene.command.post(url, json=body).status_code == 201
+    command = stage.watch(stage.lee)[0]
+    assert [i["id"] for i in command.snapshot["found_items"]] == [item["id"]]
+    later = utcnow() + timedelta(hours=1, minutes=1)
+    monkeypatch.setattr(lostfound_snapshot, "utcnow", lambda: later)
+    fresh = held(command.fresh())
+    assert fresh["found_items"] == []
+    followed = apply_in_javascript("command", command.snapshot, [], now_ms=later.timestamp() * 1000)
+    assert followed["found_items"] == [] and followed == fresh

@@ -14,15 +14,28 @@
 // - device_request: the command stream keeps only the phones still waiting;
 // - setup: the event's details and posts replace the snapshot's (and an officer's own post);
 //   an officer's own post follows the post their `officer` record names.
+// - found_item, lost_report, match (command streams): replace the record unless the known copy
+//   is newer (updated_at); a rejected match leaves; a closed item or report leaves once it is
+//   older than the snapshot's `kept_closed_found_items` / `kept_closed_lost_reports` say.
 
-export const COLLECTIONS = ["officers", "incidents", "alerts", "messages", "device_requests"];
+export const COLLECTIONS = [
+  "officers", "incidents", "alerts", "messages", "device_requests",
+  "found_items", "lost_reports", "matches",
+];
 const TYPE_COLLECTION = {
   officer: "officers",
   incident: "incidents",
   alert: "alerts",
   message: "messages",
   device_request: "device_requests",
+  found_item: "found_items",
+  lost_report: "lost_reports",
+  match: "matches",
 };
+// Records replaced whole, the newer copy (by updated_at) winning.
+const NEWER_WINS = new Set(["found_items", "lost_reports", "matches"]);
+// The snapshot's rule for how long a closed record of each collection stays.
+const KEPT_CLOSED = { found_items: "kept_closed_found_items", lost_reports: "kept_closed_lost_reports" };
 
 export function timeMs(value) {
   const ms = value ? Date.parse(value) : NaN;
@@ -75,6 +88,7 @@ export function kept(kind, collection, item) {
   if (kind !== "command") return true;
   if (collection === "alerts") return !item.acknowledged_at && !item.cancelled_at;
   if (collection === "device_requests") return item.status === "pending";
+  if (collection === "matches") return item.status !== "rejected";
   return true;
 }
 
@@ -95,6 +109,7 @@ export function createStreamModel(kind) {
     else if (collection === "incidents") item = mergeIncident(previous, incoming);
     else if (collection === "alerts") item = mergeAlert(previous, incoming);
     else if (collection === "messages") item = mergeMessage(previous, incoming);
+    else if (NEWER_WINS.has(collection) && previous && newer(previous.updated_at, incoming.updated_at)) item = previous;
     if (item === previous) return;
     if (kept(kind, collection, item)) map.set(item.id, item);
     else if (previous) map.delete(item.id);
@@ -124,6 +139,19 @@ export function createStreamModel(kind) {
       if (closed && timeMs(incident.updated_at) < nowMs - rule.for_s * 1000) {
         maps.incidents.delete(incident.id);
         notify({ collection: "incidents", id: incident.id, item: null, previous: incident, last: incident });
+      }
+    }
+  }
+
+  function dropOldClosed(nowMs) {
+    for (const [collection, key] of Object.entries(KEPT_CLOSED)) {
+      const rule = info[key];
+      if (!rule) continue;
+      for (const item of [...maps[collection].values()]) {
+        if (rule.statuses.includes(item.status) && timeMs(item.updated_at) < nowMs - rule.for_s * 1000) {
+          maps[collection].delete(item.id);
+          notify({ collection, id: item.id, item: null, previous: item, last: item });
+        }
       }
     }
   }
@@ -182,6 +210,7 @@ export function createStreamModel(kind) {
     /** Forget what a fresh snapshot taken at `nowMs` (server time) would no longer hold. */
     prune(nowMs) {
       dropOldClosedIncidents(nowMs);
+      dropOldClosed(nowMs);
       keepNewestMessages();
     },
     get: (collection, id) => maps[collection].get(id) || null,
