@@ -13,15 +13,19 @@
 // - message: replaces the message, keeping every acknowledgement either copy knows of;
 // - device_request: the command stream keeps only the phones still waiting;
 // - setup: the event's details and posts replace the snapshot's (and an officer's own post);
-//   an officer's own post follows the post their `officer` record names.
+//   an officer's own post follows the post their `officer` record names;
+// - lost_person: replaces the record unless the known copy is newer (updated_at); an
+//   officer's stream keeps only the open ones (`open`), the command stream keeps closed ones
+//   for `kept_closed_lost_persons.for_s` after their last change.
 
-export const COLLECTIONS = ["officers", "incidents", "alerts", "messages", "device_requests"];
+export const COLLECTIONS = ["officers", "incidents", "alerts", "messages", "device_requests", "lost_persons"];
 const TYPE_COLLECTION = {
   officer: "officers",
   incident: "incidents",
   alert: "alerts",
   message: "messages",
   device_request: "device_requests",
+  lost_person: "lost_persons",
 };
 
 export function timeMs(value) {
@@ -70,9 +74,14 @@ export function mergeIncident(known, incoming) {
   return incident;
 }
 
+export function mergeLostPerson(known, incoming) {
+  if (known && newer(known.updated_at, incoming.updated_at)) return known;
+  return incoming;
+}
+
 /** False when the item no longer belongs on this stream's screen. */
 export function kept(kind, collection, item) {
-  if (kind !== "command") return true;
+  if (kind !== "command") return collection !== "lost_persons" || item.open;
   if (collection === "alerts") return !item.acknowledged_at && !item.cancelled_at;
   if (collection === "device_requests") return item.status === "pending";
   return true;
@@ -95,6 +104,7 @@ export function createStreamModel(kind) {
     else if (collection === "incidents") item = mergeIncident(previous, incoming);
     else if (collection === "alerts") item = mergeAlert(previous, incoming);
     else if (collection === "messages") item = mergeMessage(previous, incoming);
+    else if (collection === "lost_persons") item = mergeLostPerson(previous, incoming);
     if (item === previous) return;
     if (kept(kind, collection, item)) map.set(item.id, item);
     else if (previous) map.delete(item.id);
@@ -124,6 +134,17 @@ export function createStreamModel(kind) {
       if (closed && timeMs(incident.updated_at) < nowMs - rule.for_s * 1000) {
         maps.incidents.delete(incident.id);
         notify({ collection: "incidents", id: incident.id, item: null, previous: incident, last: incident });
+      }
+    }
+  }
+
+  function dropOldClosedLostPersons(nowMs) {
+    const rule = info.kept_closed_lost_persons;
+    if (!rule) return;
+    for (const person of [...maps.lost_persons.values()]) {
+      if (!person.open && timeMs(person.updated_at) < nowMs - rule.for_s * 1000) {
+        maps.lost_persons.delete(person.id);
+        notify({ collection: "lost_persons", id: person.id, item: null, previous: person, last: person });
       }
     }
   }
@@ -182,6 +203,7 @@ export function createStreamModel(kind) {
     /** Forget what a fresh snapshot taken at `nowMs` (server time) would no longer hold. */
     prune(nowMs) {
       dropOldClosedIncidents(nowMs);
+      dropOldClosedLostPersons(nowMs);
       keepNewestMessages();
     },
     get: (collection, id) => maps[collection].get(id) || null,
