@@ -19,7 +19,7 @@ from tests.support.scene import POST
 
 ROOT = Path(__file__).resolve().parents[1]
 APPLY = ROOT / "tests" / "js" / "apply-stream.mjs"
-COLLECTIONS = ("officers", "incidents", "alerts", "messages", "device_requests")
+COLLECTIONS = ("officers", "incidents", "alerts", "messages", "device_requests", "lost_persons")
 
 
 def apply_in_javascript(
@@ -235,6 +235,35 @@ def test_command_closes_an_incident(stage):
     response = stage.scene.transition(stage.reported["id"], "cancelled")
     assert response.status_code == 200, response.get_json()
     assert_screens_tell_the_truth(screens, caused={"incident"})
+
+
+# --- lost persons: every officer's stream and the desk's ---------------------------------
+
+
+def test_command_reports_a_lost_child(stage):
+    from tests.support.lostpersons import report
+
+    screens = stage.watch(stage.lee) + [Screen(stage.scene.app, stage.scene.id, token=stage.kim)]
+    assert report(stage.scene).status_code == 201
+    assert_screens_tell_the_truth(screens, caused={"lost_person", "alert"})
+
+
+@pytest.mark.parametrize(
+    ("what", "body"),
+    [
+        ("searched", {"lat": POST[0], "lon": POST[1], "radius_m": 30.0}),
+        ("found", {"place": "Under the bleachers"}),
+        ("reunited", "REUNION"),
+    ],
+)
+def test_the_search_for_a_lost_child_goes_on(stage, what, body):
+    from tests.support.lostpersons import REUNION, report, step
+
+    person = report(stage.scene).get_json()
+    screens = stage.watch(stage.lee)
+    response = step(stage.scene, person["id"], what, REUNION if body == "REUNION" else body)
+    assert response.status_code in (200, 201), response.get_json()
+    assert_screens_tell_the_truth(screens, caused={"lost_person"})
 
 
 # --- rejoining: the envelopes missed, from the stream's log, or a fresh snapshot -----------

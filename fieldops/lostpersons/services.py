@@ -290,6 +290,8 @@ def mark_searched(person: LostPerson, actor: User, body: SearchedIn) -> Searched
         )
     if created:
         _touch(person)
+    db.session.flush()
+    db.session.refresh(person, ["searched"])  # the answer lists it too
     publish(person)
     return area
 
@@ -310,7 +312,7 @@ def _set_found(person: LostPerson, actor: User, lat, lon, place: str) -> None:
         place = place_text(db.session.get(Event, person.event_id), lat, lon)
     person.found_at = _touch(person)
     person.found_lat, person.found_lon, person.found_place = lat, lon, place
-    person.found_by_id = actor.id
+    person.found_by = actor
 
 
 def reunited(person: LostPerson, actor: User, body: ReunitedIn) -> LostPerson:
@@ -326,7 +328,7 @@ def reunited(person: LostPerson, actor: User, body: ReunitedIn) -> LostPerson:
     person.reunited_with = body.with_whom
     person.identity_verified_how = body.identity_verified_how
     person.reunited_place = place
-    person.reunited_by_id = actor.id
+    person.reunited_by = actor
     publish(person)
     return person
 
@@ -337,7 +339,7 @@ def cancel(person: LostPerson, actor: User, reason: str) -> LostPerson:
     lifecycle.check_transition(person.status, LostPersonStatus.CANCELLED)
     person.status = LostPersonStatus.CANCELLED
     person.cancelled_at = _touch(person)
-    person.cancelled_by_id = actor.id
+    person.cancelled_by = actor
     person.cancel_reason = reason
     publish(person)
     return person
@@ -348,7 +350,7 @@ def agency_called(person: LostPerson, actor: User, note: str) -> LostPerson:
     require_commander(actor)
     if person.agency_called_at is None:
         person.agency_called_at = _touch(person)
-        person.agency_called_by_id = actor.id
+        person.agency_called_by = actor
         person.agency_note = note
     publish(person)
     return person
@@ -379,7 +381,7 @@ def match(report: LostPerson, found_record: LostPerson, actor: User) -> LostPers
     report.found_at = found_record.found_at
     report.found_lat, report.found_lon = found_record.found_lat, found_record.found_lon
     report.found_place = found_record.found_place
-    report.found_by_id = found_record.found_by_id
+    report.found_by = found_record.found_by
     _touch(report)
     found_record.matched_to_id = report.id
     _touch(found_record)
@@ -462,6 +464,8 @@ def add_photo(person: LostPerson, actor: User, processed, instance_path: str):
     )
     if created:
         _touch(person)
+    db.session.flush()
+    db.session.refresh(person, ["photos"])
     publish(person)
     return photo, created
 
