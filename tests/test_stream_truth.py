@@ -403,3 +403,25 @@ def test_an_admin_adds_a_post(stage, make_user):
     response = admin.post(f"/api/v1/events/{scene.id}/posts", json=body)
     assert response.status_code == 201, response.get_json()
     assert_screens_tell_the_truth(screens, caused={"setup"})
+
+
+def test_a_desk_open_all_day_forgets_closed_lost_persons_as_a_fresh_snapshot_does(
+    stage, monkeypatch
+):
+    from datetime import timedelta
+
+    from fieldops.db import utcnow
+    from fieldops.lostpersons import snapshot as lost_snapshot
+    from tests.support.lostpersons import REUNION, report, step
+
+    scene = stage.scene
+    person = report(scene).get_json()
+    assert step(scene, person["id"], "reunited", REUNION).status_code == 200
+    command = stage.watch(stage.lee)[0]
+    assert [p["id"] for p in command.snapshot["lost_persons"]] == [person["id"]]
+    later = utcnow() + timedelta(hours=1, minutes=1)
+    monkeypatch.setattr(lost_snapshot, "utcnow", lambda: later)
+    fresh = held(command.fresh())
+    assert fresh["lost_persons"] == []
+    followed = apply_in_javascript("command", command.snapshot, [], now_ms=later.timestamp() * 1000)
+    assert followed == fresh
