@@ -41,6 +41,7 @@ import socketio
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 import incident_load  # noqa: E402 - bench/, this script's folder
+import lost_person_load  # noqa: E402
 
 from tests.support.live_server import fieldops_command  # noqa: E402
 from tests.support.server_process import ServerProcess  # noqa: E402
@@ -659,6 +660,12 @@ async def run_load(args, server: Server, seed: dict, sampler: Sampler) -> dict:
     if args.incidents and joined:
         incidents = incident_load.IncidentLoad(args, server.url, joined, dashboards, errors)
         await incidents.prepare(seed["command_username"], STAFF_PASSWORD)
+    lost = None
+    if args.lost_children and joined:
+        lost = lost_person_load.LostPersonLoad(
+            args, server.url, event_id, joined, dashboards, errors
+        )
+        await lost.prepare(seed["command_username"], STAFF_PASSWORD)
 
     ledger = Ledger()
     start = time.time() + 1.0
@@ -666,6 +673,7 @@ async def run_load(args, server: Server, seed: dict, sampler: Sampler) -> dict:
     n = max(1, len(joined))
     await asyncio.gather(
         incidents.run(start, args.duration, args.interval) if incidents else asyncio.sleep(0),
+        lost.run(start, args.duration, args.interval) if lost else asyncio.sleep(0),
         *(
             officer_sender(
                 o,
@@ -693,6 +701,8 @@ async def run_load(args, server: Server, seed: dict, sampler: Sampler) -> dict:
         await asyncio.sleep(0.2)
     if incidents is not None:
         await incidents.drain(max(1.0, drain_deadline - time.monotonic()))
+    if lost is not None:
+        await lost.drain(max(1.0, drain_deadline - time.monotonic()))
     drain_s = time.time() - sent_done
     await asyncio.sleep(1.0)  # one more tick or two for the last commit
 
@@ -721,6 +731,10 @@ async def run_load(args, server: Server, seed: dict, sampler: Sampler) -> dict:
     if incidents is not None:
         incident_figures = incidents.figures(percentiles)  # before we disconnect anyone
         await incidents.close()
+    lost_figures = None
+    if lost is not None:
+        lost_figures = lost.figures(percentiles)
+        await lost.close()
     await disconnect_all([o.client for o in officers] + [d.client for d in dashboards])
 
     latency, s_in, s_out, gaps, per_envelope = [], [], [], [], []
@@ -779,6 +793,7 @@ async def run_load(args, server: Server, seed: dict, sampler: Sampler) -> dict:
         "error_examples": examples,
         "client_library_log": dict(LIBRARY_LOG.counts),
         "incidents": incident_figures,
+        "lost_persons": lost_figures,
     }
 
 
@@ -946,6 +961,7 @@ def parse_args(argv=None):
         "--connect-concurrency", type=int, default=200, help="sockets opening at the same time"
     )
     incident_load.add_arguments(p)
+    lost_person_load.add_arguments(p)
     p.add_argument("--drain", type=float, default=15.0, help="max seconds to wait for acks/pushes")
     p.add_argument(
         "--profile",
@@ -1063,6 +1079,8 @@ def print_load(r: dict, s: dict) -> None:
     )
     if r.get("incidents"):
         incident_load.print_figures(r["incidents"], fmt_ms)
+    if r.get("lost_persons"):
+        lost_person_load.print_figures(r["lost_persons"], fmt_ms)
     print(f"errors                 {r['errors'] or 'none'}  server log: {r['server_log']}")
     if r.get("client_library_log"):
         print(f"client library log     {r['client_library_log']}")

@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     from fieldops.incidents.routes import bp as incidents_bp
     from fieldops.joining.routes import bp as joining_bp
     from fieldops.lostfound.routes import bp as lostfound_bp
+    from fieldops.lostpersons.routes import bp as lostpersons_bp
     from fieldops.messages.routes import bp as messages_bp
     from fieldops.places.routes import bp as places_bp
     from fieldops.tracking.protocol_routes import bp as protocol_bp
@@ -95,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
         messages_bp,
         places_bp,
         lostfound_bp,
+        lostpersons_bp,
     )
     for bp in (*api_blueprints, protocol_bp, web_bp):
         app.register_blueprint(bp)
@@ -105,12 +107,15 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def start_background(app: Flask) -> None:
-    """The ingest tick, the incident watch and the credential sweep (sockets of ended sessions,
-    tokens and users): once per serving process, never in tests' in-process apps."""
+    """The ingest tick, the incident and lost-person watches and the credential sweep
+    (sockets of ended sessions, tokens and users): once per serving process, never in tests'
+    in-process apps."""
     from fieldops.auth import ending
     from fieldops.incidents import watch
+    from fieldops.lostpersons import watch as lost_person_watch
     from fieldops.tracking import ingest
 
     socketio.start_background_task(ingest.run_forever, app)
     socketio.start_background_task(watch.run_forever, app)
     socketio.start_background_task(ending.run_forever, app)
+    socketio.start_background_task(lost_person_watch.run_forever, app)

@@ -77,6 +77,12 @@ def load_config(overrides: dict | None = None) -> dict:
         "CHECK_ENVELOPES": _env("CHECK_ENVELOPES", "0") == "1",
         # A dispatch not acknowledged by the officer within this many seconds alarms command.
         "DISPATCH_ACK_TIMEOUT": _env_float("DISPATCH_ACK_TIMEOUT", 60.0),
+        # Lost persons: the search ring widens at a walking pace from the last-seen point, up to
+        # a cap; not found within LOST_PERSON_AGENCY_AFTER seconds, the desk is told to call
+        # the local agency.
+        "LOST_PERSON_WALK_SPEED": _env_float("LOST_PERSON_WALK_SPEED", 1.0),
+        "LOST_PERSON_MAX_RADIUS": _env_float("LOST_PERSON_MAX_RADIUS", 3000.0),
+        "LOST_PERSON_AGENCY_AFTER": _env_float("LOST_PERSON_AGENCY_AFTER", 600.0),
         "CLOCK_SKEW": _env_float("CLOCK_SKEW", 120.0),
         "MAX_FIX_AGE": _env_float("MAX_FIX_AGE", 7 * 24 * 3600.0),
         "MAX_ACCURACY": _env_float("MAX_ACCURACY", 10_000.0),

@@ -34,6 +34,7 @@ from fieldops.lostfound.models import (
     LostStatus,
     MatchStatus,
 )
+from fieldops.lostpersons.models import LostPersonKind, LostPersonStatus
 
 # ISO 8601 in UTC, as fieldops.formats.iso writes it: "2026-11-01T14:03:05.123456Z"
 Time = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$")]
@@ -265,6 +266,7 @@ class Post(Contract):
     radius_m: float | None
     polygon: list | None
     orders: str | None
+    is_exit: bool
 
 
 class SetupData(Contract):
@@ -380,6 +382,101 @@ class MatchData(Contract):
     updated_at: Time
 
 
+class LastSeen(Contract):
+    lat: float
+    lon: float
+    place: str
+    at: Time | None
+
+
+class SearchRing(Contract):
+    """Drawn by each screen: radius = min(max_m, speed_m_s × seconds since `since`)."""
+
+    lat: float
+    lon: float
+    since: Time
+    speed_m_s: float
+    max_m: float
+
+
+class SearchedArea(Contract):
+    id: int
+    lat: float
+    lon: float
+    radius_m: float
+    place: str
+    by: Someone | None
+    at: Time
+
+
+class LostPersonBase(Contract):
+    """What every copy of a lost-person record carries (the search needs it)."""
+
+    id: int
+    event_id: int
+    kind: LostPersonKind
+    status: LostPersonStatus
+    open: bool = Field(description="searching or found, and not matched into a report")
+    found_first: bool = Field(description="logged found before anyone reported them")
+    first_name: str
+    age: int | None
+    sex: str
+    height: str
+    build: str
+    hair: str
+    eyes: str
+    clothing_top: str
+    clothing_bottom: str
+    shoes: str
+    carried: str
+    photos: list[Photo]
+    last_seen: LastSeen | None
+    ring: SearchRing | None = Field(description="while searched for; null once found or closed")
+    meeting_point: str
+    reported_at: Time
+    updated_at: Time
+    searched: list[SearchedArea]
+    found_at: Time | None
+    found_place: str
+    reunited_at: Time | None
+    cancelled_at: Time | None
+
+
+class LostPersonData(LostPersonBase):
+    """`lost_person` on the command streams: the record whole after any change. The keys
+    marked "command only" are left out of the organizer stream's copy."""
+
+    client_id: str
+    matched_to_id: int | None
+    full_name: str = Field(None, description="command only")
+    guardian_name: str = Field(None, description="command only")
+    guardian_contact: str = Field(None, description="command only")
+    reported_by: Someone | None
+    received_at: Time
+    found_lat: float | None
+    found_lon: float | None
+    found_by: Someone | None
+    reunited_with: str = Field(None, description="command only")
+    identity_verified_how: str = Field(None, description="command only")
+    reunited_place: str
+    reunited_by: Someone | None
+    reunion_after_s: float | None
+    agency_prompted_at: Time | None
+    agency_called_at: Time | None
+    agency_called_by: Someone | None
+    agency_note: str
+    cancelled_by: Someone | None
+    cancel_reason: str
+
+
+class OfficerLostPersonData(LostPersonBase):
+    """`lost_person` on every officer's stream at the event: first name only, no guardian
+    details; `watch_exit` (with the instruction) for an officer posted at an exit."""
+
+    watch_exit: bool
+    instruction: str | None
+
+
 DATA: dict[str, type[Contract]] = {
     "setup": SetupData,
     "officer": OfficerData,
@@ -391,6 +488,7 @@ DATA: dict[str, type[Contract]] = {
     "found_item": FoundItemData,
     "lost_report": LostReportData,
     "match": MatchData,
+    "lost_person": LostPersonData,
 }
 # An officer's stream carries these types, some as the officer's own copy.
 OFFICER_DATA: dict[str, type[Contract]] = {
@@ -399,6 +497,7 @@ OFFICER_DATA: dict[str, type[Contract]] = {
     "incident": OfficerIncidentData,
     "alert": AlertData,
     "message": OfficerMessageData,
+    "lost_person": OfficerLostPersonData,
 }
 STREAM_TYPES = {"command": tuple(DATA), "officer": tuple(OFFICER_DATA)}
 
@@ -450,6 +549,12 @@ class KeptClosedLostReports(Contract):
     for_s: float
 
 
+class KeptClosedLostPersons(Contract):
+    """How long a closed lost-person record (not `open`) stays after its last change."""
+
+    for_s: float
+
+
 class CommandSnapshot(SnapshotBase):
     """The command stream: every officer, the incidents open or closed within the last hour,
     the open alarms, the recent messages with their acknowledgements, the waiting phones."""
@@ -466,6 +571,8 @@ class CommandSnapshot(SnapshotBase):
     matches: list[MatchData] = Field(description="suggested and confirmed")
     kept_closed_found_items: KeptClosedFoundItems
     kept_closed_lost_reports: KeptClosedLostReports
+    lost_persons: list[LostPersonData]
+    kept_closed_lost_persons: KeptClosedLostPersons
 
 
 class OfficerSnapshot(SnapshotBase):
@@ -476,6 +583,7 @@ class OfficerSnapshot(SnapshotBase):
     officers: list[OfficerData] = Field(max_length=1, description="the officer alone")
     incidents: list[IncidentData]
     messages: list[OfficerMessageData]
+    lost_persons: list[OfficerLostPersonData] = Field(description="the open ones")
     post: Post | None
     assignment: PostAssignment | None
 

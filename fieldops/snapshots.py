@@ -47,5 +47,6 @@ def load_parts() -> None:
     from fieldops.incidents import snapshot as _incidents  # noqa: F401
     from fieldops.joining import snapshot as _joining  # noqa: F401
     from fieldops.lostfound import snapshot as _lostfound  # noqa: F401
+    from fieldops.lostpersons import snapshot as _lostpersons  # noqa: F401
     from fieldops.messages import snapshot as _messages  # noqa: F401
     from fieldops.tracking import snapshot as _tracking  # noqa: F401

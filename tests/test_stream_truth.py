@@ -28,6 +28,7 @@ COLLECTIONS = (
     "found_items",
     "lost_reports",
     "matches",
+    "lost_persons",
 )
 
 
@@ -244,6 +245,35 @@ def test_command_closes_an_incident(stage):
     response = stage.scene.transition(stage.reported["id"], "cancelled")
     assert response.status_code == 200, response.get_json()
     assert_screens_tell_the_truth(screens, caused={"incident"})
+
+
+# --- lost persons: every officer's stream and the desk's ---------------------------------
+
+
+def test_command_reports_a_lost_child(stage):
+    from tests.support.lostpersons import report
+
+    screens = stage.watch(stage.lee) + [Screen(stage.scene.app, stage.scene.id, token=stage.kim)]
+    assert report(stage.scene).status_code == 201
+    assert_screens_tell_the_truth(screens, caused={"lost_person", "alert"})
+
+
+@pytest.mark.parametrize(
+    ("what", "body"),
+    [
+        ("searched", {"lat": POST[0], "lon": POST[1], "radius_m": 30.0}),
+        ("found", {"place": "Under the bleachers"}),
+        ("reunited", "REUNION"),
+    ],
+)
+def test_the_search_for_a_lost_child_goes_on(stage, what, body):
+    from tests.support.lostpersons import REUNION, report, step
+
+    person = report(stage.scene).get_json()
+    screens = stage.watch(stage.lee)
+    response = step(stage.scene, person["id"], what, REUNION if body == "REUNION" else body)
+    assert response.status_code in (200, 201), response.get_json()
+    assert_screens_tell_the_truth(screens, caused={"lost_person"})
 
 
 # --- rejoining: the envelopes missed, from the stream's log, or a fresh snapshot -----------
@@ -479,3 +509,25 @@ def test_a_desk_open_all_day_forgets_returned_items_as_a_fresh_snapshot_does(sta
     assert fresh["found_items"] == []
     followed = apply_in_javascript("command", command.snapshot, [], now_ms=later.timestamp() * 1000)
     assert followed["found_items"] == [] and followed == fresh
+
+
+def test_a_desk_open_all_day_forgets_closed_lost_persons_as_a_fresh_snapshot_does(
+    stage, monkeypatch
+):
+    from datetime import timedelta
+
+    from fieldops.db import utcnow
+    from fieldops.lostpersons import snapshot as lost_snapshot
+    from tests.support.lostpersons import REUNION, report, step
+
+    scene = stage.scene
+    person = report(scene).get_json()
+    assert step(scene, person["id"], "reunited", REUNION).status_code == 200
+    command = stage.watch(stage.lee)[0]
+    assert [p["id"] for p in command.snapshot["lost_persons"]] == [person["id"]]
+    later = utcnow() + timedelta(hours=1, minutes=1)
+    monkeypatch.setattr(lost_snapshot, "utcnow", lambda: later)
+    fresh = held(command.fresh())
+    assert fresh["lost_persons"] == []
+    followed = apply_in_javascript("command", command.snapshot, [], now_ms=later.timestamp() * 1000)
+    assert followed == fresh

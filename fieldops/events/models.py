@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldops.db import UTCDateTime, utcnow
@@ -90,6 +90,8 @@ class Post(db.Model):
     # [[lat, lon], ...] when the post is an area rather than a point with a radius
     polygon: Mapped[list | None] = mapped_column(JSON)
     orders: Mapped[str] = mapped_column(Text, default="")
+    # An exit of the course or site: told to watch it when a lost person is reported.
+    is_exit: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     event = relationship("Event", back_populates="posts")
 

@@ -8,7 +8,7 @@ from pydantic import AwareDatetime
 from fieldops.events import course_display
 from fieldops.events.models import Assignment, Course, Event, EventOfficer, Post
 from fieldops.formats import iso
-from fieldops.payloads import Integer, Latitude, Longitude, Number, Payload, Text
+from fieldops.payloads import Flag, Integer, Latitude, Longitude, Number, Payload, Text
 
 UNIT_METRES = {"km": 1000.0, "mi": 1609.344}
 UNIT_WORD = {"km": "Km", "mi": "Mile"}  # "Mile 25.8", "Km 41.5": distances said on the radio
@@ -34,6 +34,7 @@ class PostIn(Payload):
     radius_m: Number = 50.0
     polygon: list[tuple[Latitude, Longitude]] | None = None
     orders: Text(4000, blank=True) = ""
+    is_exit: Flag = False
 
     def polygon_points(self) -> list[list[float]] | None:
         return [list(point) for point in self.polygon] if self.polygon is not None else None
@@ -49,6 +50,7 @@ class PostChange(Payload):
     radius_m: Number | None = None
     polygon: list[tuple[Latitude, Longitude]] | None = None
     orders: Text(4000, blank=True) | None = None
+    is_exit: Flag | None = None
 
     def changes(self) -> dict:
         given = self.model_dump(exclude_unset=True)
@@ -100,6 +102,7 @@ def post_to_dict(post: Post) -> dict:
         "radius_m": post.radius_m,
         "polygon": post.polygon,
         "orders": post.orders,
+        "is_exit": post.is_exit,
     }
 
 

@@ -174,6 +174,7 @@ def add_post(
     radius_m: float = 50.0,
     polygon: list | None = None,
     orders: str = "",
+    is_exit: bool = False,
 ) -> Post:
     post = Post(
         name=name,
@@ -183,6 +184,7 @@ def add_post(
         radius_m=radius_m,
         polygon=polygon,
         orders=orders,
+        is_exit=is_exit,
     )
     _check_post(post)  # before joining the event's posts: a refused post is never pending
     post.event = event
@@ -207,7 +209,7 @@ def _check_post(post: Post) -> None:
         raise _invalid("a polygon needs at least 3 points", "polygon")
 
 
-POST_DETAILS = ("name", "kind", "lat", "lon", "radius_m", "polygon", "orders")
+POST_DETAILS = ("name", "kind", "lat", "lon", "radius_m", "polygon", "orders", "is_exit")
 
 
 def change_post(post: Post, **changes) -> Post:

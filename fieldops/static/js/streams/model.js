@@ -13,14 +13,17 @@
 // - message: replaces the message, keeping every acknowledgement either copy knows of;
 // - device_request: the command stream keeps only the phones still waiting;
 // - setup: the event's details and posts replace the snapshot's (and an officer's own post);
-//   an officer's own post follows the post their `officer` record names.
+//   an officer's own post follows the post their `officer` record names;
 // - found_item, lost_report, match (command streams): replace the record unless the known copy
-//   is newer (updated_at); a rejected match leaves; a closed item or report leaves once it is
-//   older than the snapshot's `kept_closed_found_items` / `kept_closed_lost_reports` say.
+//   is newer (updated_at); a rejected match leaves;
+// - lost_person: replaces the record unless the known copy is newer (updated_at); an
+//   officer's stream keeps only the open ones (`open`);
+// - a closed incident, item, report or lost person leaves once older than the snapshot's
+//   `kept_closed_…` rule says.
 
 export const COLLECTIONS = [
   "officers", "incidents", "alerts", "messages", "device_requests",
-  "found_items", "lost_reports", "matches",
+  "found_items", "lost_reports", "matches", "lost_persons",
 ];
 const TYPE_COLLECTION = {
   officer: "officers",
@@ -31,11 +34,19 @@ const TYPE_COLLECTION = {
   found_item: "found_items",
   lost_report: "lost_reports",
   match: "matches",
+  lost_person: "lost_persons",
 };
 // Records replaced whole, the newer copy (by updated_at) winning.
 const NEWER_WINS = new Set(["found_items", "lost_reports", "matches"]);
 // The snapshot's rule for how long a closed record of each collection stays.
-const KEPT_CLOSED = { found_items: "kept_closed_found_items", lost_reports: "kept_closed_lost_reports" };
+// collection -> the snapshot's rule for how long a closed one stays ({statuses?, for_s}; a rule
+// without statuses means "no longer `open`").
+const KEPT_CLOSED = {
+  incidents: "kept_closed_incidents",
+  found_items: "kept_closed_found_items",
+  lost_reports: "kept_closed_lost_reports",
+  lost_persons: "kept_closed_lost_persons",
+};
 
 export function timeMs(value) {
   const ms = value ? Date.parse(value) : NaN;
@@ -83,9 +94,14 @@ export function mergeIncident(known, incoming) {
   return incident;
 }
 
+export function mergeLostPerson(known, incoming) {
+  if (known && newer(known.updated_at, incoming.updated_at)) return known;
+  return incoming;
+}
+
 /** False when the item no longer belongs on this stream's screen. */
 export function kept(kind, collection, item) {
-  if (kind !== "command") return true;
+  if (kind !== "command") return collection !== "lost_persons" || item.open;
   if (collection === "alerts") return !item.acknowledged_at && !item.cancelled_at;
   if (collection === "device_requests") return item.status === "pending";
   if (collection === "matches") return item.status !== "rejected";
@@ -110,6 +126,7 @@ export function createStreamModel(kind) {
     else if (collection === "alerts") item = mergeAlert(previous, incoming);
     else if (collection === "messages") item = mergeMessage(previous, incoming);
     else if (NEWER_WINS.has(collection) && previous && newer(previous.updated_at, incoming.updated_at)) item = previous;
+    else if (collection === "lost_persons") item = mergeLostPerson(previous, incoming);
     if (item === previous) return;
     if (kept(kind, collection, item)) map.set(item.id, item);
     else if (previous) map.delete(item.id);
@@ -131,24 +148,13 @@ export function createStreamModel(kind) {
     }
   }
 
-  function dropOldClosedIncidents(nowMs) {
-    const rule = info.kept_closed_incidents;
-    if (!rule) return;
-    for (const incident of [...maps.incidents.values()]) {
-      const closed = rule.statuses.includes(incident.status);
-      if (closed && timeMs(incident.updated_at) < nowMs - rule.for_s * 1000) {
-        maps.incidents.delete(incident.id);
-        notify({ collection: "incidents", id: incident.id, item: null, previous: incident, last: incident });
-      }
-    }
-  }
-
   function dropOldClosed(nowMs) {
     for (const [collection, key] of Object.entries(KEPT_CLOSED)) {
       const rule = info[key];
       if (!rule) continue;
       for (const item of [...maps[collection].values()]) {
-        if (rule.statuses.includes(item.status) && timeMs(item.updated_at) < nowMs - rule.for_s * 1000) {
+        const closed = rule.statuses ? rule.statuses.includes(item.status) : !item.open;
+        if (closed && timeMs(item.updated_at) < nowMs - rule.for_s * 1000) {
           maps[collection].delete(item.id);
           notify({ collection, id: item.id, item: null, previous: item, last: item });
         }
@@ -209,7 +215,6 @@ export function createStreamModel(kind) {
     },
     /** Forget what a fresh snapshot taken at `nowMs` (server time) would no longer hold. */
     prune(nowMs) {
-      dropOldClosedIncidents(nowMs);
       dropOldClosed(nowMs);
       keepNewestMessages();
     },
