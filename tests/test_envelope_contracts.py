@@ -103,3 +103,12 @@ def test_a_join_ack_carries_a_snapshot_or_a_replay_exactly_one():
     for wrong in (ack, ack | {"snapshot": {}, "replay": []}):
         with pytest.raises(ValueError):
             envelopes.JoinAck.model_validate(wrong)
+
+
+def test_the_phone_listens_for_every_type_its_stream_carries():
+    """A type the phone does not listen for would look like a gap in its stream's seq."""
+    import re
+
+    page = Path(__file__).resolve().parents[1] / "fieldops/static/js/officer/index.js"
+    listed = re.search(r"const STREAM_TYPES = \[(.*?)\];", page.read_text()).group(1)
+    assert set(re.findall(r'"(\w+)"', listed)) == set(envelopes.OFFICER_DATA)

@@ -35,7 +35,9 @@ import { createShift } from "./shift.js";
 import { createStatusPanel } from "./status-panel.js";
 import { createWaiting } from "./waiting.js";
 
-const STREAM_TYPES = ["setup", "officer", "incident", "alert", "message"];
+// Every type the officer's stream carries (fieldops/envelopes.py OFFICER_DATA): one not listed
+// would look like a gap in the seq.
+const STREAM_TYPES = ["setup", "officer", "incident", "alert", "message", "lost_person"];
 const config = JSON.parse($("officer-config").textContent);
 
 let stream = null; // the live link, while there is a session
