@@ -154,6 +154,60 @@ def test_the_marathon_is_on_the_nyc_course_fully_rostered(app):
         assert info.human["badge"] not in {o["badge"] for o in simulated}
 
 
+def test_the_marathon_has_found_items_a_matching_lost_report_and_exits(app):
+    from sqlalchemy import select
+
+    from fieldops.events.models import Post
+    from fieldops.extensions import db
+    from fieldops.lostfound.models import (
+        CustodianKind,
+        CustodyRecord,
+        FoundItem,
+        LostReport,
+        Match,
+        MatchStatus,
+    )
+
+    info = _seed(app)
+    again = _seed(app)  # nothing twice
+    marathon = info.events[0]
+    assert again.events[0].id == marathon.id
+    with app.app_context():
+        items = list(db.session.scalars(select(FoundItem).where(FoundItem.event_id == marathon.id)))
+        assert sorted(i.category.value for i in items) == [
+            "childs_item", "eyewear", "phone", "wallet_purse",
+        ]  # fmt: skip
+        by_category = {i.category.value: i for i in items}
+        assert by_category["wallet_purse"].personal_data and by_category["phone"].personal_data
+        assert all(i.logged_by.role.value == "officer" for i in items)
+        hops = {
+            i.category.value: [
+                (r.from_kind, r.to_kind)
+                for r in db.session.scalars(
+                    select(CustodyRecord)
+                    .where(CustodyRecord.item_id == i.id)
+                    .order_by(CustodyRecord.id)
+                )
+            ]
+            for i in items
+        }
+        K = CustodianKind
+        assert hops["phone"] == [(K.FINDER, K.OFFICER), (K.OFFICER, K.POST), (K.POST, K.DESK)]
+        assert hops["wallet_purse"] == [(K.FINDER, K.OFFICER), (K.OFFICER, K.POST)]
+        assert hops["eyewear"] == [(K.FINDER, K.OFFICER)]
+        reports = list(
+            db.session.scalars(select(LostReport).where(LostReport.event_id == marathon.id))
+        )
+        assert len(reports) == 1 and reports[0].owner_name == "Dana Whitfield"
+        matches = list(db.session.scalars(select(Match).where(Match.event_id == marathon.id)))
+        best = max(matches, key=lambda m: m.score)
+        assert best.found_item_id == by_category["wallet_purse"].id
+        assert best.lost_report_id == reports[0].id and best.status == MatchStatus.SUGGESTED
+        assert best.reasons
+        exits = [p.name for p in db.session.scalars(select(Post).where(Post.is_exit))]
+        assert len(exits) == 2 and any("Finish line" in name for name in exits)
+
+
 def test_simulated_fixes_look_like_a_phones():
     from fieldops.demo.simulator import CoursePath, SimOfficer, Simulator
     from fieldops.tracking.geometry import distance_m

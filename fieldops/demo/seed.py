@@ -38,6 +38,7 @@ from fieldops.auth.services import (
 from fieldops.auth.services import revoke_device_tokens as revoke_tokens
 from fieldops.db import utcnow, write_transaction
 from fieldops.demo import TOKENS_FILE
+from fieldops.demo.lostfound import seed_lost_and_found
 from fieldops.demo.simulator import CoursePath
 from fieldops.events import roster, services
 from fieldops.events.models import Assignment, Event, EventKind, EventOfficer, Post, PostKind
@@ -395,7 +396,7 @@ def seed_demo(progress: bool = False) -> DemoInfo:
     saved = _load_saved(path)
     school = school_posts()
     school_crew = school_officers()
-    steps = 1 + 1 + 2 * POSTS_ON_COURSE + 7 + len(school) + len(school_crew)
+    steps = 1 + 1 + 2 * POSTS_ON_COURSE + 7 + 1 + len(school) + len(school_crew)
     bar_context = (
         click.progressbar(length=steps, label="seeding the demo", show_pos=True)
         if progress
@@ -424,6 +425,8 @@ def seed_demo(progress: bool = False) -> DemoInfo:
         marathon_tokens = _ensure_officers(
             marathon, marathon_crew, marathon_post_ids, saved, advance
         )
+        seed_lost_and_found(marathon.id)
+        advance()
 
         school_event = _ensure_event(
             SCHOOL_NAME,
