@@ -303,6 +303,7 @@ def demo_command(host, port, tls_port, simulate):
             off_post_after=app.config["OFF_POST_AFTER"],
             stale_after=app.config["STALE_AFTER"],
             command_login=_command_login(info.tokens),
+            lost_child_after=app.config["DEMO_LOST_CHILD_AFTER"],
         )
         click.echo(f"simulator: {sum(e.simulated for e in info.events)} officers; Ctrl-C stops")
         # Waits for the server to listen, then talks to it over HTTP like the phones do.
@@ -359,6 +360,7 @@ def simulate_command(url, event_ids, tokens_file):
             events,
             off_post_after=current_app.config["OFF_POST_AFTER"],
             command_login=_command_login(load_tokens(path)),
+            lost_child_after=current_app.config["DEMO_LOST_CHILD_AFTER"],
         )
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None

@@ -83,6 +83,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "LOST_PERSON_WALK_SPEED": _env_float("LOST_PERSON_WALK_SPEED", 1.0),
         "LOST_PERSON_MAX_RADIUS": _env_float("LOST_PERSON_MAX_RADIUS", 3000.0),
         "LOST_PERSON_AGENCY_AFTER": _env_float("LOST_PERSON_AGENCY_AFTER", 600.0),
+        # `fieldops demo`: seconds until the command user reports the demo's lost child (<0: never)
+        "DEMO_LOST_CHILD_AFTER": _env_float("DEMO_LOST_CHILD_AFTER", 60.0),
         "CLOCK_SKEW": _env_float("CLOCK_SKEW", 120.0),
         "MAX_FIX_AGE": _env_float("MAX_FIX_AGE", 7 * 24 * 3600.0),
         "MAX_ACCURACY": _env_float("MAX_ACCURACY", 10_000.0),

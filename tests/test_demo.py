@@ -238,6 +238,66 @@ def test_simulated_fixes_look_like_a_phones():
     assert posted.battery < 100
 
 
+def test_the_lost_child_loop_plays_out_over_the_api():
+    from fieldops.demo import lostchild
+    from fieldops.demo.simulator import SimOfficer
+
+    calls = []
+
+    class FakeApi:
+        def call(self, method, path, token=None, body=None):
+            calls.append((method, path, token, body))
+            if path.endswith("/lost-persons") and method == "POST":
+                return 201, {"id": 7}
+            if path.endswith("/lost-persons"):
+                return 200, {"lost_persons": [{"id": 3, "client_id": "demo-lost-child-x",
+                                               "status": "searching"}]}  # fmt: skip
+            return 200, {}
+
+    class FakeIncidents:
+        login = {"username": "command", "password": "x"}
+        command_api = FakeApi()
+
+        def _sign_in(self):
+            return True
+
+    def posted(officer_id, name, kind, lat):
+        post = {"id": officer_id, "name": name, "kind": kind, "lat": lat, "lon": -73.97}
+        o = SimOfficer(1, officer_id, f"Officer {officer_id}", f"t{officer_id}", "posted", post)
+        o.lat, o.lon = lat, -73.97
+        return o
+
+    officers = [
+        posted(1, "Mile 23 – 5th Ave – water station", "water_station", 40.78),
+        posted(2, "Mile 24 – Central Park – water station", "water_station", 40.77),
+        posted(3, "Command post – near the finish", "command_post", 40.771),
+    ]
+    player = lostchild.LostChildPlayer(FakeApi(), FakeIncidents(), 1, after=5.0)
+    t = 0.0
+    while not player.finished and t < 600:
+        player.step(officers, t)
+        t += 1.0
+    assert player.finished
+    posts = [(path, token, body) for method, path, token, body in calls if method == "POST"]
+    paths = [path for path, _, _ in posts]
+    assert paths == [
+        "/api/v1/lost-persons/3/cancel",  # an earlier run's child, still searched for
+        "/api/v1/events/1/lost-persons",
+        "/api/v1/lost-persons/7/searched",
+        "/api/v1/lost-persons/7/found",
+        "/api/v1/lost-persons/7/reunited",
+    ]
+    report = posts[1][2]
+    assert report["first_name"] == "Mia" and report["age"] == 6 and report["guardian_name"]
+    assert "Mile 24" in report["last_seen_place"]
+    assert report["meeting_point"] == "Command post – near the finish"
+    assert posts[1][1] is None  # the command user's session
+    assert posts[2][1] == "t2"  # the officer posted there searched
+    assert posts[3][1] == "t3"  # the nearest other officer found her
+    assert posts[4][2]["identity_verified_how"]
+    assert 60 <= t <= 360
+
+
 # --- `fieldops demo` for real ---------------------------------------------------------------
 
 
@@ -250,6 +310,7 @@ def test_fieldops_demo_serves_simulated_officers_from_the_first_seconds(tmp_path
         "FIELDOPS_TILE_URL": "",
         "FIELDOPS_PUSH_TICK": "0.2",
         "FIELDOPS_ASYNC_MODE": "eventlet",
+        "FIELDOPS_DEMO_LOST_CHILD_AFTER": "3",
         "PYTHONUNBUFFERED": "1",
     }
     subprocess.run(
@@ -360,6 +421,16 @@ def test_fieldops_demo_serves_simulated_officers_from_the_first_seconds(tmp_path
         ]
         assert responses[:2] == ["acknowledged", "en_route"]
         assert sent != reported["reported_by"]["id"]
+
+        # The lost child, reported by the command user a moment in (FIELDOPS_DEMO_LOST_CHILD_AFTER)
+        child = recorder.wait_for(lambda e: e.get("type") == "lost_person", timeout=20)["data"]
+        assert child["first_name"] == "Mia" and child["status"] == "searching"
+        assert child["guardian_name"] and child["meeting_point"] and child["ring"]
+        # and the lost and found the desk opens on: the items, the report and its match
+        snap = command.get(f"/api/v1/events/{marathon['id']}/snapshot").json()
+        assert len(snap["found_items"]) == 4 and len(snap["lost_reports"]) == 1
+        assert any(m["status"] == "suggested" and m["reasons"] for m in snap["matches"])
+        assert any(p["is_exit"] for p in snap["posts"])
     finally:
         if dashboard is not None:
             dashboard.disconnect()

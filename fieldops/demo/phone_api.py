@@ -24,6 +24,8 @@ class Api:
         self.timeout = timeout
         handlers = [urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())]
         self._open = urllib.request.build_opener(*handlers if session else []).open
+        self.session = session
+        self.csrf: str | None = None  # a session's writes echo the token its login answered
 
     def call(
         self, method: str, path: str, token: str | None = None, body: dict | None = None
@@ -38,9 +40,14 @@ class Api:
             request.add_header("Content-Type", "application/json")
         if token:
             request.add_header("Authorization", f"Bearer {token}")
+        if self.session and self.csrf and method not in ("GET", "HEAD"):
+            request.add_header("X-CSRF-Token", self.csrf)
         try:
             with self._open(request, timeout=self.timeout) as response:
-                return response.status, _json(response.read())
+                answer = _json(response.read())
+                if self.session and answer and isinstance(answer.get("csrf_token"), str):
+                    self.csrf = answer["csrf_token"]
+                return response.status, answer
         except urllib.error.HTTPError as exc:
             payload = _json(exc.read())
             exc.close()

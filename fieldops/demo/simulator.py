@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fieldops.demo.incidents import IncidentPlayer
+from fieldops.demo.lostchild import LostChildPlayer
 from fieldops.demo.phone_api import Api, ServerUnavailable, error_message, iso_now
 from fieldops.tracking.geometry import bearing, destination, distance_m, in_polygon
 
@@ -185,6 +186,7 @@ class Simulator:
         stale_after: float | None = None,
         seed: int | None = None,
         command_login: dict | None = None,
+        lost_child_after: float | None = None,
     ):
         self.api = Api(base_url)
         self.events = events
@@ -199,6 +201,8 @@ class Simulator:
         self.incidents = IncidentPlayer(
             self.api, Api(base_url, session=True), command_login, self.rng, self._home
         )
+        marathon = next((int(e["id"]) for e in events if e.get("key") == "marathon"), None)
+        self.lost_child = LostChildPlayer(self.api, self.incidents, marathon, lost_child_after)
         self.officers: list[SimOfficer] = []
         self.paths: dict[int, CoursePath | None] = {}
         self.sent = 0
@@ -526,6 +530,7 @@ class Simulator:
             return
         try:
             self.incidents.step(self.officers, now)
+            self.lost_child.step(self.officers, now)
         except ServerUnavailable as exc:
             self._outage(exc)
             return
