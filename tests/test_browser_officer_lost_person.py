@@ -5,13 +5,20 @@ officer marks the place searched, command marks the child found and the alert le
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import expect
 
 from tests.test_browser_officer import POST, marathon, until
-from tests.test_browser_officer_incidents import command, on_duty, phone, snap  # noqa: F401
+from tests.test_browser_officer_incidents import (  # noqa: F401
+    command,
+    on_duty,
+    phone,
+    snap,
+    tiny_jpeg,
+)
 
 __all__ = ["marathon", "command", "phone"]
 
@@ -56,6 +63,11 @@ def test_a_lost_child_reaches_the_phone_is_searched_for_and_found(
     ).raise_for_status()
     page, _officer_id = on_duty(phone, live_server, marathon, "Lena Voss")
     person = report_lost_child(command, marathon)
+    uploaded = command.post(
+        f"/api/v1/lost-persons/{person['id']}/photos",
+        files={"photo": ("mia.jpg", tiny_jpeg(), "image/jpeg")},
+    )
+    assert uploaded.status_code == 201, uploaded.text
 
     alert = page.get_by_test_id("lost-person")
     expect(alert).to_be_visible(timeout=5_000)
@@ -67,6 +79,9 @@ def test_a_lost_child_reaches_the_phone_is_searched_for_and_found(
     expect(page.get_by_test_id("lost-last-seen")).to_have_text("by the bouncy castle · 4 min ago")
     expect(page.get_by_test_id("lost-meeting-point")).to_have_text("Info tent at the finish")
     expect(page.get_by_test_id("lost-instruction")).to_contain_text("Watch your exit")
+    photo = page.get_by_test_id("lost-photo")
+    expect(photo).to_have_attribute("src", re.compile("^blob:"))  # fetched with the device token
+    until(page, lambda: photo.evaluate("img => img.naturalWidth") == 64)
     text = page.get_by_test_id("takeover").inner_text()
     assert "Quentin-Larsson" not in text and "555" not in text and "Petra" not in text
     assert "Quentin" not in page.content()
