@@ -11,7 +11,7 @@
  * offline. Change VERSION when the list of shell files changes; old caches are deleted on
  * activate.
  */
-const VERSION = "officer-shell-v4";
+const VERSION = "officer-shell-v5";
 const PAGE = "/officer";
 const SHELL = [
   PAGE,
@@ -29,6 +29,7 @@ const SHELL = [
   "/static/js/officer/index.js",
   "/static/js/officer/join.js",
   "/static/js/officer/location.js",
+  "/static/js/officer/lost-person.js",
   "/static/js/officer/maps.js",
   "/static/js/officer/messages.js",
   "/static/js/officer/migrate.js",

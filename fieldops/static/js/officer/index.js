@@ -20,6 +20,7 @@ import { createHttp } from "./http.js";
 import { createIncidents } from "./incidents.js";
 import { createJoinForm } from "./join.js";
 import { createLocation } from "./location.js";
+import { createLostPerson } from "./lost-person.js";
 import { createMaps } from "./maps.js";
 import { createMessages } from "./messages.js";
 import { migrateOldOutboxes } from "./migrate.js";
@@ -70,6 +71,7 @@ const helpCalls = createHelpCalls({
   model, officerId: session.officerId, request, eventPath: session.eventPath, outbox, freshPosition, lastFix, maps, alarm,
 });
 createHelpButton({ outbox, freshPosition, onRaised: () => helpCalls.render() });
+const lostPerson = createLostPerson({ model, outbox, request, token: session.token, freshPosition, lastFix, alarm });
 const messages = createMessages({ model, officerId: session.officerId, request, outbox, alarm });
 const report = createReport({ session, request, outbox, maps, lastFix, post: session.post });
 const withoutToken = (method, path, body) => request(method, path, body, { bearer: false });
@@ -81,6 +83,7 @@ outbox.handle("helpCancel", helpCalls.sendCancel);
 outbox.handle("shift", shift.send);
 outbox.handle("steps", dispatchSheet.send);
 outbox.handle("acks", messages.sendAck);
+outbox.handle("searched", lostPerson.sendSearched);
 outbox.handle("reports", createReportSender({ session, request, outbox, onIncident: (incident) => incidents.upsert(incident) }));
 outbox.handle("fixes", createFixSender({ stream: () => stream, request, eventPath: session.eventPath, health, verify: session.verify }));
 migrateOldOutboxes(outbox);
@@ -108,6 +111,7 @@ const LANE_VIEWS = {
   helpCancel: () => helpCalls.render(),
   steps: () => dispatchSheet.render(),
   acks: () => messages.render(),
+  searched: () => lostPerson.render(),
 };
 
 function onOutboxChange(lane) {
@@ -165,11 +169,13 @@ function onEnvelope(envelope) {
   else if (type === "incident") incidents.changed(data.id, data.dispatch === true);
   else if (type === "alert") helpCalls.arrived(data, isNew);
   else if (type === "message") messages.arrived(data, isNew);
+  else if (type === "lost_person") lostPerson.arrived(data);
 }
 
 function renderLists() {
   incidents.render();
   helpCalls.render();
+  lostPerson.render();
   messages.render();
 }
 
@@ -210,7 +216,7 @@ function onEnded(notice) {
   photoStore.clear().catch(() => {});
   health.reset();
   model.clear();
-  for (const module of [helpCalls, messages, dispatchSheet, report]) module.reset();
+  for (const module of [helpCalls, lostPerson, messages, dispatchSheet, report]) module.reset();
   incidents.render();
   screens.showJoin(notice);
 }
@@ -232,6 +238,7 @@ function registerServiceWorker() {
 function tick() {
   location.poll();
   render();
+  if (session.current()) lostPerson.render(); // "12 min ago" moves on
 }
 
 function bind() {

@@ -16,6 +16,7 @@ export function createOfficerOutbox({ active, onChange }) {
       shift: { backoff: true, retryMs: 2000 }, // check-in, check-out, status
       steps: { keepDone: 30 }, // a dispatch's acknowledge → en route → on scene → resolve
       acks: { keepDone: 30 }, // priority messages acknowledged
+      searched: { keepDone: 30 }, // "I searched here" for a lost person: "Searched ✓" when sent
       reports: { keepDone: 30 }, // kept when sent: "Sent ✓" in My incidents
       fixes: { batch: BATCH, max: MAX_FIXES, backoff: true, retryMs: 2000 },
     },
