@@ -114,8 +114,32 @@ def test_a_lost_child_gets_a_widening_ring_and_a_card_and_is_reunited_by_clicks(
     expect(card.get_by_test_id("lp-contact")).to_have_text("+1 555 0142")
     page.screenshot(path=screenshots("lost-person"))
 
+    # An officer marks a place searched: a grey disc on the map.
+    ok(
+        command.post(
+            f"/api/v1/lost-persons/{child['id']}/searched",
+            json={"lat": 40.7010, "lon": -74.0010, "radius_m": 60},
+        )
+    )
+    page.wait_for_function(
+        "id => window.fieldopsDesk.lostSearchedCount(id) === 1", arg=child["id"], timeout=WAIT
+    )
+
     card.get_by_test_id("lp-agency-called").click()
     expect(card.get_by_test_id("lp-agency")).to_contain_text("Agency called", timeout=WAIT)
+
+    # Found: where, then the ring stops (the reunion is still to come).
+    card.get_by_test_id("lp-found").click()
+    card.get_by_test_id("lp-found-place").fill("at the Mile 3 water table")
+    card.get_by_test_id("lp-found-submit").click()
+    expect(card.get_by_test_id("lp-found-at")).to_have_text(
+        "at the Mile 3 water table", timeout=WAIT
+    )
+    expect(card.locator(".lp-status")).to_have_text("Found")
+    page.wait_for_function(
+        "id => window.fieldopsDesk.lostRingRadius(id) === null", arg=child["id"], timeout=WAIT
+    )
+    expect(label).to_contain_text("FOUND · Mia")
 
     # Reunited needs how the guardian's identity was verified: not sent without it.
     card.get_by_test_id("lp-reunited").click()
@@ -125,14 +149,13 @@ def test_a_lost_child_gets_a_widening_ring_and_a_card_and_is_reunited_by_clicks(
     card.get_by_test_id("lp-reunited-submit").click()
     expect(card).to_have_count(0, timeout=WAIT)
     expect(page.get_by_test_id("lost-persons-count")).to_be_hidden()
-    page.wait_for_function(
-        "id => window.fieldopsDesk.lostRingRadius(id) === null", arg=child["id"], timeout=WAIT
-    )
+    expect(label).to_have_count(0)
     held = ok(command.get(f"/api/v1/lost-persons/{child['id']}"), 200)
     assert held["status"] == "reunited"
     assert held["reunited_with"] == "Rosa Santos"
     assert held["identity_verified_how"] == "driver's licence; Mia ran to her"
     assert held["agency_called_at"] is not None
+    assert held["found_place"] == "at the Mile 3 water table"
 
 
 def test_a_found_bag_is_matched_confirmed_and_released_with_an_identity_check(

@@ -175,6 +175,7 @@ export function startDesk(page) {
     markerCount: () => incidentMap.markerCount(),
     sound: () => sound.state(),
     lostRingRadius: (id) => lostPersonMap.ringRadius(id),
+    lostSearchedCount: (id) => lostPersonMap.searchedCount(id),
     foundItemMarkers: () => foundItemMap.count(),
   });
 
