@@ -15,6 +15,8 @@ from fieldops.incidents.models import (
     IncidentType,
     Severity,
 )
+from fieldops.lostfound.models import Category, IdentityMethod, ItemStatus, LostStatus
+from fieldops.lostpersons.models import LostPersonStatus
 
 # label: the phone's report buttons and every full sentence; short: a queue row or a map tip.
 # severity: the one suggested when the type is chosen.
@@ -84,6 +86,51 @@ OFFICER_STATUS_LABELS = {
     OfficerStatus.ON_BREAK: "On break",
 }
 
+# Lost and found, lost persons (issue 9): the desk's lists and forms.
+CATEGORY_LABELS = {
+    Category.BAG: "Bag",
+    Category.PHONE: "Phone",
+    Category.WALLET_PURSE: "Wallet / purse",
+    Category.KEYS: "Keys",
+    Category.ID_DOCUMENTS: "ID documents",
+    Category.CARDS_MONEY: "Cards / money",
+    Category.CLOTHING: "Clothing",
+    Category.MEDICAL: "Medical device / medication",
+    Category.CHILDS_ITEM: "Child's item / toy",
+    Category.EYEWEAR: "Eyewear",
+    Category.JEWELLERY_WATCH: "Jewellery / watch",
+    Category.ELECTRONICS: "Electronics",
+    Category.OTHER: "Other",
+}
+
+ITEM_STATUS_LABELS = {
+    ItemStatus.IN_CUSTODY: "In custody",
+    ItemStatus.MATCHED: "Matched",
+    ItemStatus.AWAITING_PICKUP: "Awaiting pickup",
+    ItemStatus.RETURNED: "Returned",
+    ItemStatus.HANDED_TO_AGENCY: "Handed to agency",
+    ItemStatus.DISPOSED: "Disposed",
+}
+
+LOST_STATUS_LABELS = {
+    LostStatus.OPEN: "Open",
+    LostStatus.MATCHED: "Matched",
+    LostStatus.RETURNED: "Returned",
+    LostStatus.CLOSED: "Closed",
+}
+
+IDENTITY_METHOD_LABELS = {
+    IdentityMethod.DOCUMENT: "ID document",
+    IdentityMethod.CONTENTS: "Described the contents",
+}
+
+LOST_PERSON_STATUS_LABELS = {
+    LostPersonStatus.SEARCHING: "Searching",
+    LostPersonStatus.FOUND: "Found",
+    LostPersonStatus.REUNITED: "Reunited",
+    LostPersonStatus.CANCELLED: "Cancelled",
+}
+
 
 def _labels(enum, labels: dict) -> list[dict]:
     """Every member in the enum's order, with its label (its value if it has none yet)."""
@@ -116,4 +163,9 @@ def vocabulary() -> dict:
         "dispositions": _labels(Disposition, DISPOSITION_LABELS),
         "alert_kinds": _labels(AlertKind, ALERT_LABELS),
         "officer_statuses": _labels(OfficerStatus, OFFICER_STATUS_LABELS),
+        "item_categories": _labels(Category, CATEGORY_LABELS),
+        "item_statuses": _labels(ItemStatus, ITEM_STATUS_LABELS),
+        "lost_report_statuses": _labels(LostStatus, LOST_STATUS_LABELS),
+        "identity_methods": _labels(IdentityMethod, IDENTITY_METHOD_LABELS),
+        "lost_person_statuses": _labels(LostPersonStatus, LOST_PERSON_STATUS_LABELS),
     }

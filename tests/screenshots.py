@@ -279,6 +279,12 @@ def command_screens(browser, demo: Demo, out: Path) -> None:
         page.get_by_test_id("new-incident").click()
         shoot(page, out, "command-new-incident")
         page.keyboard.press("Escape")
+        page.get_by_test_id("lost-persons-toggle").click()
+        expect(page.get_by_test_id("lost-persons")).to_be_visible()
+        shoot(page, out, "command-lost-persons", sizes=(LAPTOP,))
+        page.get_by_test_id("lost-found-toggle").click()
+        expect(page.get_by_test_id("lost-found")).to_be_visible()
+        shoot(page, out, "command-lost-found", sizes=(LAPTOP,))
     finally:
         context.close()
     context = browser.new_context(viewport=LAPTOP)

@@ -11,7 +11,11 @@ import { createHelpRings } from "./help-rings.js";
 import { createDetail } from "./detail.js";
 import { createDeviceRequests } from "./device-requests.js";
 import { createDrawers, createSay } from "./drawers.js";
+import { createFoundItemMap } from "./found-item-map.js";
 import { createIncidentMap } from "./incident-map.js";
+import { createLostFound } from "./lost-found.js";
+import { createLostPersonMap } from "./lost-person-map.js";
+import { createLostPersons } from "./lost-persons.js";
 import { createMessages } from "./messages.js";
 import { createNewIncident } from "./new-incident.js";
 import { createQueue } from "./queue.js";
@@ -73,12 +77,34 @@ export function startDesk(page) {
 
   const deviceRequests = createDeviceRequests({ accept: accept("device_request"), serverNow, say });
 
+  // Lost persons (issue 9): a layer each on the map, a card each in their drawer.
+  const lostPersonMap = createLostPersonMap({ map, serverNow });
+  const lostPersons = createLostPersons({
+    drawers, say, canAct, serverNow, accept: accept("lost_person"),
+    onLocate: (id) => lostPersonMap.locate(id),
+  });
+  // Lost and found: the drawer, and the found items still held on the map.
+  const lostFound = createLostFound({
+    drawers, say, canAct, officers: page.officers,
+    accept: (type, data) => model.apply({ type, data }),
+  });
+  const foundItemMap = createFoundItemMap({ map, onOpen: () => lostFound.open() });
+  const LOST_FOUND = new Set(["found_items", "lost_reports", "matches"]);
+
   const followers = { alerts: alarms, messages, device_requests: deviceRequests };
   model.subscribe((change) => {
     if (change.reset) {
       for (const [collection, follower] of Object.entries(followers)) follower.sync(model.all(collection));
     } else if (followers[change.collection]) {
       followers[change.collection].onEnvelope(change.last); // `last`: also one that just left
+    }
+    if (change.reset || change.collection === "lost_persons") {
+      lostPersons.sync(model.all("lost_persons"));
+      lostPersonMap.show(model.all("lost_persons"));
+    }
+    if (change.reset || LOST_FOUND.has(change.collection)) {
+      lostFound.sync(model);
+      foundItemMap.show(lostFound.openItems());
     }
   });
 
@@ -125,13 +151,19 @@ export function startDesk(page) {
     escape() {
       if (newIncident.isOpen()) newIncident.close();
       else if (detail.openId() != null) detail.close();
-      else messages.close();
+      else {
+        messages.close();
+        lostPersons.close();
+        lostFound.close();
+      }
     },
   });
   const newButton = document.getElementById("new-incident");
   newButton.hidden = !canAct;
   newButton.addEventListener("click", () => newIncident.open());
   document.getElementById("messages-toggle").addEventListener("click", () => messages.toggle());
+  document.getElementById("lost-persons-toggle").addEventListener("click", () => lostPersons.toggle());
+  document.getElementById("lost-found-toggle").addEventListener("click", () => lostFound.toggle());
   document.getElementById("shortcuts-toggle").addEventListener("click", () => {
     const help = document.getElementById("shortcut-help");
     help.hidden = !help.hidden;
@@ -142,6 +174,9 @@ export function startDesk(page) {
     incident: (id) => store.get(id),
     markerCount: () => incidentMap.markerCount(),
     sound: () => sound.state(),
+    lostRingRadius: (id) => lostPersonMap.ringRadius(id),
+    lostSearchedCount: (id) => lostPersonMap.searchedCount(id),
+    foundItemMarkers: () => foundItemMap.count(),
   });
 
   return {
@@ -158,6 +193,8 @@ export function startDesk(page) {
       detail.close();
       newIncident.close();
       messages.close();
+      lostPersons.close();
+      lostFound.close();
       model.clear();
       alarms.clear();
       messages.clear();
@@ -174,6 +211,8 @@ export function startDesk(page) {
       detail.tick();
       incidentMap.tick();
       deviceRequests.tick();
+      lostPersonMap.tick();
+      lostPersons.tick();
     },
   };
 }

@@ -29,6 +29,13 @@ export const ASSIGNMENT_LABELS = labels("assignment_statuses");
 export const DISPOSITION_LABELS = labels("dispositions");
 export const ALERT_LABELS = labels("alert_kinds");
 export const OFFICER_STATUS_LABELS = labels("officer_statuses");
+// Lost and found, lost persons (issue 9).
+export const ITEM_CATEGORY_LABELS = labels("item_categories");
+export const ITEM_STATUS_LABELS = labels("item_statuses");
+export const LOST_REPORT_STATUS_LABELS = labels("lost_report_statuses");
+/** [{value, label}]: how an owner's identity was checked, for the release form. */
+export const IDENTITY_METHODS = list("identity_methods");
+export const LOST_PERSON_STATUS_LABELS = labels("lost_person_statuses");
 
 export function typeLabel(type) {
   return TYPE_LABELS[type] || type;
