@@ -39,3 +39,31 @@ def caller_and_event(event_id: int) -> tuple[User, Event]:
     if user is None:
         raise Unauthorized()
     return user, visible_event(user, event_id, g.get("token_event_id"))
+
+
+def uploaded_photo():
+    """The request's multipart `photo`, checked to be a real image and re-encoded without EXIF
+    (fieldops.incidents.photos) in a worker thread: it takes seconds for a big photo, which
+    must not stall the hub. 422 naming `photo` without one; 413 too big."""
+    from fieldops import offload
+    from fieldops.incidents import photos
+
+    upload = request.files.get("photo")
+    if upload is None:
+        raise ApiError(
+            "send the image as multipart field `photo`", code="invalid", field="photo", status=422
+        )
+    # Read here (a file werkzeug already received), decode in a worker thread: Pillow releases
+    # the GIL while it decodes, resamples and encodes.
+    raw = upload.stream.read(photos.MAX_BYTES + 1)
+    return offload.in_thread(photos.process_photo, raw)
+
+
+def photo_file(path):
+    """A stored photo, to a caller already allowed to see it: private, never sniffed."""
+    from flask import send_file
+
+    response = send_file(path, mimetype="image/jpeg", max_age=0)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

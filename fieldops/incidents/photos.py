@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass
+from pathlib import Path
 from typing import BinaryIO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from fieldops.errors import ApiError
+from fieldops.errors import ApiError, NotFound
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -103,3 +104,23 @@ def _invalid(message: str) -> ApiError:
 
 def _too_large(message: str) -> ApiError:
     return ApiError(message, code="photo_too_large", field="photo", status=413)
+
+
+def store(processed: ProcessedPhoto, instance_path: str, folder: str) -> str:
+    """Write the re-encoded JPEG under instance/<folder>/<sha256>.jpg (whole or not at all:
+    through a temporary file); the path to record, relative to the instance folder."""
+    relative = f"{folder}/{processed.sha256}.jpg"
+    target = Path(instance_path) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_suffix(".part")
+    temporary.write_bytes(processed.jpeg)
+    temporary.replace(target)
+    return relative
+
+
+def stored_path(photo, instance_path: str) -> Path:
+    """Where a recorded photo (any kind: it has `id` and `path`) is; NotFound if it is gone."""
+    path = (Path(instance_path) / photo.path).resolve()
+    if not path.is_file():
+        raise NotFound(f"photo {photo.id} is missing from storage")
+    return path

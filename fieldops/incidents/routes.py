@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, jsonify, request, send_file
+from flask import Blueprint, current_app, g, jsonify, request
 
-from fieldops import offload
-from fieldops.api import body_as, caller_and_event, json_body
+from fieldops.api import body_as, caller_and_event, json_body, photo_file, uploaded_photo
 from fieldops.auth.principal import request_user, require
 from fieldops.db import write_transaction
-from fieldops.errors import ApiError, Unauthorized
-from fieldops.incidents import photos, services
+from fieldops.errors import Unauthorized
+from fieldops.incidents import services
 from fieldops.incidents.nearest import nearest_free_officers
 from fieldops.incidents.schemas import (
     DispatchIn,
@@ -145,15 +144,7 @@ def post_photo(incident_id: int):
 
     Decoding and re-encoding take seconds for a big photo: they run off the hub."""
     user, incident = _incident(incident_id)
-    upload = request.files.get("photo")
-    if upload is None:
-        raise ApiError(
-            "send the image as multipart field `photo`", code="invalid", field="photo", status=422
-        )
-    # Read here (a file werkzeug already received), decode in a worker thread: Pillow releases
-    # the GIL while it decodes, resamples and encodes.
-    raw = upload.stream.read(photos.MAX_BYTES + 1)
-    processed = offload.in_thread(photos.process_photo, raw)
+    processed = uploaded_photo()
     with write_transaction():
         photo, created = services.add_photo(incident, user, processed, current_app.instance_path)
         data = photo_to_dict(photo)
@@ -167,7 +158,4 @@ def get_photo(photo_id: int):
     user = _caller()
     photo = services.visible_photo(photo_id, user, g.get("token_event_id"))
     path = services.photo_path(photo, current_app.instance_path)
-    response = send_file(path, mimetype="image/jpeg", max_age=0)
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return photo_file(path)

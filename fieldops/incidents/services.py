@@ -18,7 +18,7 @@ from fieldops.db import get_or_404, insert_once, utcnow
 from fieldops.errors import ApiError, Forbidden, NotFound, choice
 from fieldops.events.models import Event, OfficerStatus
 from fieldops.extensions import db
-from fieldops.incidents import lifecycle
+from fieldops.incidents import lifecycle, photos
 from fieldops.incidents.models import (
     AssignmentStatus,
     Disposition,
@@ -508,12 +508,7 @@ def add_photo(incident: Incident, actor: User, processed, instance_path: str) ->
     )
     if not allowed:
         raise Forbidden("only command staff, the reporter and the officers sent add photos")
-    relative = f"photos/{incident.event_id}/{incident.id}/{processed.sha256}.jpg"
-    target = Path(instance_path) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_suffix(".part")
-    temporary.write_bytes(processed.jpeg)
-    temporary.replace(target)
+    relative = photos.store(processed, instance_path, f"photos/{incident.event_id}/{incident.id}")
     photo = Photo(
         incident_id=incident.id,
         uploaded_by_id=actor.id,
@@ -545,7 +540,4 @@ def visible_photo(photo_id: int, user: User, token_event_id: int | None) -> Phot
 
 
 def photo_path(photo: Photo, instance_path: str) -> Path:
-    path = (Path(instance_path) / photo.path).resolve()
-    if not path.is_file():
-        raise NotFound(f"photo {photo.id} is missing from storage")
-    return path
+    return photos.stored_path(photo, instance_path)

@@ -3,17 +3,15 @@ and the printable custody sheet."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, jsonify, render_template, request, send_file
+from flask import Blueprint, abort, current_app, g, jsonify, render_template, request
 from flask_login import current_user
 
-from fieldops import offload
-from fieldops.api import body_as, caller_and_event
+from fieldops.api import body_as, caller_and_event, photo_file, uploaded_photo
 from fieldops.auth.principal import request_user, require
 from fieldops.db import get_or_404, write_transaction
-from fieldops.errors import ApiError, Forbidden, Unauthorized, choice
+from fieldops.errors import Forbidden, Unauthorized, choice
 from fieldops.events.models import Event
 from fieldops.extensions import db
-from fieldops.incidents import photos
 from fieldops.lostfound import services
 from fieldops.lostfound.models import ItemStatus, LostStatus, Match
 from fieldops.lostfound.schemas import (
@@ -123,13 +121,7 @@ def post_photo(item_id: int):
     """A photo of the item (multipart `photo`), processed off the hub like incident photos:
     201 new, 200 the same image again."""
     user, item = _item(item_id)
-    upload = request.files.get("photo")
-    if upload is None:
-        raise ApiError(
-            "send the image as multipart field `photo`", code="invalid", field="photo", status=422
-        )
-    raw = upload.stream.read(photos.MAX_BYTES + 1)
-    processed = offload.in_thread(photos.process_photo, raw)
+    processed = uploaded_photo()
     with write_transaction():
         photo, created = services.add_photo(item, user, processed, current_app.instance_path)
         data = photo_to_dict(photo)
@@ -143,10 +135,7 @@ def get_photo(photo_id: int):
     user = _caller()
     photo = services.visible_photo(photo_id, user, g.get("token_event_id"))
     path = services.photo_path(photo, current_app.instance_path)
-    response = send_file(path, mimetype="image/jpeg", max_age=0)
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return photo_file(path)
 
 
 @bp.post("/api/v1/events/<int:event_id>/lost-reports")

@@ -18,6 +18,7 @@ from fieldops.db import get_or_404, insert_once, utcnow
 from fieldops.errors import ApiError, Forbidden, NotFound
 from fieldops.events.models import Event, Post
 from fieldops.extensions import db
+from fieldops.incidents import photos
 from fieldops.lostfound import custody, matching
 from fieldops.lostfound.custody import Actor, Holder, Verification
 from fieldops.lostfound.models import (
@@ -646,12 +647,7 @@ def add_photo(
     )
     if not allowed:
         raise Forbidden("only the desk, who logged the item and who holds it add photos")
-    relative = f"photos/found/{item.event_id}/{item.id}/{processed.sha256}.jpg"
-    target = Path(instance_path) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_suffix(".part")
-    temporary.write_bytes(processed.jpeg)
-    temporary.replace(target)
+    relative = photos.store(processed, instance_path, f"photos/found/{item.event_id}/{item.id}")
     photo, created = insert_once(
         FoundItemPhoto(
             item_id=item.id,
@@ -680,7 +676,4 @@ def visible_photo(photo_id: int, user: User, token_event_id: int | None) -> Foun
 
 
 def photo_path(photo: FoundItemPhoto, instance_path: str) -> Path:
-    path = (Path(instance_path) / photo.path).resolve()
-    if not path.is_file():
-        raise NotFound(f"photo {photo.id} is missing from storage")
-    return path
+    return photos.stored_path(photo, instance_path)

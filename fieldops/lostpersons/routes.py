@@ -3,15 +3,13 @@ reunited, the agency called, cancel, photos. Each answer is the copy the caller 
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, jsonify, request, send_file
+from flask import Blueprint, current_app, g, jsonify
 
-from fieldops import offload
-from fieldops.api import body_as, caller_and_event
+from fieldops.api import body_as, caller_and_event, photo_file, uploaded_photo
 from fieldops.auth.models import Role
 from fieldops.auth.principal import request_user, require
 from fieldops.db import write_transaction
-from fieldops.errors import ApiError, Unauthorized
-from fieldops.incidents import photos
+from fieldops.errors import Unauthorized
 from fieldops.lostpersons import services
 from fieldops.lostpersons.schemas import (
     AgencyCalledIn,
@@ -162,13 +160,7 @@ def post_match(person_id: int):
 def post_photo(person_id: int):
     """The guardian's photo: a real image only, re-encoded without EXIF, off the hub."""
     user, person = _person(person_id)
-    upload = request.files.get("photo")
-    if upload is None:
-        raise ApiError(
-            "send the image as multipart field `photo`", code="invalid", field="photo", status=422
-        )
-    raw = upload.stream.read(photos.MAX_BYTES + 1)
-    processed = offload.in_thread(photos.process_photo, raw)
+    processed = uploaded_photo()
     with write_transaction():
         photo, created = services.add_photo(person, user, processed, current_app.instance_path)
         data = photo_to_dict(photo)
@@ -182,7 +174,4 @@ def get_photo(photo_id: int):
     user = _caller()
     photo = services.visible_photo(photo_id, user, g.get("token_event_id"))
     path = services.photo_path(photo, current_app.instance_path)
-    response = send_file(path, mimetype="image/jpeg", max_age=0)
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return photo_file(path)

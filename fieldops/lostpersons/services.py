@@ -21,6 +21,7 @@ from fieldops.errors import ApiError, Forbidden, NotFound
 from fieldops.events.access import visible_event
 from fieldops.events.models import Event, EventOfficer, Post
 from fieldops.extensions import db
+from fieldops.incidents import photos
 from fieldops.lostpersons import lifecycle
 from fieldops.lostpersons.models import (
     LostPerson,
@@ -439,12 +440,7 @@ def add_photo(person: LostPerson, actor: User, processed, instance_path: str):
     """Store the re-encoded JPEG under instance/, then record it (True: a new photo). The
     same image again is the photo already stored (UNIQUE (lost person, sha256))."""
     require_searcher(actor)
-    relative = f"lost-persons/{person.event_id}/{person.id}/{processed.sha256}.jpg"
-    target = Path(instance_path) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_suffix(".part")
-    temporary.write_bytes(processed.jpeg)
-    temporary.replace(target)
+    relative = photos.store(processed, instance_path, f"lost-persons/{person.event_id}/{person.id}")
     photo = LostPersonPhoto(
         lost_person_id=person.id,
         uploaded_by_id=actor.id,
@@ -477,7 +473,4 @@ def visible_photo(photo_id: int, user: User, token_event_id: int | None) -> Lost
 
 
 def photo_path(photo: LostPersonPhoto, instance_path: str) -> Path:
-    path = (Path(instance_path) / photo.path).resolve()
-    if not path.is_file():
-        raise NotFound(f"photo {photo.id} is missing from storage")
-    return path
+    return photos.stored_path(photo, instance_path)
