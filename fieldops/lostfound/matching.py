@@ -125,15 +125,22 @@ def compare(lost: Described, found: Described) -> Suggestion | None:
 # --- the parts -------------------------------------------------------------------------------
 
 
+def said(category: str) -> str:
+    """A category as the desk reads it ("wallet / purse"), from the one vocabulary."""
+    from fieldops.vocabulary import CATEGORY_LABELS
+
+    return CATEGORY_LABELS.get(category, category).lower()
+
+
 def category_part(lost: str, found: str) -> Part:
     weight = WEIGHTS["category"]
     if lost == found:
-        return Part(weight, f"same category ({lost})")
+        return Part(weight, f"same category ({said(lost)})")
     if frozenset((lost, found)) in vocab.NEAR_CATEGORIES:
-        return Part(0.6 * weight, f"near category ({lost} ~ {found})")
+        return Part(0.6 * weight, f"near category ({said(lost)} ~ {said(found)})")
     if vocab.UNSURE_CATEGORY in (lost, found):
-        return Part(0.3 * weight, f"category: {lost} / {found}")
-    return Part(-0.4 * weight, f"category differs ({lost} vs {found})")
+        return Part(0.3 * weight, f"category: {said(lost)} / {said(found)}")
+    return Part(-0.4 * weight, f"category differs ({said(lost)} vs {said(found)})")
 
 
 def description_part(lost: dict[str, str], found: dict[str, str]) -> Part:
