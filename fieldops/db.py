@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import TypeDecorator
 
-from fieldops.errors import NotFound
+from fieldops.errors import ApiError, NotFound
 from fieldops.extensions import db
 
 log = logging.getLogger(__name__)
@@ -155,3 +155,18 @@ def insert_once(row, already_there: Select):
     except IntegrityError:
         return db.session.scalar(already_there), False
     return row, True
+
+
+def insert_by_client_id(row, already_there: Select, what: str):
+    """insert_once() for a record a client made with its own id: (row, True) if new, (the row
+    already there, False) for a repeat of the same body (same `body_hash`), and a 422
+    `client_id_conflict` for the same client_id with another body."""
+    found, created = insert_once(row, already_there)
+    if not created and (found is None or found.body_hash != row.body_hash):
+        raise ApiError(
+            f"this client_id was already used for a different {what}",
+            code="client_id_conflict",
+            field="client_id",
+            status=422,
+        )
+    return found, created

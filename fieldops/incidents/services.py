@@ -14,7 +14,7 @@ from fieldops import realtime
 from fieldops.alerts import services as alerts
 from fieldops.alerts.models import AlertKind
 from fieldops.auth.models import Role, User
-from fieldops.db import get_or_404, insert_once, utcnow
+from fieldops.db import get_or_404, insert_by_client_id, insert_once, utcnow
 from fieldops.errors import ApiError, Forbidden, NotFound, choice
 from fieldops.events.models import Event, OfficerStatus
 from fieldops.extensions import db
@@ -164,20 +164,14 @@ def report(event: Event, reporter: User, body: IncidentIn) -> tuple[Incident, bo
         reported_at=body.reported_at,
         received_at=utcnow(),
     )
-    incident, created = insert_once(
+    incident, created = insert_by_client_id(
         incident,
         select(Incident).where(
             Incident.reported_by_id == reporter.id, Incident.client_id == body.client_id
         ),
+        "report",
     )
     if not created:
-        if incident is None or incident.body_hash != fingerprint:
-            raise ApiError(
-                "this client_id was already used for a different report",
-                code="client_id_conflict",
-                field="client_id",
-                status=422,
-            )
         publish_again(incident)
         return incident, False
     append_entry(

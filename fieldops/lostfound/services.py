@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from fieldops import realtime
 from fieldops.auth.models import Role, User
-from fieldops.db import get_or_404, insert_once, utcnow
+from fieldops.db import get_or_404, insert_by_client_id, insert_once, utcnow
 from fieldops.errors import ApiError, Forbidden, NotFound
 from fieldops.events.models import Event, Post
 from fieldops.extensions import db
@@ -149,15 +149,6 @@ def publish_match(match: Match) -> None:
     realtime.publish_to_staff_on_commit(match.event_id, "match", data, data)
 
 
-def _conflict() -> ApiError:
-    return ApiError(
-        "this client_id was already used for a different record",
-        code="client_id_conflict",
-        field="client_id",
-        status=422,
-    )
-
-
 # --- logging ------------------------------------------------------------------------------
 
 
@@ -198,15 +189,14 @@ def log_found_item(event: Event, user: User, body: FoundItemIn) -> tuple[FoundIt
         received_at=now,
         updated_at=now,
     )
-    item, created = insert_once(
+    item, created = insert_by_client_id(
         item,
         select(FoundItem).where(
             FoundItem.event_id == event.id, FoundItem.client_id == body.client_id
         ),
+        "record",
     )
     if not created:
-        if item is None or item.body_hash != fingerprint:
-            raise _conflict()
         publish_again_item(item)
         return item, False
     to = (
@@ -266,15 +256,14 @@ def report_lost(event: Event, user: User, body: LostReportIn) -> tuple[LostRepor
         received_at=now,
         updated_at=now,
     )
-    report, created = insert_once(
+    report, created = insert_by_client_id(
         report,
         select(LostReport).where(
             LostReport.event_id == event.id, LostReport.client_id == body.client_id
         ),
+        "record",
     )
     if not created:
-        if report is None or report.body_hash != fingerprint:
-            raise _conflict()
         publish_report(report)
         for match in matches_of(report=report):
             publish_match(match)

@@ -16,7 +16,7 @@ from fieldops import realtime
 from fieldops.alerts import services as alerts
 from fieldops.alerts.models import AlertKind
 from fieldops.auth.models import Role, User
-from fieldops.db import before_commit_once, get_or_404, insert_once, utcnow
+from fieldops.db import before_commit_once, get_or_404, insert_by_client_id, insert_once, utcnow
 from fieldops.errors import ApiError, Forbidden, NotFound
 from fieldops.events.access import visible_event
 from fieldops.events.models import Event, EventOfficer, Post
@@ -161,20 +161,13 @@ def _description(body) -> dict:
 
 def _insert(event: Event, body, person: LostPerson) -> tuple[LostPerson, bool]:
     """Idempotent by (event, client_id): the constraint decides; a repeat publishes again."""
-    person, created = insert_once(
+    person, created = insert_by_client_id(
         person,
         select(LostPerson).where(
             LostPerson.event_id == event.id, LostPerson.client_id == body.client_id
         ),
+        "lost-person record",
     )
-    if not created:
-        if person is None or person.body_hash != body.fingerprint(event.id):
-            raise ApiError(
-                "this client_id was already used for a different lost-person record",
-                code="client_id_conflict",
-                field="client_id",
-                status=422,
-            )
     publish(person)
     return person, created
 
