@@ -310,9 +310,10 @@ class CustodyRecordData(Contract):
 
 
 class FoundItemData(Contract):
-    """`found_item` (command streams): a found item whole, with its chain of custody, after
-    any change. Organizers' copies carry null for the finder's name (a member of the public)
-    and contact, and for identity checks."""
+    """`found_item` (command streams, and the phones of the officers who logged, held or
+    handed it on): a found item whole, with its chain of custody, after any change.
+    Organizers' and officers' copies carry null for the finder's name (a member of the public)
+    and contact, for identity checks and for notes."""
 
     id: int
     event_id: int
@@ -498,6 +499,7 @@ OFFICER_DATA: dict[str, type[Contract]] = {
     "alert": AlertData,
     "message": OfficerMessageData,
     "lost_person": OfficerLostPersonData,
+    "found_item": FoundItemData,
 }
 STREAM_TYPES = {"command": tuple(DATA), "officer": tuple(OFFICER_DATA)}
 
@@ -584,6 +586,11 @@ class OfficerSnapshot(SnapshotBase):
     incidents: list[IncidentData]
     messages: list[OfficerMessageData]
     lost_persons: list[OfficerLostPersonData] = Field(description="the open ones")
+    found_items: list[FoundItemData] = Field(
+        description="the items the officer logged, held or handed on (organizers' redacted"
+        " copy): open, and closed within kept_closed_found_items"
+    )
+    kept_closed_found_items: KeptClosedFoundItems
     post: Post | None
     assignment: PostAssignment | None
 

@@ -1,0 +1,59 @@
+"""Photos of found items, stored as incident photos are (instance/photos/found/...)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from fieldops.auth.models import User
+from fieldops.db import get_or_404, insert_once, utcnow
+from fieldops.errors import Forbidden
+from fieldops.incidents import photos
+from fieldops.lostfound.access import current_holder, is_desk, visible_item
+from fieldops.lostfound.models import CustodianKind, FoundItem, FoundItemPhoto
+from fieldops.lostfound.publishing import publish_item
+
+
+def add_photo(
+    item: FoundItem, user: User, processed, instance_path: str
+) -> tuple[FoundItemPhoto, bool]:
+    """Stored as incident photos are (instance/photos/found/...), once per image."""
+    holder = current_holder(item)
+    allowed = (
+        is_desk(user)
+        or item.logged_by_id == user.id
+        or (holder.kind == CustodianKind.OFFICER and holder.user_id == user.id)
+    )
+    if not allowed:
+        raise Forbidden("only the desk, who logged the item and who holds it add photos")
+    relative = photos.store(processed, instance_path, f"photos/found/{item.event_id}/{item.id}")
+    photo, created = insert_once(
+        FoundItemPhoto(
+            item_id=item.id,
+            uploaded_by_id=user.id,
+            path=relative,
+            sha256=processed.sha256,
+            width=processed.width,
+            height=processed.height,
+            size=len(processed.jpeg),
+            created_at=utcnow(),
+        ),
+        select(FoundItemPhoto).where(
+            FoundItemPhoto.item_id == item.id, FoundItemPhoto.sha256 == processed.sha256
+        ),
+    )
+    if created:
+        item.updated_at = utcnow()
+    publish_item(item)
+    return photo, created
+
+
+def visible_photo(photo_id: int, user: User, token_event_id: int | None) -> FoundItemPhoto:
+    photo = get_or_404(FoundItemPhoto, photo_id, "photo")
+    visible_item(photo.item_id, user, token_event_id)
+    return photo
+
+
+def photo_path(photo: FoundItemPhoto, instance_path: str) -> Path:
+    return photos.stored_path(photo, instance_path)
