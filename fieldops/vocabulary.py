@@ -16,6 +16,7 @@ from fieldops.incidents.models import (
     Severity,
 )
 from fieldops.lostfound.models import Category, IdentityMethod, ItemStatus, LostStatus
+from fieldops.lostfound.vocabulary import COLOURS
 from fieldops.lostpersons.models import LostPersonStatus
 
 # label: the phone's report buttons and every full sentence; short: a queue row or a map tip.
@@ -164,6 +165,7 @@ def vocabulary() -> dict:
         "alert_kinds": _labels(AlertKind, ALERT_LABELS),
         "officer_statuses": _labels(OfficerStatus, OFFICER_STATUS_LABELS),
         "item_categories": _labels(Category, CATEGORY_LABELS),
+        "item_colours": list(COLOURS),
         "item_statuses": _labels(ItemStatus, ITEM_STATUS_LABELS),
         "lost_report_statuses": _labels(LostStatus, LOST_STATUS_LABELS),
         "identity_methods": _labels(IdentityMethod, IDENTITY_METHOD_LABELS),

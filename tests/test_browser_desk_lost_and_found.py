@@ -218,18 +218,19 @@ def test_a_found_bag_is_matched_confirmed_and_released_with_an_identity_check(
     expect(match).to_have_count(0, timeout=WAIT)
     row = drawer.locator(f'[data-testid="lf-item"][data-item-id="{item["id"]}"]')
     expect(row.get_by_test_id("item-status")).to_have_text("Awaiting pickup")
+    expect(row).to_contain_text("Owner: Dana Runner")
 
     # Release without an identity check: the server refuses, and the form says why.
     row.get_by_test_id("item-release").click()
-    expect(row.get_by_test_id("release-received-by")).to_have_value("Dana Runner")
-    row.get_by_test_id("release-submit").click()
-    expect(row.get_by_test_id("release-error")).to_contain_text("identity_check")
+    expect(row.get_by_test_id("lf-received-by")).to_have_value("Dana Runner")
+    row.get_by_test_id("lf-submit").click()
+    expect(row.get_by_test_id("lf-form-error")).to_contain_text("identity_check")
     assert ok(command.get(f"/api/v1/found-items/{item['id']}"), 200)["status"] == "awaiting_pickup"
 
     row.get_by_test_id("release-method").select_option("document")
     row.get_by_test_id("release-detail").fill("driver's licence, NY")
     page.screenshot(path=screenshots("release"))
-    row.get_by_test_id("release-submit").click()
+    row.get_by_test_id("lf-submit").click()
     expect(row).to_have_count(0, timeout=WAIT)
     page.wait_for_function("() => window.fieldopsDesk.foundItemMarkers() === 0", timeout=WAIT)
 

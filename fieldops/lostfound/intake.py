@@ -56,7 +56,7 @@ def log_found_item(event: Event, user: User, body: FoundItemIn) -> tuple[FoundIt
         marks=body.marks,
         lat=body.lat,
         lon=body.lon,
-        place=place_text(event, body.lat, body.lon),
+        place=body.place or place_text(event, body.lat, body.lon),
         found_at=body.found_at,
         found_by_id=None if by_public else user.id,
         finder_name=body.finder_name,

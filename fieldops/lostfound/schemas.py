@@ -44,6 +44,7 @@ class FoundItemIn(Payload):
     marks: Text(1000, blank=True, strip=True) = ""
     lat: Latitude | None = None
     lon: Longitude | None = None
+    place: Text(200, blank=True, strip=True) = ""  # where found, in words, when there is no GPS
     found_at: AwareDatetime
     # A member of the public handing it in; without one, the one logging it found it.
     finder_name: Text(120, blank=True, strip=True) = ""

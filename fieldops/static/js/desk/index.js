@@ -85,7 +85,7 @@ export function startDesk(page) {
   });
   // Lost and found: the drawer, and the found items still held on the map.
   const lostFound = createLostFound({
-    drawers, say, canAct, officers: page.officers,
+    drawers, say, canAct, officers: page.officers, eventId, serverNow,
     accept: (type, data) => model.apply({ type, data }),
   });
   const foundItemMap = createFoundItemMap({ map, onOpen: () => lostFound.open() });

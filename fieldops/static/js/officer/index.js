@@ -14,6 +14,7 @@ import { createAlarm } from "./alarm.js";
 import { createConfirm } from "./confirm.js";
 import { createDispatch } from "./dispatch.js";
 import { $, online, setText } from "./dom.js";
+import { createFoundItems } from "./found-items.js";
 import { createHelpButton } from "./help-button.js";
 import { createHelpCalls } from "./help-calls.js";
 import { createHttp } from "./http.js";
@@ -74,6 +75,13 @@ createHelpButton({ outbox, freshPosition, onRaised: () => helpCalls.render() });
 const lostPerson = createLostPerson({ model, outbox, request, token: session.token, freshPosition, lastFix, alarm });
 const messages = createMessages({ model, officerId: session.officerId, request, outbox, alarm });
 const report = createReport({ session, request, outbox, maps, lastFix, post: session.post });
+const foundItems = createFoundItems({
+  session, request, outbox, model, lastFix, post: session.post,
+  onOpen: (openFound) => {
+    report.cancel();
+    openFound();
+  },
+});
 const withoutToken = (method, path, body) => request(method, path, body, { bearer: false });
 const waiting = createWaiting({ request: withoutToken, onJoined: joined, onBack: (notice) => screens.showJoin(notice) });
 const joinForm = createJoinForm({ request, onJoined: joined, onWaiting: (answer, values) => waiting.begin(answer, values) });
@@ -85,6 +93,8 @@ outbox.handle("steps", dispatchSheet.send);
 outbox.handle("acks", messages.sendAck);
 outbox.handle("searched", lostPerson.sendSearched);
 outbox.handle("reports", createReportSender({ session, request, outbox, onIncident: (incident) => incidents.upsert(incident) }));
+outbox.handle("found", foundItems.sendItem);
+outbox.handle("handoffs", foundItems.sendHandOff);
 outbox.handle("fixes", createFixSender({ stream: () => stream, request, eventPath: session.eventPath, health, verify: session.verify }));
 migrateOldOutboxes(outbox);
 
@@ -112,6 +122,8 @@ const LANE_VIEWS = {
   steps: () => dispatchSheet.render(),
   acks: () => messages.render(),
   searched: () => lostPerson.render(),
+  found: () => foundItems.render(),
+  handoffs: () => foundItems.render(),
 };
 
 function onOutboxChange(lane) {
@@ -133,6 +145,7 @@ function onFix() {
   helpCalls.renderNearby();
   dispatchSheet.render();
   report.onFix();
+  foundItems.onFix();
 }
 
 // --- the live stream ------------------------------------------------------------------------
@@ -170,12 +183,14 @@ function onEnvelope(envelope) {
   else if (type === "alert") helpCalls.arrived(data, isNew);
   else if (type === "message") messages.arrived(data, isNew);
   else if (type === "lost_person") lostPerson.arrived(data);
+  else if (type === "found_item") foundItems.render();
 }
 
 function renderLists() {
   incidents.render();
   helpCalls.render();
   lostPerson.render();
+  foundItems.render();
   messages.render();
 }
 
@@ -216,8 +231,9 @@ function onEnded(notice) {
   photoStore.clear().catch(() => {});
   health.reset();
   model.clear();
-  for (const module of [helpCalls, lostPerson, messages, dispatchSheet, report]) module.reset();
+  for (const module of [helpCalls, lostPerson, messages, dispatchSheet, report, foundItems]) module.reset();
   incidents.render();
+  foundItems.render();
   screens.showJoin(notice);
 }
 
@@ -228,6 +244,7 @@ function openMain() {
   render();
   renderLists();
   report.resumeDraft();
+  foundItems.resumeDraft();
 }
 
 function registerServiceWorker() {

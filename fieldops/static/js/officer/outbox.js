@@ -18,6 +18,8 @@ export function createOfficerOutbox({ active, onChange }) {
       acks: { keepDone: 30 }, // priority messages acknowledged
       searched: { keepDone: 30 }, // "I searched here" for a lost person: "Searched ✓" when sent
       reports: { keepDone: 30 }, // kept when sent: "Sent ✓" in My incidents
+      found: { keepDone: 30 }, // found items logged: "Logged ✓" in Found property
+      handoffs: { keepDone: 30 }, // a found item handed to the post or the desk
       fixes: { batch: BATCH, max: MAX_FIXES, backoff: true, retryMs: 2000 },
     },
     canSend: () => active() && online(),

@@ -4,7 +4,7 @@
 import { run } from "../shared/idb.js";
 import { csrfHeaders } from "./http.js";
 import { database } from "./storage.js";
-import { outcome } from "../shared/outbox.js";
+import { clientId, outcome } from "../shared/outbox.js";
 
 const SHRINK_OVER_BYTES = 1500000;
 const SHRINK_TO_PX = 2048;
@@ -32,14 +32,49 @@ export async function shrink(file) {
   }
 }
 
-/** Upload one waiting photo of an incident: "done", "retry" or "drop" (outcome()). */
-export async function uploadPhoto(token, incidentId, key) {
+/** A sheet's "Add photo" button: each photo chosen goes to IndexedDB at once, its key into
+ * `keys()` (a draft's list); the label and count say how many are attached. */
+export function createPhotoPicker({ input, label, count, keys, onAdded, max = 6 }) {
+  function render() {
+    const n = keys().length;
+    count.textContent = n ? `${n} photo${n === 1 ? "" : "s"} attached` : "";
+    label.textContent = n ? "Add another photo" : "Add photo";
+  }
+
+  input.addEventListener("change", async () => {
+    const files = [...input.files].slice(0, max - keys().length);
+    input.value = "";
+    for (const file of files) {
+      const key = `draft/${clientId()}`;
+      try {
+        await photoStore.put(key, await shrink(file));
+        keys().push(key);
+      } catch (_err) {
+        /* no IndexedDB (private mode): the record still goes, without this photo */
+      }
+    }
+    onAdded();
+    render();
+  });
+
+  return {
+    render,
+    reset() {
+      input.value = "";
+      render();
+    },
+  };
+}
+
+/** Upload one waiting photo to `url` (an incident's or a found item's photos): "done", "retry"
+ * or "drop" (outcome()). */
+export async function uploadPhoto(token, url, key) {
   const blob = await photoStore.get(key).catch(() => null);
   if (!blob) return "done"; // gone (storage cleared): nothing to send
   const form = new FormData();
   form.append("photo", blob, "photo.jpg");
   const headers = { Accept: "application/json", Authorization: `Bearer ${token}`, ...csrfHeaders() };
-  const response = await fetch(`/api/v1/incidents/${incidentId}/photos`, { method: "POST", headers, body: form, credentials: "same-origin" });
+  const response = await fetch(url, { method: "POST", headers, body: form, credentials: "same-origin" });
   const result = outcome(response);
   if (result !== "retry") await photoStore.remove(key).catch(() => {});
   return result;

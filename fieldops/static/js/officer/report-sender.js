@@ -20,7 +20,7 @@ export function createReportSender({ session, request, outbox, onIncident }) {
       onIncident(res.data);
     }
     for (const key of item.photoKeys.slice(item.photosDone || 0)) {
-      const result = await uploadPhoto(session.token(), item.incidentId, key);
+      const result = await uploadPhoto(session.token(), `/api/v1/incidents/${item.incidentId}/photos`, key);
       if (result === "retry") return "retry";
       outbox.update(item.id, { photosDone: (item.photosDone || 0) + 1, photoError: result === "drop" ? true : item.photoError });
     }

@@ -8,18 +8,26 @@
 import { distanceM, roughDistance } from "../shared/format.js";
 import { clientId } from "../shared/outbox.js";
 import { DEFAULT_SEVERITY, SEVERITY_LABELS, TYPE_LABELS } from "../shared/vocabulary.js";
-import { $, online } from "./dom.js";
+import { $ } from "./dom.js";
 import { meMarker, pinIcon } from "./maps.js";
-import { photoStore, shrink } from "./photos.js";
+import { createPhotoPicker, photoStore } from "./photos.js";
+import { createPlaceWords } from "./place-words.js";
 import { KEYS } from "./storage.js";
 
 const STEPS = ["type", "severity", "place"];
 const STEP_TITLES = { type: "What happened?", severity: "How serious?", place: "Where? Then send." };
-const MAX_PHOTOS = 6;
 
 export function createReport({ session, request, outbox, maps, lastFix, post }) {
   const draft = { step: "type", type: null, severity: null, pin: null, note: "", photoKeys: [] };
   let placeMap = null; // {map, pin, me}
+  const placeWords = createPlaceWords({ session, request, onWords: () => describePin() });
+  const photos = createPhotoPicker({
+    input: $("report-photos"),
+    label: $("report-photo-label"),
+    count: $("report-photo-count"),
+    keys: () => draft.photoKeys,
+    onAdded: saveDraft,
+  });
 
   function saveDraft() {
     try {
@@ -68,8 +76,7 @@ export function createReport({ session, request, outbox, maps, lastFix, post }) 
 
   function showSheet() {
     $("report-note").value = draft.note;
-    $("report-photos").value = "";
-    renderPhotos();
+    photos.reset();
     $("report-sheet").hidden = false;
     document.body.classList.add("sheet-open");
     showStep(draft.type ? draft.step : "type");
@@ -181,35 +188,8 @@ export function createReport({ session, request, outbox, maps, lastFix, post }) 
     const moved = fix ? distanceM(fix, draft.pin) : null;
     let text = "Pin at the post (no GPS fix yet): drag it to the place";
     if (moved !== null) text = moved < 10 ? "Pin at your position. Drag it if the incident is elsewhere." : `Pin ${roughDistance(moved)} from you`;
-    const words = placeWords.for === pinKey() ? placeWords.text : "";
+    const words = placeWords.of(draft.pin);
     $("report-pin").textContent = words ? `${words}\n${text}` : text;
-    if (placeWords.for !== pinKey()) askPlace();
-  }
-
-  // The pin's place in words, as command will read it ("Mile 18.2 · near …"), asked of the
-  // server when the pin settles; without signal the sentence simply goes without it.
-  const placeWords = { for: "", text: "", timer: 0 };
-
-  function pinKey() {
-    return draft.pin ? `${draft.pin.lat.toFixed(5)},${draft.pin.lon.toFixed(5)}` : "";
-  }
-
-  function askPlace() {
-    clearTimeout(placeWords.timer);
-    placeWords.timer = setTimeout(async () => {
-      const key = pinKey();
-      const current = session.current();
-      if (!key || !current || !online()) return;
-      const [lat, lon] = key.split(",");
-      try {
-        const res = await request("GET", `/api/v1/events/${current.eventId}/place?lat=${lat}&lon=${lon}`);
-        if (!res.ok) return;
-        Object.assign(placeWords, { for: key, text: res.data.text || "" });
-        if (pinKey() === key) describePin();
-      } catch (_err) {
-        /* no signal */
-      }
-    }, 400);
   }
 
   function pinHere() {
@@ -217,29 +197,6 @@ export function createReport({ session, request, outbox, maps, lastFix, post }) 
     if (!fix) return;
     draft.pin = { lat: fix.lat, lon: fix.lon };
     showPlace();
-  }
-
-  /** Each photo goes to IndexedDB the moment it is chosen, under the draft. */
-  async function addPhotos() {
-    const files = [...$("report-photos").files].slice(0, MAX_PHOTOS - draft.photoKeys.length);
-    $("report-photos").value = "";
-    for (const file of files) {
-      const key = `draft/${clientId()}`;
-      try {
-        await photoStore.put(key, await shrink(file));
-        draft.photoKeys.push(key);
-      } catch (_err) {
-        /* no IndexedDB (private mode): the report still goes, without this photo */
-      }
-    }
-    saveDraft();
-    renderPhotos();
-  }
-
-  function renderPhotos() {
-    const n = draft.photoKeys.length;
-    $("report-photo-count").textContent = n ? `${n} photo${n === 1 ? "" : "s"} attached` : "";
-    $("report-photo-label").textContent = n ? "Add another photo" : "Add photo";
   }
 
   async function send() {
@@ -272,11 +229,12 @@ export function createReport({ session, request, outbox, maps, lastFix, post }) 
   $("report-step-type").addEventListener("click", chooseType);
   $("report-step-severity").addEventListener("click", chooseSeverity);
   $("report-pin-here").addEventListener("click", pinHere);
-  $("report-photos").addEventListener("change", addPhotos);
   $("report-send").addEventListener("click", send);
 
   return {
     resumeDraft,
+    /** Leave the report (the officer chose "Found property" instead). */
+    cancel: cancelReport,
     /** A new fix: the place step's "you" dot, and a pin at last when there was no fix before. */
     onFix() {
       if (draft.step !== "place" || $("report-sheet").hidden) return;

@@ -8,6 +8,7 @@ export const KEYS = {
   helpSeen: "fieldops.officer.help-seen.v1", // alarm ids whose final card was dismissed
   lostHeard: "fieldops.officer.lost-heard.v1", // lost-person ids already sounded
   reportDraft: "fieldops.officer.report-draft.v1",
+  foundDraft: "fieldops.officer.found-draft.v1",
   waiting: "fieldops.officer.waiting.v1", // a join waiting for command's approval
 };
 export function load(key, fallback) {
