@@ -243,3 +243,80 @@ def test_a_found_bag_is_matched_confirmed_and_released_with_an_identity_check(
     assert last["identity_check"]["method"] == "document"
     assert last["identity_check"]["detail"] == "driver's licence, NY"
     assert ok(command.get(f"/api/v1/lost-reports/{report['id']}"), 200)["status"] == "returned"
+
+
+def test_the_desk_takes_a_lost_child_report_and_matches_a_child_found_first(
+    page: Page, server, admin, command, screenshots
+):
+    from tests.test_browser_officer_incidents import tiny_jpeg
+
+    event = server.create_event(admin, name="Family fun run")
+    add_post(admin, event, "Finish gate", *POST)
+    officer = Phone(server, event, "Ana Reyes", "7011")
+    sign_in(page, server, event)
+    page.get_by_test_id("lost-persons-toggle").click()
+    new = page.get_by_test_id("lost-person-new")
+
+    # Found first: a lone child brought to an officer, placed by a click on the map.
+    new.get_by_test_id("lpf-new-found").click()
+    form = new.get_by_test_id("lpf-form")
+    form.get_by_test_id("lpf-age").fill("5")
+    form.get_by_test_id("lpf-clothing-top").fill("green dinosaur hoodie")
+    form.get_by_test_id("lpf-pick").click()
+    page.locator("#map").click(position={"x": 300, "y": 300})
+    expect(form.get_by_test_id("lpf-point")).to_contain_text("Map point")
+    form.get_by_test_id("lpf-place").fill("at the first-aid tent")
+    form.get_by_test_id("lpf-submit").click()
+    cards = page.get_by_test_id("lost-person-card")
+    expect(cards).to_have_count(1, timeout=WAIT)
+    expect(cards.first).to_contain_text("Found, no report yet")
+
+    # The report, Code Adam: first name at once (required), the description, the guardian.
+    new.get_by_test_id("lpf-new-lost").click()
+    form = new.get_by_test_id("lpf-form")
+    form.get_by_test_id("lpf-submit").click()
+    expect(form.get_by_test_id("lpf-error")).to_have_text("First name: required")
+    form.get_by_test_id("lpf-first-name").fill("Leo")
+    form.get_by_test_id("lpf-full-name").fill("Leo Marchetti")
+    form.get_by_test_id("lpf-age").fill("5")
+    form.get_by_test_id("lpf-hair").fill("curly, black")
+    form.get_by_test_id("lpf-clothing-top").fill("green dinosaur hoodie")
+    form.get_by_test_id("lpf-shoes").fill("white trainers")
+    form.get_by_test_id("lpf-near").select_option(label="Finish gate")
+    form.get_by_test_id("lpf-place").fill("by the medal table")
+    form.get_by_test_id("lpf-guardian-name").fill("Gia Marchetti")
+    form.get_by_test_id("lpf-guardian-contact").fill("+1 555 0177")
+    form.get_by_test_id("lpf-meeting-point").fill("Info tent")
+    form.get_by_test_id("lpf-photo").set_input_files(
+        files=[{"name": "leo.jpg", "mimeType": "image/jpeg", "buffer": tiny_jpeg()}]
+    )
+    page.screenshot(path=screenshots("lost-person-form"))
+    form.get_by_test_id("lpf-submit").click()
+    expect(cards).to_have_count(2, timeout=WAIT)
+    reported = [
+        p for p in ok(command.get(f"/api/v1/events/{event['id']}/lost-persons"), 200)["lost_persons"]
+        if not p["found_first"]
+    ]
+    assert len(reported) == 1
+    leo = reported[0]
+    assert (leo["full_name"], leo["guardian_contact"]) == ("Leo Marchetti", "+1 555 0177")
+    assert leo["last_seen"]["place"] == "by the medal table"
+    assert abs(leo["last_seen"]["lat"] - POST[0]) < 1e-6
+    # Every officer has it, first name only; the photo follows.
+    seen = officer.call("GET", "/lost-persons")["lost_persons"]
+    mine = next(p for p in seen if p["id"] == leo["id"])
+    assert mine["first_name"] == "Leo" and "full_name" not in mine
+    page.wait_for_function(
+        f"""async () => (await (await fetch('/api/v1/lost-persons/{leo["id"]}')).json())
+            .photos.length === 1""",
+        timeout=WAIT,
+    )
+
+    card = page.locator(f'[data-testid="lost-person-card"][data-lost-person-id="{leo["id"]}"]')
+    card.get_by_test_id("lp-match").click()
+    expect(card.get_by_test_id("lp-match-found")).to_contain_text("green dinosaur hoodie")
+    card.get_by_test_id("lp-match-submit").click()
+    expect(card.locator(".lp-status")).to_have_text("Found", timeout=WAIT)
+    held = ok(command.get(f"/api/v1/lost-persons/{leo['id']}"), 200)
+    assert held["status"] == "found"
+    assert held["found_place"] == "at the first-aid tent"

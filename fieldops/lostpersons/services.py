@@ -209,6 +209,15 @@ def report_lost_person(event: Event, reporter: User, body: LostPersonIn):
     return person, created
 
 
+def _at(place: str) -> str:
+    """'at the first-aid tent' however the place was written ('first-aid tent', 'at the …',
+    'by the …')."""
+    if not place:
+        return "at an unknown place"
+    first = place.split(maxsplit=1)[0].lower()
+    return place if first in {"at", "by", "near", "in", "on", "under", "behind"} else f"at {place}"
+
+
 def log_found_person(event: Event, finder: User, body: FoundPersonIn):
     """A found child with no report yet: the record starts found, to be matched to the
     report when the guardian comes forward."""
@@ -238,7 +247,7 @@ def log_found_person(event: Event, finder: User, body: FoundPersonIn):
             event.id,
             AlertKind.LOST_PERSON,
             f"Found {KIND_WORDS[person.kind.value]} with no report yet: {person.first_name}, "
-            f"at {place or 'unknown'} (logged by {finder.display_name})",
+            f"{_at(place)} (logged by {finder.display_name})",
             lat=body.found_lat,
             lon=body.found_lon,
             place=place,

@@ -5,16 +5,10 @@ function csrfToken() {
   return document.querySelector('meta[name="csrf-token"]')?.content || "";
 }
 
-export async function api(method, path, body) {
-  const init = { method, credentials: "same-origin", headers: {} };
-  if (method !== "GET") init.headers["X-CSRF-Token"] = csrfToken();
-  if (body !== undefined) {
-    init.headers["Content-Type"] = "application/json";
-    init.body = JSON.stringify(body);
-  }
+async function send(path, init) {
   let response;
   try {
-    response = await fetch(path, init);
+    response = await fetch(path, { credentials: "same-origin", ...init });
   } catch {
     return { ok: false, status: 0, message: "cannot reach the server" };
   }
@@ -24,8 +18,25 @@ export async function api(method, path, body) {
   return { ok: false, status: response.status, message, error: data?.error };
 }
 
+export async function api(method, path, body) {
+  const init = { method, headers: {} };
+  if (method !== "GET") init.headers["X-CSRF-Token"] = csrfToken();
+  if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  return send(path, init);
+}
+
 export const get = (path) => api("GET", path);
 export const post = (path, body = {}) => api("POST", path, body);
+
+/** A file as multipart `field` (a photo). */
+export function postFile(path, field, file) {
+  const form = new FormData();
+  form.append(field, file, file.name || "photo.jpg");
+  return send(path, { method: "POST", headers: { "X-CSRF-Token": csrfToken() }, body: form });
+}
 
 export function clientId() {
   if (crypto.randomUUID) return crypto.randomUUID();

@@ -14,6 +14,7 @@ import { createDrawers, createSay } from "./drawers.js";
 import { createFoundItemMap } from "./found-item-map.js";
 import { createIncidentMap } from "./incident-map.js";
 import { createLostFound } from "./lost-found.js";
+import { createLostPersonForm } from "./lost-person-form.js";
 import { createLostPersonMap } from "./lost-person-map.js";
 import { createLostPersons } from "./lost-persons.js";
 import { createMessages } from "./messages.js";
@@ -83,6 +84,16 @@ export function startDesk(page) {
     drawers, say, canAct, serverNow, accept: accept("lost_person"),
     onLocate: (id) => lostPersonMap.locate(id),
   });
+  if (canAct) {
+    createLostPersonForm({
+      root: document.getElementById("lost-person-new"),
+      eventId,
+      posts: () => model.info().posts || [],
+      pickPoint: (done) => pickPoint(map, done),
+      say,
+      accept: accept("lost_person"),
+    });
+  }
   // Lost and found: the drawer, and the found items still held on the map.
   const lostFound = createLostFound({
     drawers, say, canAct, officers: page.officers, eventId, serverNow,
@@ -215,4 +226,14 @@ export function startDesk(page) {
       lostPersons.tick();
     },
   };
+}
+
+/** The next click on the map is a point (a lost person's last-seen place). */
+function pickPoint(map, done) {
+  const node = map.getContainer();
+  node.classList.add("picking");
+  map.once("click", (e) => {
+    node.classList.remove("picking");
+    done({ lat: e.latlng.lat, lon: e.latlng.lng });
+  });
 }

@@ -62,9 +62,19 @@ export function createLostPersons({ drawers, say, canAct, serverNow, accept, onL
     const agency = p.agency_called_at
       ? `<p class="lp-agency" data-testid="lp-agency">Agency called ${formatClock(p.agency_called_at)}${p.agency_called_by ? ` by ${escapeHtml(p.agency_called_by.name)}` : ""}</p>`
       : p.agency_prompted_at ? '<p class="lp-agency due" data-testid="lp-agency">Call the local agency now</p>' : "";
+    const foundFirst = p.status === "searching" ? openOnes().filter((other) => other.found_first && other.id !== p.id) : [];
+    const matchForm = foundFirst.length ? `
+      <form class="lp-form" data-form="match" hidden novalidate>
+        <label class="field">This is the person found first <select name="found_id" data-testid="lp-match-found">
+          ${foundFirst.map((f) => `<option value="${f.id}">#${f.id} found ${formatClock(f.found_at)}${f.found_place ? `, ${escapeHtml(f.found_place)}` : ""}: ${escapeHtml(describe(f))}</option>`).join("")}
+        </select></label>
+        <p class="form-error" role="alert" hidden></p>
+        <button type="submit" class="btn btn-primary btn-wide" data-testid="lp-match-submit">Match: found</button>
+      </form>` : "";
     const steps = canAct ? `
       <div class="lp-actions">
         ${p.status === "searching" ? '<button type="button" class="btn" data-step="found" data-testid="lp-found">Found</button>' : ""}
+        ${foundFirst.length ? `<button type="button" class="btn" data-step="match" data-testid="lp-match">Found first? (${foundFirst.length})</button>` : ""}
         <button type="button" class="btn btn-primary" data-step="reunited" data-testid="lp-reunited">Reunited</button>
         ${p.agency_called_at ? "" : '<button type="button" class="btn" data-step="agency" data-testid="lp-agency-called">Agency called</button>'}
       </div>
@@ -82,13 +92,13 @@ export function createLostPersons({ drawers, say, canAct, serverNow, accept, onL
         <label class="field">Where <input name="place" maxlength="200" value="${escapeHtml(p.meeting_point || "")}"></label>
         <p class="form-error" role="alert" hidden></p>
         <button type="submit" class="btn btn-primary btn-wide" data-testid="lp-reunited-submit">Record reunited</button>
-      </form>` : "";
+      </form>${matchForm}` : "";
     card.innerHTML = `
       <p class="lp-head"><strong class="lp-name">${escapeHtml(p.first_name)}</strong>
         ${"full_name" in p && p.full_name ? `<span class="lp-full">${escapeHtml(p.full_name)}</span>` : ""}
         <b class="lp-status">${escapeHtml(LOST_PERSON_STATUS_LABELS[p.status] || p.status)}</b></p>
-      <p class="lp-elapsed">Missing <strong data-testid="lp-elapsed">${elapsed(p)}</strong>
-        <span class="muted">reported ${formatClock(p.reported_at)}</span></p>
+      <p class="lp-elapsed">${p.found_first ? "Found, no report yet:" : "Missing"} <strong data-testid="lp-elapsed">${elapsed(p)}</strong>
+        <span class="muted">${p.found_first ? "logged" : "reported"} ${formatClock(p.reported_at)}</span></p>
       <p class="lp-desc" data-testid="lp-description">${escapeHtml(describe(p)) || '<span class="muted">No description yet</span>'}</p>
       <dl class="facts">
         ${fact("Last seen", p.last_seen?.place, "lp-last-seen")}
@@ -160,9 +170,10 @@ export function createLostPersons({ drawers, say, canAct, serverNow, accept, onL
       missing.focus();
       return;
     }
-    const [path, what] = form.dataset.form === "found"
-      ? [`/api/v1/lost-persons/${person.id}/found`, `${person.first_name} found`]
-      : [`/api/v1/lost-persons/${person.id}/reunited`, `${person.first_name} reunited`];
+    const kind = form.dataset.form;
+    const path = `/api/v1/lost-persons/${person.id}/${kind}`;
+    const what = `${person.first_name} ${kind === "reunited" ? "reunited" : "found"}`;
+    if (kind === "match") values.found_id = Number(values.found_id);
     const answer = await step(path, values, card, what);
     error.hidden = answer.ok;
     if (!answer.ok) error.textContent = answer.message;
