@@ -293,10 +293,8 @@ def test_the_desk_takes_a_lost_child_report_and_matches_a_child_found_first(
     page.screenshot(path=screenshots("lost-person-form"))
     form.get_by_test_id("lpf-submit").click()
     expect(cards).to_have_count(2, timeout=WAIT)
-    reported = [
-        p for p in ok(command.get(f"/api/v1/events/{event['id']}/lost-persons"), 200)["lost_persons"]
-        if not p["found_first"]
-    ]
+    listed = ok(command.get(f"/api/v1/events/{event['id']}/lost-persons"), 200)["lost_persons"]
+    reported = [p for p in listed if not p["found_first"]]
     assert len(reported) == 1
     leo = reported[0]
     assert (leo["full_name"], leo["guardian_contact"]) == ("Leo Marchetti", "+1 555 0177")

@@ -11,7 +11,7 @@
  * offline. Change VERSION when the list of shell files changes; old caches are deleted on
  * activate.
  */
-const VERSION = "officer-shell-v5";
+const VERSION = "officer-shell-v6";
 const PAGE = "/officer";
 const SHELL = [
   PAGE,
@@ -37,6 +37,8 @@ const SHELL = [
   "/static/js/officer/photos.js",
   "/static/js/officer/post-map.js",
   "/static/js/officer/report-sender.js",
+  "/static/js/officer/place-words.js",
+  "/static/js/officer/found-items.js",
   "/static/js/officer/report.js",
   "/static/js/officer/screens.js",
   "/static/js/officer/sending.js",
