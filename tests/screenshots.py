@@ -161,6 +161,14 @@ def officer_screens(browser, demo: Demo, out: Path) -> None:
         expect(page.get_by_test_id("report-pin")).to_contain_text("·", timeout=10_000)
         shoot(page, out, "officer-report-place")
         page.get_by_test_id("report-cancel").click()
+        page.get_by_test_id("report-open").click()
+        page.get_by_test_id("type-found-item").click()
+        shoot(page, out, "officer-found-category")
+        page.get_by_test_id("category-bag").click()
+        page.get_by_test_id("colour-red").click()
+        page.get_by_test_id("found-description").fill("small backpack, bear keyring")
+        shoot(page, out, "officer-found-details")
+        page.get_by_test_id("found-cancel").click()
 
         me = next(o for o in demo.officers() if o["badge"] == human["badge"])
         check_in = page.get_by_test_id("shift-button")
@@ -215,6 +223,28 @@ def officer_screens(browser, demo: Demo, out: Path) -> None:
         if helpers:
             expect(page.get_by_test_id("help-responder").first).to_be_visible(timeout=15_000)
         shoot(page, out, "officer-help-seen")
+        demo.command.post(
+            demo.api("lost-persons"),
+            json={
+                "client_id": str(uuid.uuid4()),
+                "first_name": "Mia",
+                "full_name": "Mia Santos",
+                "age": 6,
+                "hair": "brown, ponytail",
+                "clothing_top": "yellow raincoat",
+                "clothing_bottom": "blue jeans",
+                "shoes": "pink trainers",
+                "guardian_name": "Rosa Santos",
+                "guardian_contact": "+1 555 0142",
+                "meeting_point": "Info tent at the finish",
+                "last_seen_lat": at[0] + 0.001,
+                "last_seen_lon": at[1],
+                "last_seen_place": "by the bouncy castle",
+                "reported_at": datetime.now(UTC).isoformat(),
+            },
+        ).raise_for_status()
+        expect(page.get_by_test_id("lost-person")).to_be_visible(timeout=15_000)
+        shoot(page, out, "officer-lost-child")
     finally:
         context.close()
 
@@ -282,9 +312,15 @@ def command_screens(browser, demo: Demo, out: Path) -> None:
         page.get_by_test_id("lost-persons-toggle").click()
         expect(page.get_by_test_id("lost-persons")).to_be_visible()
         shoot(page, out, "command-lost-persons", sizes=(LAPTOP,))
+        page.get_by_test_id("lpf-new-lost").click()
+        shoot(page, out, "command-lost-person-form")
+        page.get_by_test_id("lpf-cancel").click()
         page.get_by_test_id("lost-found-toggle").click()
         expect(page.get_by_test_id("lost-found")).to_be_visible()
         shoot(page, out, "command-lost-found", sizes=(LAPTOP,))
+        page.get_by_test_id("lf-new-lost").click()
+        shoot(page, out, "command-lost-report-form")
+        page.get_by_test_id("lf-cancel").click()
     finally:
         context.close()
     context = browser.new_context(viewport=LAPTOP)

@@ -118,6 +118,41 @@ def store(processed: ProcessedPhoto, instance_path: str, folder: str) -> str:
     return relative
 
 
+def store_once(
+    model,
+    owner: str,
+    owner_id: int,
+    processed: ProcessedPhoto,
+    *,
+    by: int,
+    instance_path: str,
+    folder: str,
+):
+    """Store the image and record it as a `model` row of its owner (`owner` names the owner's
+    id column) once per owner and image: (row, True) new, (the row already stored, False).
+    The UNIQUE (owner, sha256) constraint decides, not a lookup, so a retry whose answer was
+    lost finds its photo."""
+    from sqlalchemy import select
+
+    from fieldops.db import insert_once, utcnow
+
+    relative = store(processed, instance_path, folder)
+    row = model(
+        **{owner: owner_id},
+        uploaded_by_id=by,
+        path=relative,
+        sha256=processed.sha256,
+        width=processed.width,
+        height=processed.height,
+        size=len(processed.jpeg),
+        created_at=utcnow(),
+    )
+    column = getattr(model, owner)
+    return insert_once(
+        row, select(model).where(column == owner_id, model.sha256 == processed.sha256)
+    )
+
+
 def stored_path(photo, instance_path: str) -> Path:
     """Where a recorded photo (any kind: it has `id` and `path`) is; NotFound if it is gone."""
     path = (Path(instance_path) / photo.path).resolve()

@@ -14,7 +14,7 @@ from fieldops import realtime
 from fieldops.alerts import services as alerts
 from fieldops.alerts.models import AlertKind
 from fieldops.auth.models import Role, User
-from fieldops.db import get_or_404, insert_by_client_id, insert_once, utcnow
+from fieldops.db import get_or_404, insert_by_client_id, utcnow
 from fieldops.errors import ApiError, Forbidden, NotFound, choice
 from fieldops.events.models import Event, OfficerStatus
 from fieldops.extensions import db
@@ -502,20 +502,14 @@ def add_photo(incident: Incident, actor: User, processed, instance_path: str) ->
     )
     if not allowed:
         raise Forbidden("only command staff, the reporter and the officers sent add photos")
-    relative = photos.store(processed, instance_path, f"photos/{incident.event_id}/{incident.id}")
-    photo = Photo(
-        incident_id=incident.id,
-        uploaded_by_id=actor.id,
-        path=relative,
-        sha256=processed.sha256,
-        width=processed.width,
-        height=processed.height,
-        size=len(processed.jpeg),
-        created_at=utcnow(),
-    )
-    photo, created = insert_once(
-        photo,
-        select(Photo).where(Photo.incident_id == incident.id, Photo.sha256 == processed.sha256),
+    photo, created = photos.store_once(
+        Photo,
+        "incident_id",
+        incident.id,
+        processed,
+        by=actor.id,
+        instance_path=instance_path,
+        folder=f"photos/{incident.event_id}/{incident.id}",
     )
     if not created:
         publish_again(incident)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
-
 from fieldops.auth.models import User
-from fieldops.db import get_or_404, insert_once, utcnow
+from fieldops.db import get_or_404, utcnow
 from fieldops.errors import Forbidden
 from fieldops.incidents import photos
 from fieldops.lostfound.access import current_holder, is_desk, visible_item
@@ -27,21 +25,14 @@ def add_photo(
     )
     if not allowed:
         raise Forbidden("only the desk, who logged the item and who holds it add photos")
-    relative = photos.store(processed, instance_path, f"photos/found/{item.event_id}/{item.id}")
-    photo, created = insert_once(
-        FoundItemPhoto(
-            item_id=item.id,
-            uploaded_by_id=user.id,
-            path=relative,
-            sha256=processed.sha256,
-            width=processed.width,
-            height=processed.height,
-            size=len(processed.jpeg),
-            created_at=utcnow(),
-        ),
-        select(FoundItemPhoto).where(
-            FoundItemPhoto.item_id == item.id, FoundItemPhoto.sha256 == processed.sha256
-        ),
+    photo, created = photos.store_once(
+        FoundItemPhoto,
+        "item_id",
+        item.id,
+        processed,
+        by=user.id,
+        instance_path=instance_path,
+        folder=f"photos/found/{item.event_id}/{item.id}",
     )
     if created:
         item.updated_at = utcnow()

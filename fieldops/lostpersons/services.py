@@ -442,23 +442,14 @@ def add_photo(person: LostPerson, actor: User, processed, instance_path: str):
     """Store the re-encoded JPEG under instance/, then record it (True: a new photo). The
     same image again is the photo already stored (UNIQUE (lost person, sha256))."""
     require_searcher(actor)
-    relative = photos.store(processed, instance_path, f"lost-persons/{person.event_id}/{person.id}")
-    photo = LostPersonPhoto(
-        lost_person_id=person.id,
-        uploaded_by_id=actor.id,
-        path=relative,
-        sha256=processed.sha256,
-        width=processed.width,
-        height=processed.height,
-        size=len(processed.jpeg),
-        created_at=utcnow(),
-    )
-    photo, created = insert_once(
-        photo,
-        select(LostPersonPhoto).where(
-            LostPersonPhoto.lost_person_id == person.id,
-            LostPersonPhoto.sha256 == processed.sha256,
-        ),
+    photo, created = photos.store_once(
+        LostPersonPhoto,
+        "lost_person_id",
+        person.id,
+        processed,
+        by=actor.id,
+        instance_path=instance_path,
+        folder=f"lost-persons/{person.event_id}/{person.id}",
     )
     if created:
         _touch(person)

@@ -5,6 +5,7 @@
 // make; the server checks every rule and its refusal is shown in the form, naming the field.
 
 import { clientId } from "./api.js";
+import { clockNow, clockToIso } from "../shared/format.js";
 import { escapeHtml } from "../shared/html.js";
 import { IDENTITY_METHODS, ITEM_CATEGORY_LABELS } from "../shared/vocabulary.js";
 
@@ -28,21 +29,6 @@ function form(kind, id, inner, submit) {
   </form>`;
 }
 
-function nowClock() {
-  const now = new Date();
-  return `${String(now.getHours()).padStart(2, "0")}:${String(now.getMinutes()).padStart(2, "0")}`;
-}
-
-/** Today's HH:MM as an ISO instant; a time later than now was yesterday's. */
-function clockToIso(value) {
-  const match = /^(\d{1,2}):(\d{2})$/.exec(value || "");
-  const at = new Date();
-  if (!match) return at.toISOString();
-  at.setHours(Number(match[1]), Number(match[2]), 0, 0);
-  if (at.getTime() > Date.now() + 60000) at.setDate(at.getDate() - 1);
-  return at.toISOString();
-}
-
 const colours = (value) => (value || "").split(/[,/]+/).map((c) => c.trim()).filter(Boolean).slice(0, 6);
 
 function describing() {
@@ -59,7 +45,7 @@ export const FORMS = {
       describing()
       + field("Distinguishing marks", text("marks", { max: 1000 }))
       + field("Where found", text("place", { placeholder: "e.g. Mile 14 water table" }))
-      + field("Found at", `<input name="found_at" type="time" value="${nowClock()}" data-testid="lf-found-at">`)
+      + field("Found at", `<input name="found_at" type="time" value="${clockNow()}" data-testid="lf-found-at">`)
       + field("Handed in by (member of the public)", text("finder_name", { max: 120 }))
       + field("Their contact", text("finder_contact"))
       + field("Stored at", text("stored_at", { value: "lost-and-found desk" }))

@@ -5,6 +5,7 @@
 // same form logs a person found with no report yet ("found first"), to be matched later.
 
 import { clientId, post, postFile } from "./api.js";
+import { clockNow, clockToIso } from "../shared/format.js";
 import { escapeHtml } from "../shared/html.js";
 
 const $ = (selector, root = document) => root.querySelector(selector);
@@ -17,20 +18,6 @@ const MODES = {
 const input = (name, label, { max = 120, required = false, type = "text", placeholder = "" } = {}) =>
   `<label class="field">${label}${required ? " *" : ""} <input name="${name}" type="${type}" maxlength="${max}"
     data-testid="lpf-${name.replaceAll("_", "-")}"${required ? " required" : ""}${placeholder ? ` placeholder="${escapeHtml(placeholder)}"` : ""}></label>`;
-
-function clock() {
-  const now = new Date();
-  return `${String(now.getHours()).padStart(2, "0")}:${String(now.getMinutes()).padStart(2, "0")}`;
-}
-
-function clockToIso(value) {
-  const match = /^(\d{1,2}):(\d{2})$/.exec(value || "");
-  const at = new Date();
-  if (!match) return at.toISOString();
-  at.setHours(Number(match[1]), Number(match[2]), 0, 0);
-  if (at.getTime() > Date.now() + 60000) at.setDate(at.getDate() - 1);
-  return at.toISOString();
-}
 
 export function createLostPersonForm({ root, eventId, posts, pickPoint, say, accept }) {
   let mode = null;
@@ -71,7 +58,7 @@ export function createLostPersonForm({ root, eventId, posts, pickPoint, say, acc
         <p class="muted" data-testid="lpf-point">${point ? `Map point ${point.lat.toFixed(5)}, ${point.lon.toFixed(5)}` : ""}</p>
         <button type="button" class="btn" data-lpf="pick" data-testid="lpf-pick">Pick on map</button>
         ${input("place", "In words", { max: 200, placeholder: "e.g. by the bouncy castle" })}
-        ${mode === "lost" ? `<label class="field">At <input name="at" type="time" value="${clock()}" data-testid="lpf-at"></label>` : ""}
+        ${mode === "lost" ? `<label class="field">At <input name="at" type="time" value="${clockNow()}" data-testid="lpf-at"></label>` : ""}
       </fieldset>
       <fieldset class="lf-check"><legend>Guardian (desk only)</legend>
         ${input("guardian_name", "Name")}

@@ -4,7 +4,7 @@
 //
 // The item in progress is a draft in localStorage (its photos in IndexedDB), so the camera
 // killing the tab loses nothing. Logged, it waits in the outbox's `found` lane under its
-// client_id; hand-offs wait in the `handoffs` lane. The list is the stream model's
+// client_id (record-sender.js); hand-offs wait in the `handoffs` lane. The list is the stream model's
 // `found_items` (the officer's copies: no finder contact, no identity checks) plus what waits.
 
 import { formatClock } from "../shared/format.js";
@@ -13,7 +13,7 @@ import { clientId, outcome } from "../shared/outbox.js";
 import { ITEM_CATEGORY_LABELS, ITEM_STATUS_LABELS } from "../shared/vocabulary.js";
 import { $ } from "./dom.js";
 import { errorOf } from "./http.js";
-import { createPhotoPicker, photoStore, uploadPhoto } from "./photos.js";
+import { createPhotoPicker, photoStore } from "./photos.js";
 import { createPlaceWords } from "./place-words.js";
 import { KEYS, load, store } from "./storage.js";
 
@@ -181,28 +181,6 @@ export function createFoundItems({ session, request, outbox, model, lastFix, pos
   }
 
   // --- sending --------------------------------------------------------------------------
-  /** The `found` lane: POST with the client_id until the server has it, then the photos. */
-  async function sendItem(item) {
-    if (!item.itemId) {
-      const res = await request("POST", session.eventPath("found-items"), item.body);
-      const result = outcome(res);
-      if (result === "retry") return "retry";
-      if (result === "drop") {
-        outbox.update(item.id, { error: errorOf(res.data).message || `refused (${res.status})` });
-        await Promise.all(item.photoKeys.map((key) => photoStore.remove(key).catch(() => {})));
-        return "drop";
-      }
-      outbox.update(item.id, { itemId: res.data.id, sentAt: new Date().toISOString() });
-      arrived(res.data);
-    }
-    for (const key of item.photoKeys.slice(item.photosDone || 0)) {
-      const result = await uploadPhoto(session.token(), `/api/v1/found-items/${item.itemId}/photos`, key);
-      if (result === "retry") return "retry";
-      outbox.update(item.id, { photosDone: (item.photosDone || 0) + 1, photoError: result === "drop" ? true : item.photoError });
-    }
-    return "done";
-  }
-
   /** The `handoffs` lane: one hand-off from this officer; refused (someone else holds it
    * now) it is dropped with the server's reason. */
   async function sendHandOff(item) {
@@ -324,7 +302,7 @@ export function createFoundItems({ session, request, outbox, model, lastFix, pos
   });
 
   return {
-    sendItem,
+    arrived,
     sendHandOff,
     resumeDraft,
     render,

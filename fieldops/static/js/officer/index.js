@@ -28,7 +28,7 @@ import { migrateOldOutboxes } from "./migrate.js";
 import { createOfficerOutbox } from "./outbox.js";
 import { photoStore } from "./photos.js";
 import { createPostMap } from "./post-map.js";
-import { createReportSender } from "./report-sender.js";
+import { createRecordSender } from "./record-sender.js";
 import { createReport } from "./report.js";
 import { createScreens, fillToken } from "./screens.js";
 import { createFixSender, createLinkHealth } from "./sending.js";
@@ -92,8 +92,14 @@ outbox.handle("shift", shift.send);
 outbox.handle("steps", dispatchSheet.send);
 outbox.handle("acks", messages.sendAck);
 outbox.handle("searched", lostPerson.sendSearched);
-outbox.handle("reports", createReportSender({ session, request, outbox, onIncident: (incident) => incidents.upsert(incident) }));
-outbox.handle("found", foundItems.sendItem);
+outbox.handle("reports", createRecordSender({
+  request, outbox, token: session.token, path: () => session.eventPath("incidents"),
+  photosUrl: (id) => `/api/v1/incidents/${id}/photos`, idKey: "incidentId", onRecord: (incident) => incidents.upsert(incident),
+}));
+outbox.handle("found", createRecordSender({
+  request, outbox, token: session.token, path: () => session.eventPath("found-items"),
+  photosUrl: (id) => `/api/v1/found-items/${id}/photos`, idKey: "itemId", onRecord: foundItems.arrived,
+}));
 outbox.handle("handoffs", foundItems.sendHandOff);
 outbox.handle("fixes", createFixSender({ stream: () => stream, request, eventPath: session.eventPath, health, verify: session.verify }));
 migrateOldOutboxes(outbox);

@@ -3,7 +3,7 @@
 // The report in progress is a draft kept in localStorage (its photos in IndexedDB) from the
 // first tap: a reload, or the browser killing the tab while the camera is open, brings the
 // officer back to the same step with everything chosen so far. Sent, it goes into the
-// outbox's `reports` lane under its client_id (report-sender.js).
+// outbox's `reports` lane under its client_id (record-sender.js).
 
 import { distanceM, roughDistance } from "../shared/format.js";
 import { clientId } from "../shared/outbox.js";

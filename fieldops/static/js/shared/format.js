@@ -51,3 +51,20 @@ export function distanceM(a, b) {
   const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
   return 2 * 6371008.8 * Math.asin(Math.sqrt(h));
 }
+
+/** Now as a time input's value ("14:05", local time). */
+export function clockNow() {
+  const now = new Date();
+  return `${String(now.getHours()).padStart(2, "0")}:${String(now.getMinutes()).padStart(2, "0")}`;
+}
+
+/** A time input's "HH:MM" as an ISO instant: today's, or yesterday's if that is still to
+ * come (a report taken after midnight of something before it); now when empty. */
+export function clockToIso(value) {
+  const match = /^(\d{1,2}):(\d{2})$/.exec(value || "");
+  const at = new Date();
+  if (!match) return at.toISOString();
+  at.setHours(Number(match[1]), Number(match[2]), 0, 0);
+  if (at.getTime() > Date.now() + 60000) at.setDate(at.getDate() - 1);
+  return at.toISOString();
+}

@@ -1,14 +1,16 @@
-// The outbox's `reports` lane: POST the report with its client_id until the server has it (a
-// repeat answers 200, never a second incident), then upload its photos one by one.
+// An outbox lane that creates a record with its photos (an incident report, a found item):
+// POST the body with its client_id until the server has it (a repeat answers 200, never a
+// second record), keep the record's id on the outbox item (`idKey`), then upload the photos
+// one by one, counting them in `photosDone`.
 
 import { errorOf } from "./http.js";
 import { outcome } from "../shared/outbox.js";
 import { photoStore, uploadPhoto } from "./photos.js";
 
-export function createReportSender({ session, request, outbox, onIncident }) {
-  return async function sendReport(item) {
-    if (!item.incidentId) {
-      const res = await request("POST", session.eventPath("incidents"), item.body);
+export function createRecordSender({ request, outbox, token, path, photosUrl, idKey, onRecord }) {
+  return async function sendRecord(item) {
+    if (!item[idKey]) {
+      const res = await request("POST", path(), item.body);
       const result = outcome(res);
       if (result === "retry") return "retry";
       if (result === "drop") {
@@ -16,11 +18,11 @@ export function createReportSender({ session, request, outbox, onIncident }) {
         await Promise.all(item.photoKeys.map((key) => photoStore.remove(key).catch(() => {})));
         return "drop";
       }
-      outbox.update(item.id, { incidentId: res.data.id, sentAt: new Date().toISOString() });
-      onIncident(res.data);
+      outbox.update(item.id, { [idKey]: res.data.id, sentAt: new Date().toISOString() });
+      onRecord(res.data);
     }
     for (const key of item.photoKeys.slice(item.photosDone || 0)) {
-      const result = await uploadPhoto(session.token(), `/api/v1/incidents/${item.incidentId}/photos`, key);
+      const result = await uploadPhoto(token(), photosUrl(item[idKey]), key);
       if (result === "retry") return "retry";
       outbox.update(item.id, { photosDone: (item.photosDone || 0) + 1, photoError: result === "drop" ? true : item.photoError });
     }
