@@ -7,7 +7,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Select, event
+from sqlalchemy import DateTime, Select, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import TypeDecorator
@@ -157,10 +157,15 @@ def insert_once(row, already_there: Select):
     return row, True
 
 
-def insert_by_client_id(row, already_there: Select, what: str):
-    """insert_once() for a record a client made with its own id: (row, True) if new, (the row
-    already there, False) for a repeat of the same body (same `body_hash`), and a 422
-    `client_id_conflict` for the same client_id with another body."""
+def insert_by_client_id(row, what: str, scope: str = "event_id"):
+    """insert_once() for a record a client made with its own id, unique within `scope` (a
+    column: the event, or the reporter): (row, True) if new, (the row already there, False)
+    for a repeat of the same body (same `body_hash`), and a 422 `client_id_conflict` for the
+    same client_id with another body."""
+    model = type(row)
+    already_there = select(model).where(
+        getattr(model, scope) == getattr(row, scope), model.client_id == row.client_id
+    )
     found, created = insert_once(row, already_there)
     if not created and (found is None or found.body_hash != row.body_hash):
         raise ApiError(

@@ -164,13 +164,7 @@ def report(event: Event, reporter: User, body: IncidentIn) -> tuple[Incident, bo
         reported_at=body.reported_at,
         received_at=utcnow(),
     )
-    incident, created = insert_by_client_id(
-        incident,
-        select(Incident).where(
-            Incident.reported_by_id == reporter.id, Incident.client_id == body.client_id
-        ),
-        "report",
-    )
+    incident, created = insert_by_client_id(incident, "report", scope="reported_by_id")
     if not created:
         publish_again(incident)
         return incident, False

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from fieldops.auth.models import Role, User
 from fieldops.db import insert_by_client_id, utcnow
 from fieldops.errors import Forbidden
@@ -70,13 +68,7 @@ def log_found_item(event: Event, user: User, body: FoundItemIn) -> tuple[FoundIt
         received_at=now,
         updated_at=now,
     )
-    item, created = insert_by_client_id(
-        item,
-        select(FoundItem).where(
-            FoundItem.event_id == event.id, FoundItem.client_id == body.client_id
-        ),
-        "record",
-    )
+    item, created = insert_by_client_id(item, "record")
     if not created:
         publish_again_item(item)
         return item, False
@@ -130,13 +122,7 @@ def report_lost(event: Event, user: User, body: LostReportIn) -> tuple[LostRepor
         received_at=now,
         updated_at=now,
     )
-    report, created = insert_by_client_id(
-        report,
-        select(LostReport).where(
-            LostReport.event_id == event.id, LostReport.client_id == body.client_id
-        ),
-        "record",
-    )
+    report, created = insert_by_client_id(report, "record")
     if not created:
         publish_again_report(report)
         return report, False

@@ -161,13 +161,7 @@ def _description(body) -> dict:
 
 def _insert(event: Event, body, person: LostPerson) -> tuple[LostPerson, bool]:
     """Idempotent by (event, client_id): the constraint decides; a repeat publishes again."""
-    person, created = insert_by_client_id(
-        person,
-        select(LostPerson).where(
-            LostPerson.event_id == event.id, LostPerson.client_id == body.client_id
-        ),
-        "lost-person record",
-    )
+    person, created = insert_by_client_id(person, "lost-person record")
     publish(person)
     return person, created
 
