@@ -78,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     from fieldops.lostpersons.routes import bp as lostpersons_bp
     from fieldops.messages.routes import bp as messages_bp
     from fieldops.places.routes import bp as places_bp
+    from fieldops.report.routes import bp as report_bp
     from fieldops.tracking.protocol_routes import bp as protocol_bp
     from fieldops.tracking.routes import bp as tracking_bp
     from fieldops.web.routes import bp as web_bp
@@ -98,7 +99,7 @@ def _register_blueprints(app: Flask) -> None:
         lostfound_bp,
         lostpersons_bp,
     )
-    for bp in (*api_blueprints, protocol_bp, web_bp):
+    for bp in (*api_blueprints, protocol_bp, web_bp, report_bp):
         app.register_blueprint(bp)
     # JSON API writes are protected by fieldops.auth.principal (token or CSRF header).
     for bp in api_blueprints:

@@ -321,6 +321,9 @@ def command_screens(browser, demo: Demo, out: Path) -> None:
         page.get_by_test_id("lf-new-lost").click()
         shoot(page, out, "command-lost-report-form")
         page.get_by_test_id("lf-cancel").click()
+        page.goto(f"{demo.url}/events/{demo.marathon['id']}/report")
+        expect(page.get_by_test_id("summary")).to_be_visible()
+        shoot(page, out, "report-command")
     finally:
         context.close()
     context = browser.new_context(viewport=LAPTOP)
@@ -328,6 +331,9 @@ def command_screens(browser, demo: Demo, out: Path) -> None:
     try:
         sign_in(page, demo, "organizer")
         shoot(page, out, "organizer-command")
+        page.goto(f"{demo.url}/events/{demo.marathon['id']}/report")
+        expect(page.get_by_test_id("organizer-copy")).to_be_visible()
+        shoot(page, out, "report-organizer")
     finally:
         context.close()
 

@@ -1,0 +1,476 @@
+"""The report's tables, defined once: the page draws them, the zip holds them as CSV (UTF-8,
+a header row, times in ISO 8601 in the event's time zone, durations in seconds), and the
+GeoJSON maps incidents, found items and posts. A column marked private is left out of the
+organizer's copy altogether (the figures hold no value for it there either)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass
+
+from fieldops.report import response
+from fieldops.report.figures import Report, severity_label, type_label
+
+LABELS = {"type": type_label, "severity": severity_label}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    kind: str = "text"  # text | number | time | seconds | hours | money | flag
+    private: bool = False
+
+
+@dataclass
+class Table:
+    name: str
+    title: str
+    columns: list[Column]
+    rows: list[dict]
+
+
+C = Column
+STEP_LABELS = response.STEP_LABELS
+
+
+def _incidents(r: Report) -> Table:
+    rows = []
+    for i in r.incidents:
+        row = {
+            "id": i.id,
+            "type": type_label(i.type),
+            "severity": severity_label(i.severity),
+            "status": i.status.replace("_", " "),
+            "disposition": (i.disposition or "").replace("_", " "),
+            "place": i.place,
+            "lat": i.lat,
+            "lon": i.lon,
+            "reported_by": r.name(i.reported_by),
+            "received": i.received_at,
+            "queued_s": i.queued_s,
+            "note": i.note,
+        }
+        for step in response.STEPS:
+            row[step] = i.at[step]
+            row[f"{step}_s"] = i.seconds_to(step)
+        rows.append(row)
+    columns = [
+        C("id", "Incident", "number"),
+        C("type", "Type"),
+        C("severity", "Severity"),
+        C("status", "Status"),
+        C("disposition", "Disposition"),
+        C("place", "Place"),
+        C("lat", "Latitude", "number"),
+        C("lon", "Longitude", "number"),
+        C("reported_by", "Reported by"),
+        C("received", "Reported", "time"),
+        C("queued_s", "Queued on the phone", "seconds"),
+        *[C(step, step.replace("_", " ").capitalize(), "time") for step in response.STEPS],
+        *[C(f"{step}_s", f"Time {label}", "seconds") for step, label in STEP_LABELS.items()],
+        C("note", "Note", private=True),
+    ]
+    return Table("incidents", "Incidents", columns, rows)
+
+
+def _response_times(r: Report) -> Table:
+    rows = []
+    groups = [("all", "all incidents", r.times["all"])]
+    groups += [("type", type_label(k), v) for k, v in sorted(r.times["by_type"].items())]
+    groups += [("severity", severity_label(k), v) for k, v in r.times["by_severity"].items()]
+    for group, key, spreads in groups:
+        for step, label in response.STEP_LABELS.items():
+            s = spreads[step]
+            rows.append(
+                {
+                    "group": group,
+                    "key": key,
+                    "step": label,
+                    "n": s["n"],
+                    "median_s": s["median"],
+                    "p90_s": s["p90"],
+                    "max_s": s["max"],
+                }
+            )
+    columns = [
+        C("group", "By"),
+        C("key", "Which"),
+        C("step", "Time"),
+        C("n", "Incidents", "number"),
+        C("median_s", "Median", "seconds"),
+        C("p90_s", "90th percentile", "seconds"),
+        C("max_s", "Longest", "seconds"),
+    ]
+    return Table("response_times", "Response times", columns, rows)
+
+
+def _shifts(r: Report) -> Table:
+    rows = [
+        {
+            "officer": d.officer,
+            "badge": d.badge or "",
+            "post": d.post,
+            "scheduled_start": d.scheduled_start,
+            "scheduled_end": d.scheduled_end,
+            "scheduled_h": d.scheduled_s / 3600,
+            "checked_in": d.shifts[0].start if d.shifts else None,
+            "checked_out": d.shifts[-1].end if d.shifts else None,
+            "worked_h": d.worked_s / 3600,
+            "late_min": round(d.late_min, 1),
+            "early_min": round(d.early_min, 1),
+            "missing_out": d.missing_out,
+            "no_show": d.no_show,
+        }
+        for d in r.duties
+    ]
+    columns = [
+        C("officer", "Officer"),
+        C("badge", "Badge"),
+        C("post", "Post"),
+        C("scheduled_start", "Scheduled from", "time"),
+        C("scheduled_end", "Scheduled to", "time"),
+        C("scheduled_h", "Scheduled h", "hours"),
+        C("checked_in", "First check-in", "time"),
+        C("checked_out", "Last check-out", "time"),
+        C("worked_h", "Checked-in h", "hours"),
+        C("late_min", "Late (min)", "number"),
+        C("early_min", "Left early (min)", "number"),
+        C("missing_out", "Missing check-out", "flag"),
+        C("no_show", "No show", "flag"),
+    ]
+    return Table("coverage_officers", "Coverage per officer", columns, rows)
+
+
+def _posts(r: Report) -> Table:
+    rows = [
+        {
+            "post": p.post,
+            "scheduled_h": p.scheduled_s / 3600,
+            "covered_h": p.covered_s / 3600,
+            "uncovered_h": (p.scheduled_s - p.covered_s) / 3600,
+            "gaps": "; ".join(f"{r.local(a)}–{r.local(b)}" for a, b in p.gaps),
+        }
+        for p in r.posts
+    ]
+    columns = [
+        C("post", "Post"),
+        C("scheduled_h", "Scheduled h", "hours"),
+        C("covered_h", "Covered h", "hours"),
+        C("uncovered_h", "Uncovered h", "hours"),
+        C("gaps", "Uncovered gaps"),
+    ]
+    return Table("coverage_posts", "Coverage per post", columns, rows)
+
+
+def _billing(r: Report) -> Table:
+    rows = [
+        {
+            "officer": d.officer,
+            "badge": d.badge or "",
+            "post": d.post,
+            "scheduled_start": d.scheduled_start,
+            "scheduled_end": d.scheduled_end,
+            "worked_h": d.worked_s / 3600,
+            "billed_h": d.billed_h,
+            "rate": d.rate,
+            "amount": d.amount,
+            "flags": ", ".join(
+                f
+                for f, on in (
+                    ("missing check-out", d.missing_out),
+                    ("no rate", d.rate is None and d.shifts),
+                    ("no show", d.no_show),
+                )
+                if on
+            ),
+        }
+        for d in r.duties
+    ]
+    columns = [
+        C("officer", "Officer"),
+        C("badge", "Badge"),
+        C("post", "Post"),
+        C("scheduled_start", "Scheduled from", "time"),
+        C("scheduled_end", "Scheduled to", "time"),
+        C("worked_h", "Checked-in h", "hours"),
+        C("billed_h", "Billed h", "hours"),
+        C("rate", "Rate / h", "money"),
+        C("amount", "Amount", "money"),
+        C("flags", "Flags"),
+    ]
+    return Table("billing", "Billing", columns, rows)
+
+
+def _items(r: Report) -> Table:
+    columns = [
+        C("id", "Item", "number"),
+        C("category", "Category"),
+        C("description", "Description"),
+        C("colours", "Colours"),
+        C("brand", "Brand"),
+        C("personal_data", "Personal data", "flag"),
+        C("place", "Where found"),
+        C("found_at", "Found", "time"),
+        C("status", "Status"),
+        C("returned_at", "Returned", "time"),
+        C("return_s", "Time to return", "seconds"),
+        C("agency", "Handed to agency"),
+        C("hand_offs", "Custody records", "number"),
+        C("finder", "Handed in by", private=True),
+        C("finder_contact", "Their contact", private=True),
+        C("owner", "Returned to", private=True),
+        C("identity_check", "Identity check", private=True),
+    ]
+    return Table("found_items", "Found items", columns, r.items)
+
+
+def _persons(r: Report) -> Table:
+    columns = [
+        C("label", "Person"),
+        C("age", "Age", "number"),
+        C("found_first", "Found before any report", "flag"),
+        C("status", "Status"),
+        C("reported_at", "Reported", "time"),
+        C("found_at", "Found", "time"),
+        C("reunited_at", "Reunited", "time"),
+        C("found_s", "Time to find", "seconds"),
+        C("reunited_s", "Time to reunion", "seconds"),
+        C("agency_called_at", "Agency called", "time"),
+        C("last_seen_place", "Last seen"),
+        C("found_place", "Found at"),
+        C("guardian", "Guardian", private=True),
+        C("guardian_contact", "Guardian contact", private=True),
+        C("reunited_with", "Reunited with", private=True),
+        C("identity_verified_how", "Identity verified how", private=True),
+    ]
+    return Table("lost_persons", "Lost persons", columns, r.persons)
+
+
+def _alarms(r: Report) -> Table:
+    rows = [
+        a | {"officer": r.name(a["officer_id"]), "acknowledged_by": r.name(a["acknowledged_by_id"])}
+        for a in r.alarms
+    ]
+    columns = [
+        C("id", "Alarm", "number"),
+        C("kind", "Kind"),
+        C("raised_at", "Raised", "time"),
+        C("place", "Place"),
+        C("officer", "Officer"),
+        C("acknowledged_at", "Acknowledged", "time"),
+        C("acknowledged_by", "By"),
+        C("ack_s", "Time to acknowledge", "seconds"),
+        C("cancelled", "Called off", "flag"),
+        C("text", "Alarm text", private=True),
+    ]
+    return Table("alarms", "Alarms", columns, rows)
+
+
+def _messages(r: Report) -> Table:
+    rows = [m | {"sender": r.name(m["sender_id"])} for m in r.messages]
+    columns = [
+        C("id", "Message", "number"),
+        C("sent_at", "Sent", "time"),
+        C("sender", "From"),
+        C("to", "To"),
+        C("priority", "Priority", "flag"),
+        C("recipients", "Recipients", "number"),
+        C("acknowledged", "Acknowledged", "number"),
+        C("first_ack_s", "First acknowledgement after", "seconds"),
+        C("text", "Text", private=True),
+    ]
+    return Table("messages", "Messages", columns, rows)
+
+
+def _activity(r: Report) -> Table:
+    rows = [
+        {
+            "officer": a["name"],
+            "badge": a["badge"] or "",
+            "position": a["position"],
+            "at": at,
+            "activity": text,
+        }
+        for a in r.activity
+        for at, text in a["entries"]
+    ]
+    columns = [
+        C("officer", "Name"),
+        C("badge", "Badge"),
+        C("position", "Position"),
+        C("at", "Time", "time"),
+        C("activity", "Notable activity"),
+    ]
+    return Table("activity_log_ics214", "Activity log (ICS 214)", columns, rows)
+
+
+BUILDERS = (
+    _incidents,
+    _response_times,
+    _shifts,
+    _posts,
+    _billing,
+    _items,
+    _persons,
+    _alarms,
+    _messages,
+    _activity,
+)
+
+
+def tables(report: Report) -> list[Table]:
+    """Every table, with the private columns dropped from the organizer's copy."""
+    out = []
+    for build in BUILDERS:
+        table = build(report)
+        if not report.private:
+            table.columns = [c for c in table.columns if not c.private]
+        out.append(table)
+    return out
+
+
+# --- values as text --------------------------------------------------------------------------
+
+
+def csv_value(report: Report, column: Column, value) -> str:
+    if value is None or value == "":
+        return ""
+    if column.kind == "time":
+        return value.astimezone(report.zone).isoformat(timespec="seconds")
+    if column.kind == "flag":
+        return "yes" if value else "no"
+    if column.kind in ("seconds",):
+        return f"{value:.0f}"
+    if column.kind in ("hours",):
+        return f"{value:.2f}"
+    if column.kind == "money":
+        return f"{value:.2f}"
+    return str(value)
+
+
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, s = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {s:02d} s" if minutes < 10 else f"{minutes} min"
+    hours, m = divmod(minutes, 60)
+    return f"{hours} h {m:02d} min"
+
+
+def page_value(report: Report, column: Column, value) -> str:
+    if value is None or value == "":
+        return "—" if column.kind in ("seconds", "time") else ""
+    if column.kind == "time":
+        return report.local(value)
+    if column.kind == "seconds":
+        return duration(value)
+    if column.kind == "hours":
+        return f"{value:.2f}"
+    if column.kind == "money":
+        return f"{value:,.2f}"
+    if column.kind == "flag":
+        return "yes" if value else ""
+    if column.kind == "number" and isinstance(value, float):
+        return f"{value:.5f}" if column.key in ("lat", "lon") else f"{value:g}"
+    return str(value)
+
+
+def page_context(report: Report) -> dict:
+    """What report.html draws besides the report: its tables and how to write values."""
+    from collections import Counter
+
+    t = report.times
+    rows = [("All incidents", t["all"])]
+    rows += [(type_label(k), v) for k, v in sorted(t["by_type"].items())]
+    rows += [(severity_label(k), v) for k, v in t["by_severity"].items()]
+    return {
+        "labels": LABELS,
+        "tables": [x for x in tables(report) if x.name != "response_times"],
+        "cell": lambda column, value: page_value(report, column, value),
+        "duration": duration,
+        "counts": Counter((i.type, i.severity) for i in report.incidents),
+        "steps": response.STEP_LABELS,
+        "response_rows": rows,
+    }
+
+
+def csv_zip(report: Report) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for table in tables(report):
+            text = io.StringIO()
+            writer = csv.writer(text, lineterminator="\r\n")
+            writer.writerow([c.key for c in table.columns])
+            for row in table.rows:
+                writer.writerow([csv_value(report, c, row.get(c.key)) for c in table.columns])
+            archive.writestr(f"{table.name}.csv", text.getvalue().encode("utf-8"))
+    return out.getvalue()
+
+
+def geojson(report: Report) -> bytes:
+    features = []
+
+    def point(lat, lon, properties):
+        if lat is not None and lon is not None:
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                    "properties": properties,
+                }
+            )
+
+    for i in report.incidents:
+        point(
+            i.lat,
+            i.lon,
+            {
+                "layer": "incident",
+                "id": i.id,
+                "type": i.type,
+                "severity": i.severity,
+                "status": i.status,
+                "place": i.place,
+                "reported": i.received_at.astimezone(report.zone).isoformat(timespec="seconds"),
+            },
+        )
+    for item in report.items:
+        point(
+            item["lat"],
+            item["lon"],
+            {
+                "layer": "found_item",
+                "id": item["id"],
+                "category": item["category"],
+                "status": item["status"],
+                "place": item["place"],
+            },
+        )
+    for post in report.post_rows:
+        point(
+            post.lat,
+            post.lon,
+            {
+                "layer": "post",
+                "id": post.id,
+                "name": post.name,
+                "kind": post.kind.value,
+                "radius_m": post.radius_m,
+            },
+        )
+    return json.dumps({"type": "FeatureCollection", "features": features}).encode()
+
+
+def filename(report: Report, ext: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", report.event.name.lower()).strip("-") or "event"
+    day = report.event.starts_at.astimezone(report.zone).strftime("%Y-%m-%d")
+    return f"{slug}-{day}-report.{ext}"

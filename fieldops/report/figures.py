@@ -1,0 +1,375 @@
+"""Every figure of the post-event report, read once and shared by the page, the PDF, the CSV
+zip and the GeoJSON.
+
+`private=False` is the organizer's report: no owner, guardian, finder or claimant names or
+contact details, no identity checks, no names of lost persons (they are "Child 1", "Adult 2"),
+and no free text an officer or the desk typed (incident notes, message texts, alarm wording),
+which may hold any of those.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select, union
+
+from fieldops.alerts.models import Alert
+from fieldops.auth.models import User
+from fieldops.db import utcnow
+from fieldops.events.models import Assignment, Event, Post
+from fieldops.extensions import db
+from fieldops.incidents.models import Incident, IncidentAssignment
+from fieldops.lostfound.models import CustodianKind, FoundItem, ItemStatus
+from fieldops.lostpersons.models import LostPerson, LostPersonStatus
+from fieldops.messages.models import Message, MessageRecipient
+from fieldops.report import coverage, response
+from fieldops.report.stats import PERCENTILE_RULE, median
+from fieldops.tracking.models import ShiftLog
+from fieldops.vocabulary import (
+    ALERT_LABELS,
+    CATEGORY_LABELS,
+    ITEM_STATUS_LABELS,
+    SEVERITY_LABELS,
+    TYPE_WORDS,
+)
+
+
+@dataclass
+class Report:
+    event: Event
+    private: bool
+    generated_at: datetime
+    zone: ZoneInfo
+    incidents: list[response.Handled]
+    times: dict
+    slowest: list[response.Handled]
+    duties: list[coverage.Duty]
+    posts: list[coverage.PostCoverage]
+    on_shift: list[tuple[datetime, int]]
+    items: list[dict]
+    persons: list[dict]
+    alarms: list[dict]
+    messages: list[dict]
+    activity: list[dict]
+    summary: dict
+    people: dict[int, User]
+    post_rows: list[Post]
+
+    rules = {
+        "response": response.RULE,
+        "coverage": coverage.RULES,
+        "percentiles": PERCENTILE_RULE,
+    }
+
+    def local(self, value: datetime | None, fmt: str = "%H:%M") -> str:
+        return value.astimezone(self.zone).strftime(fmt) if value else ""
+
+    def name(self, user_id: int | None) -> str:
+        user = self.people.get(user_id)
+        if user is None:
+            return ""
+        return f"{user.display_name} #{user.badge}" if user.badge else user.display_name
+
+
+def type_label(value: str) -> str:
+    return TYPE_WORDS.get(value, (value,))[0]  # StrEnum keys: a plain value finds its member
+
+
+def severity_label(value: str) -> str:
+    return SEVERITY_LABELS.get(value, value)
+
+
+def build(event: Event, *, private: bool, now: datetime | None = None) -> Report:
+    now = now or utcnow()
+    zone = ZoneInfo(event.timezone or "UTC")
+    incidents = response.handled(event.id)
+    all_duties = coverage.duties(event, now)
+    people = _people(event.id)
+    report = Report(
+        event=event,
+        private=private,
+        generated_at=now,
+        zone=zone,
+        incidents=incidents,
+        times=response.times(incidents),
+        slowest=response.slowest(incidents),
+        duties=all_duties,
+        posts=coverage.posts_covered(event, all_duties),
+        on_shift=coverage.on_shift_over_time(all_duties, event.starts_at, event.ends_at),
+        items=_items(event.id, private),
+        persons=_persons(event.id, private),
+        alarms=_alarms(event.id, private),
+        messages=_messages(event.id, private),
+        activity=[],
+        summary={},
+        people=people,
+        post_rows=list(db.session.scalars(select(Post).where(Post.event_id == event.id))),
+    )
+    report.activity = _activity(event.id, report)
+    report.summary = _summary(report)
+    return report
+
+
+# --- the sections --------------------------------------------------------------------------
+
+
+def _people(event_id: int) -> dict[int, User]:
+    ids = union(
+        select(ShiftLog.officer_id).where(ShiftLog.event_id == event_id),
+        select(Assignment.officer_id).where(Assignment.event_id == event_id),
+        select(IncidentAssignment.officer_id)
+        .join(Incident, Incident.id == IncidentAssignment.incident_id)
+        .where(Incident.event_id == event_id),
+        select(Incident.reported_by_id).where(Incident.event_id == event_id),
+        select(Alert.officer_id).where(Alert.event_id == event_id),
+        select(Alert.acknowledged_by_id).where(Alert.event_id == event_id),
+        select(Message.sender_id).where(Message.event_id == event_id),
+        select(FoundItem.logged_by_id).where(FoundItem.event_id == event_id),
+    )
+    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+def _items(event_id: int, private: bool) -> list[dict]:
+    out = []
+    for item in db.session.scalars(
+        select(FoundItem).where(FoundItem.event_id == event_id).order_by(FoundItem.found_at)
+    ):
+        last = item.custody[-1] if item.custody else None
+        returned = last if last and last.to_kind == CustodianKind.OWNER else None
+        to_agency = last if last and last.to_kind == CustodianKind.AGENCY else None
+        description = item.description
+        if not private and item.personal_data:
+            description = ""  # an ID's or a card's description may carry its owner's name
+        row = {
+            "id": item.id,
+            "category": CATEGORY_LABELS.get(item.category, item.category.value),
+            "description": description,
+            "colours": ", ".join(item.colours or []),
+            "brand": item.brand,
+            "personal_data": item.personal_data,
+            "place": item.place,
+            "lat": item.lat,
+            "lon": item.lon,
+            "found_at": item.found_at,
+            "status": ITEM_STATUS_LABELS.get(item.status, item.status.value),
+            "status_value": item.status.value,
+            "returned_at": returned.at if returned else None,
+            "return_s": (returned.at - item.found_at).total_seconds() if returned else None,
+            "agency": to_agency.to_name if to_agency else "",
+            "hand_offs": len(item.custody),
+            "handed_in_by_public": bool(item.finder_name),
+        }
+        if private:
+            row |= {
+                "finder": item.finder_name,
+                "finder_contact": item.finder_contact,
+                "owner": returned.received_by if returned else "",
+                "identity_check": (
+                    f"{returned.identity_method.value}: {returned.identity_detail}"
+                    if returned and returned.identity_method
+                    else ""
+                ),
+            }
+        out.append(row)
+    return out
+
+
+KIND_LABEL = {"child": "Child", "vulnerable_adult": "Adult"}
+
+
+def _persons(event_id: int, private: bool) -> list[dict]:
+    out = []
+    counters: Counter = Counter()
+    for person in db.session.scalars(
+        select(LostPerson).where(LostPerson.event_id == event_id).order_by(LostPerson.reported_at)
+    ):
+        kind = KIND_LABEL.get(person.kind.value, person.kind.value)
+        counters[kind] += 1
+        reunited_s = (
+            (person.reunited_at - person.received_at).total_seconds()
+            if person.reunited_at
+            else None
+        )
+        found_s = (
+            (person.found_at - person.received_at).total_seconds()
+            if person.found_at and not person.found_first
+            else None
+        )
+        row = {
+            "id": person.id,
+            "label": f"{kind} {counters[kind]}",
+            "kind": kind,
+            "age": person.age,
+            "found_first": person.found_first,
+            "status": person.status.value,
+            "reported_at": person.received_at,
+            "found_at": person.found_at,
+            "reunited_at": person.reunited_at,
+            "found_s": found_s,
+            "reunited_s": reunited_s,
+            "agency_called_at": person.agency_called_at,
+            "last_seen_place": person.last_seen_place,
+            "found_place": person.found_place,
+        }
+        if private:
+            row |= {
+                "label": person.full_name or person.first_name,
+                "guardian": person.guardian_name,
+                "guardian_contact": person.guardian_contact,
+                "reunited_with": person.reunited_with,
+                "identity_verified_how": person.identity_verified_how,
+            }
+        out.append(row)
+    return out
+
+
+def _alarms(event_id: int, private: bool) -> list[dict]:
+    out = []
+    for alert in db.session.scalars(
+        select(Alert).where(Alert.event_id == event_id).order_by(Alert.raised_at)
+    ):
+        ack_s = (
+            (alert.acknowledged_at - alert.raised_at).total_seconds()
+            if alert.acknowledged_at
+            else None
+        )
+        out.append(
+            {
+                "id": alert.id,
+                "kind": ALERT_LABELS.get(alert.kind, alert.kind.value),
+                "kind_value": alert.kind.value,
+                "raised_at": alert.raised_at,
+                "place": alert.place,
+                "officer_id": alert.officer_id,
+                "acknowledged_at": alert.acknowledged_at,
+                "acknowledged_by_id": alert.acknowledged_by_id,
+                "ack_s": ack_s,
+                "cancelled": alert.cancelled_at is not None,
+                "text": alert.message if private else "",
+            }
+        )
+    return out
+
+
+def _messages(event_id: int, private: bool) -> list[dict]:
+    counts = {
+        message_id: (total, acked, first)
+        for message_id, total, acked, first in db.session.execute(
+            select(
+                MessageRecipient.message_id,
+                func.count(),
+                func.count(MessageRecipient.acknowledged_at),
+                func.min(MessageRecipient.acknowledged_at),
+            )
+            .join(Message, Message.id == MessageRecipient.message_id)
+            .where(Message.event_id == event_id)
+            .group_by(MessageRecipient.message_id)
+        )
+    }
+    out = []
+    for message in db.session.scalars(
+        select(Message).where(Message.event_id == event_id).order_by(Message.sent_at)
+    ):
+        total, acked, first = counts.get(message.id, (0, 0, None))
+        first = response._aware(first)
+        out.append(
+            {
+                "id": message.id,
+                "sent_at": message.sent_at,
+                "sender_id": message.sender_id,
+                "to": message.to_label,
+                "priority": message.priority,
+                "recipients": total,
+                "acknowledged": acked,
+                "first_ack_s": (first - message.sent_at).total_seconds() if first else None,
+                "text": message.text if private else "",
+            }
+        )
+    return out
+
+
+def _activity(event_id: int, report: Report) -> list[dict]:
+    """An ICS 214 activity log per officer: time and notable activity, in order."""
+    entries: dict[int, list[tuple[datetime, str]]] = {}
+
+    def add(officer_id, at, text):
+        if officer_id is not None and at is not None:
+            entries.setdefault(officer_id, []).append((at, text))
+
+    for duty in report.duties:
+        for shift in duty.shifts:
+            add(duty.officer_id, shift.start, f"Checked in at {duty.post}")
+            if shift.missing_out:
+                add(duty.officer_id, shift.end, f"No check-out at {duty.post} (closed by rule)")
+            else:
+                add(duty.officer_id, shift.end, f"Checked out at {duty.post}")
+    by_id = {i.id: i for i in report.incidents}
+    for incident in report.incidents:
+        what = f"#{incident.id} {type_label(incident.type)}"
+        where = f" at {incident.place}" if incident.place else ""
+        add(incident.reported_by, incident.received_at, f"Reported {what}{where}")
+    assignments = db.session.scalars(
+        select(IncidentAssignment).where(IncidentAssignment.incident_id.in_(list(by_id)))
+    )
+    for a in assignments:
+        what = f"#{a.incident_id} {type_label(by_id[a.incident_id].type)}"
+        add(a.officer_id, a.dispatched_at, f"Dispatched to {what}")
+        add(a.officer_id, a.on_scene_at, f"On scene at {what}")
+        add(a.officer_id, a.released_at, f"Released from {what}")
+    for alarm in report.alarms:
+        if alarm["kind_value"] == "help":
+            add(alarm["officer_id"], alarm["raised_at"], "Called for help")
+    for item in db.session.scalars(select(FoundItem).where(FoundItem.event_id == event_id)):
+        add(item.logged_by_id, item.found_at, f"Logged found item #{item.id}")
+    out = []
+    for officer_id, items in entries.items():
+        if officer_id not in report.people:
+            continue
+        duty = next((d for d in report.duties if d.officer_id == officer_id), None)
+        out.append(
+            {
+                "officer_id": officer_id,
+                "name": report.people[officer_id].display_name,
+                "badge": report.people[officer_id].badge,
+                "position": duty.post if duty else "",
+                "entries": sorted(items),
+            }
+        )
+    return sorted(out, key=lambda a: a["name"])
+
+
+def _summary(report: Report) -> dict:
+    incidents = report.incidents
+    worked_s = sum(d.worked_s for d in report.duties)
+    returned = [i["return_s"] for i in report.items if i["return_s"] is not None]
+    reunions = [p["reunited_s"] for p in report.persons if p["reunited_s"] is not None]
+    return {
+        "officers": len({d.officer_id for d in report.duties if d.shifts}),
+        "rostered": len({d.officer_id for d in report.duties if d.scheduled_start}),
+        "hours": worked_s / 3600,
+        "scheduled_hours": sum(d.scheduled_s for d in report.duties) / 3600,
+        "incidents": len(incidents),
+        "by_type": Counter(i.type for i in incidents),
+        "by_severity": Counter(i.severity for i in incidents),
+        "items_found": len(report.items),
+        "items_returned": sum(1 for i in report.items if i["status_value"] == ItemStatus.RETURNED),
+        "items_open": sum(
+            1
+            for i in report.items
+            if i["status_value"] in ("in_custody", "matched", "awaiting_pickup")
+        ),
+        "items_to_agency": sum(1 for i in report.items if i["status_value"] == "handed_to_agency"),
+        "return_median_s": median(returned),
+        "persons": sum(1 for p in report.persons if not p["found_first"]),
+        "persons_reunited": sum(
+            1 for p in report.persons if p["status"] == LostPersonStatus.REUNITED
+        ),
+        "reunion_median_s": median(reunions),
+        "alarms": len(report.alarms),
+        "alarms_by_kind": Counter(a["kind"] for a in report.alarms),
+        "billed_total": round(sum(d.amount or 0 for d in report.duties), 2),
+        "billed_hours": sum(d.billed_h for d in report.duties),
+    }

@@ -1,0 +1,179 @@
+"""The post-event report (issue 10), every figure checked against a hand-built event whose
+answers are known (tests/support/report_event.py), over HTTP as its readers ask for it:
+command and admin see everything, organizers a copy with nothing private in it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+
+import pytest
+
+from tests.support import report_event
+from tests.support.report_event import SECRETS
+
+
+@pytest.fixture
+def harbor(app, make_user):
+    from tests.conftest import Auth
+
+    ids = report_event.build(app)
+
+    def reader(role: str) -> Auth:
+        _id, username = make_user(role)
+        auth = Auth(app.test_client())
+        assert auth.login(username).status_code == 200
+        return auth
+
+    ids["command"], ids["organizer"] = reader("command"), reader("organizer")
+    return ids
+
+
+def _report(app, event_id: int, private: bool):
+    from fieldops.events.models import Event
+    from fieldops.extensions import db
+    from fieldops.report import figures
+
+    with app.app_context():
+        return figures.build(
+            db.session.get(Event, event_id), private=private, now=report_event.at(20)
+        )
+
+
+def _csv(harbor, role: str) -> dict[str, list[dict]]:
+    response = harbor[role].client.get(f"/events/{harbor['event']}/report.zip")
+    assert response.status_code == 200, response.data[:300]
+    assert response.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    return {
+        name.removesuffix(".csv"): list(
+            csv.DictReader(io.StringIO(archive.read(name).decode("utf-8")))
+        )
+        for name in archive.namelist()
+    }
+
+
+def test_response_times_are_the_known_medians_and_90th_percentiles(app, harbor):
+    r = _report(app, harbor["event"], private=True)
+    every = r.times["all"]
+    assert (every["acknowledged"]["median"], every["acknowledged"]["p90"]) == (90, 228)
+    assert (every["on_scene"]["median"], every["on_scene"]["p90"]) == (300, 540)
+    assert every["resolved"]["n"] == 4  # the cancelled one has no resolve time
+    assert r.times["by_type"]["medical"]["on_scene"]["median"] == 270
+    assert r.times["by_severity"]["low"]["dispatched"]["n"] == 0
+    assert [i.id for i in r.slowest][:1] == [i.id for i in r.incidents if i.type == "fight"]
+
+
+def test_coverage_flags_the_late_the_early_and_the_missing_check_out(app, harbor):
+    r = _report(app, harbor["event"], private=True)
+    by_name = {d.officer: d for d in r.duties}
+    ana, ben, cy = by_name["Ana Ortiz"], by_name["Ben Park"], by_name["Cy Lee"]
+    assert (ana.late_min, ana.early_min, ana.missing_out) == (12, 0, False)
+    assert (ben.late_min, ben.early_min) == (0, 30)
+    assert cy.missing_out and cy.worked_s == 6 * 3600 + 5 * 60  # closed at the scheduled end
+    posts = {p.post: p for p in r.posts}
+    gaps = [(r.local(a), r.local(b)) for a, b in posts["Mile 3 water"].gaps]
+    assert gaps == [("08:00", "08:12"), ("13:30", "14:00")]  # New York time
+    assert posts["Finish"].gaps == []
+
+
+def test_billing_is_hours_checked_in_rounded_up_to_the_quarter_at_the_rate(app, harbor):
+    r = _report(app, harbor["event"], private=True)
+    bills = {d.officer: (d.billed_h, d.amount) for d in r.duties}
+    assert bills == {"Ana Ortiz": (4.0, 240.0), "Ben Park": (1.5, 75.0), "Cy Lee": (6.25, 343.75)}
+    assert r.summary["billed_total"] == 658.75
+
+
+def test_the_summary_counts(app, harbor):
+    s = _report(app, harbor["event"], private=True).summary
+    assert (s["officers"], s["incidents"], s["alarms"]) == (3, 5, 2)
+    assert s["by_type"]["medical"] == 2
+    assert (s["items_found"], s["items_returned"], s["items_open"]) == (2, 1, 1)
+    assert s["return_median_s"] == 2 * 3600
+    assert (s["persons"], s["persons_reunited"], s["reunion_median_s"]) == (1, 1, 20 * 60)
+    assert s["hours"] == pytest.approx((228 + 90 + 365) / 60)
+
+
+def test_the_page_states_the_figures_and_the_rules(harbor):
+    page = harbor["command"].client.get(f"/events/{harbor['event']}/report")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "Harbor Half" in text
+    assert "658.75" in text
+    assert "rounded up to the next 15 minutes" in text
+    assert "08:00–08:12; 13:30–14:00" in text
+    assert "1 min 30 s 3 min 48 s" in text  # to acknowledge: median, then 90th percentile
+    assert "Mia Santos" in text and "Dana Runner" in text  # command sees who
+    assert "ICS position" in text and "Checked in at Mile 3 water" in text
+
+
+def test_the_organizers_page_and_exports_hold_nothing_private(harbor):
+    organizer = harbor["organizer"].client
+    page = organizer.get(f"/events/{harbor['event']}/report")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "658.75" in html and "Organizer" in html
+    tables = _csv(harbor, "organizer")
+    geo = organizer.get(f"/events/{harbor['event']}/report.geojson")
+    for name, blob in (
+        ("page", html),
+        ("csv", json.dumps(tables)),
+        ("geojson", geo.get_data(as_text=True)),
+    ):
+        leaked = [s for s in SECRETS if s in blob]
+        assert leaked == [], (name, leaked)
+    assert {"guardian", "identity_check", "finder", "note", "text"}.isdisjoint(
+        {k for rows in tables.values() for row in rows for k in row}
+    )
+    persons = tables["lost_persons"]
+    assert [p["label"] for p in persons] == ["Child 1"]
+
+
+def test_the_csv_zip_has_one_table_per_file_with_iso_times_in_the_events_zone(harbor):
+    tables = _csv(harbor, "command")
+    assert set(tables) >= {
+        "incidents",
+        "response_times",
+        "coverage_officers",
+        "coverage_posts",
+        "billing",
+        "found_items",
+        "lost_persons",
+        "alarms",
+        "messages",
+        "activity_log_ics214",
+    }
+    first = tables["incidents"][0]
+    assert list(first)[:4] == ["id", "type", "severity", "status"]
+    assert first["received"] == "2026-05-03T09:00:00-04:00"
+    assert first["acknowledged_s"] == "60" and first["on_scene_s"] == "300"
+    billing = {row["officer"]: row for row in tables["billing"]}
+    assert (
+        billing["Cy Lee"]["amount"] == "343.75"
+        and "missing check-out" in billing["Cy Lee"]["flags"]
+    )
+    found = {row["category"]: row for row in tables["found_items"]}
+    assert found["Wallet / purse"]["return_s"] == "7200"
+    assert found["Wallet / purse"]["identity_check"] == "document: driver's licence, NY"
+    message = tables["messages"][0]
+    assert (message["recipients"], message["acknowledged"], message["first_ack_s"]) == (
+        "3",
+        "2",
+        "20",
+    )
+
+
+def test_the_geojson_maps_incidents_found_items_and_posts(harbor):
+    response = harbor["command"].client.get(f"/events/{harbor['event']}/report.geojson")
+    assert response.status_code == 200
+    layers = [f["properties"]["layer"] for f in json.loads(response.data)["features"]]
+    assert (layers.count("incident"), layers.count("found_item"), layers.count("post")) == (5, 2, 2)
+
+
+def test_officers_and_strangers_are_refused(app, harbor, make_user):
+    assert app.test_client().get(f"/events/{harbor['event']}/report").status_code == 401
+    assert harbor["command"].client.get("/events/999999/report").status_code == 404
