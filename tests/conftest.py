@@ -60,6 +60,8 @@ def _refuse_processes_in_unmarked_tests(event: str, args: tuple) -> None:
     argv = list(args[1]) if isinstance(args[1], list | tuple) else [args[1]]
     if argv[1:3] in ALLOWED_CHILDREN:
         return
+    if Path(str(argv[0])).name == "fc-list":
+        return  # matplotlib asks fontconfig for the fonts once, to build its font cache
     if Path(str(argv[0])).name in ("node", "nodejs") and any(
         script in str(argv[1:2]) for script in ALLOWED_SCRIPTS
     ):

@@ -109,6 +109,11 @@ def test_the_page_states_the_figures_and_the_rules(harbor):
     assert "1 min 30 s 3 min 48 s" in text  # to acknowledge: median, then 90th percentile
     assert "Mia Santos" in text and "Dana Runner" in text  # command sees who
     assert "ICS position" in text and "Checked in at Mile 3 water" in text
+    # The charts are drawn on the server, inline, their words as text.
+    for chart in ("chart-per-quarter", "chart-on-shift", "chart-on-scene"):
+        figure = html[html.index(f'data-testid="{chart}"') :]
+        assert figure.index("<svg") < figure.index("</figure>"), chart
+    assert ">Medical<" in html or "Medical</text>" in html
 
 
 def test_the_organizers_page_and_exports_hold_nothing_private(harbor):

@@ -361,7 +361,7 @@ def duration(seconds: float | None) -> str:
         return f"{seconds} s"
     minutes, s = divmod(seconds, 60)
     if minutes < 60:
-        return f"{minutes} min {s:02d} s" if minutes < 10 else f"{minutes} min"
+        return f"{minutes} min {s:02d} s" if minutes < 10 and s else f"{minutes} min"
     hours, m = divmod(minutes, 60)
     return f"{hours} h {m:02d} min"
 

@@ -373,3 +373,30 @@ def _summary(report: Report) -> dict:
         "billed_total": round(sum(d.amount or 0 for d in report.duties), 2),
         "billed_hours": sum(d.billed_h for d in report.duties),
     }
+
+
+def chart_data(report: Report) -> dict:
+    """The plain data fieldops.report.charts draws (it runs in a child process)."""
+    from fieldops.report.charts import quarter_bins
+
+    times = [i.received_at for i in report.incidents]
+    start = min([report.event.starts_at, *times])
+    end = max([report.event.ends_at, *times])
+    bins = quarter_bins(start, end)
+    per_quarter: dict[str, list[int]] = {}
+    for incident in report.incidents:
+        index = min(len(bins) - 1, int((incident.received_at - start).total_seconds() // 900))
+        per_quarter.setdefault(incident.type, [0] * len(bins))[index] += 1
+    on_scene: dict[str, list[float]] = {}
+    for incident in report.incidents:
+        seconds = incident.seconds_to("on_scene")
+        if seconds is not None:
+            on_scene.setdefault(type_label(incident.type), []).append(seconds)
+    return {
+        "bins": [report.local(b) for b in bins],
+        "per_quarter": dict(sorted(per_quarter.items(), key=lambda kv: -sum(kv[1]))),
+        "type_labels": {t: type_label(t) for t in per_quarter},
+        "on_scene": dict(sorted(on_scene.items())),
+        "on_shift": [(report.local(at), n) for at, n in report.on_shift],
+        "rostered": report.summary["rostered"],
+    }

@@ -6,9 +6,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template
 from flask_login import current_user
 
+from fieldops import offload
 from fieldops.auth.models import Role
 from fieldops.events.access import visible_event
 from fieldops.report import exports, figures
+from fieldops.report.charts import draw_all
 
 bp = Blueprint("report", __name__)
 
@@ -34,7 +36,8 @@ def _download(body: bytes, mimetype: str, filename: str) -> Response:
 @bp.get("/events/<int:event_id>/report")
 def page(event_id: int):
     report = _report(event_id)
-    return render_template("report.html", r=report, **exports.page_context(report))
+    charts = offload.in_process(draw_all, figures.chart_data(report))
+    return render_template("report.html", r=report, charts=charts, **exports.page_context(report))
 
 
 @bp.get("/events/<int:event_id>/report.zip")

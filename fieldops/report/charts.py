@@ -1,0 +1,152 @@
+"""The report's charts as SVG, drawn on the server (matplotlib), so the page and the PDF show
+the same images and no script is needed to read them.
+
+Pure Python on plain data and importing no Flask: fieldops.offload runs `draw_all` in a child
+process under eventlet and gevent (drawing takes the GIL for hundreds of milliseconds).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timedelta
+
+# The incident types' colours: distinct in print and for the common colour blindnesses
+# (Okabe–Ito), each type also named in the legend.
+PALETTE = {
+    "medical": "#D55E00",
+    "crowd": "#0072B2",
+    "traffic": "#E69F00",
+    "suspicious": "#CC79A7",
+    "fight": "#000000",
+    "lost_person": "#56B4E9",
+    "hazard": "#F0E442",
+    "other": "#999999",
+    "officer_help": "#009E73",
+}
+
+
+def _figure(width_in: float = 9.0, height_in: float = 3.2):
+    import matplotlib
+
+    matplotlib.use("svg")
+    from matplotlib import pyplot as plt
+
+    plt.rcParams.update(
+        {
+            "font.family": "DejaVu Sans",
+            "font.size": 10,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "svg.fonttype": "none",  # text stays text: searchable, and selectable in the PDF
+        }
+    )
+    fig, ax = plt.subplots(figsize=(width_in, height_in), dpi=100)
+    return plt, fig, ax
+
+
+def _svg(plt, fig) -> str:
+    out = io.StringIO()
+    fig.tight_layout()
+    fig.savefig(out, format="svg")
+    plt.close(fig)
+    text = out.getvalue()
+    return text[text.index("<svg") :]  # no XML prolog: the SVG goes inline in the page
+
+
+def incidents_per_quarter(
+    bins: list[str], counts: dict[str, list[int]], labels: dict[str, str]
+) -> str:
+    """Stacked bars: incidents reported per 15 minutes (x: local clock labels), by type."""
+    plt, fig, ax = _figure()
+    bottom = [0] * len(bins)
+    for type_, values in counts.items():
+        ax.bar(
+            range(len(bins)),
+            values,
+            bottom=bottom,
+            width=0.9,
+            color=PALETTE.get(type_, "#777777"),
+            label=labels.get(type_, type_),
+            edgecolor="white",
+            linewidth=0.4,
+        )
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    step = max(1, len(bins) // 12)
+    ax.set_xticks(range(0, len(bins), step), [bins[i] for i in range(0, len(bins), step)])
+    ax.set_ylabel("incidents per 15 min")
+    ax.set_ylim(0, max([1, *bottom]) * 1.1)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    if counts:
+        # Above the plot, never over a bar.
+        ax.legend(
+            ncols=min(5, len(counts)),
+            fontsize=9.5,
+            frameon=False,
+            loc="lower left",
+            bbox_to_anchor=(0, 1.0),
+        )
+    else:
+        ax.text(0.5, 0.5, "No incidents", transform=ax.transAxes, ha="center")
+    return _svg(plt, fig)
+
+
+def response_distribution(groups: dict[str, list[float]], step_label: str) -> str:
+    """One row per group (an incident type): each incident's time as a dot, the median as a
+    bar, in minutes."""
+    plt, fig, ax = _figure(height_in=max(1.6, 0.45 * len(groups) + 0.9))
+    names = list(groups)
+    for row, name in enumerate(names):
+        minutes = sorted(s / 60 for s in groups[name])
+        if not minutes:
+            continue
+        ax.scatter(minutes, [row] * len(minutes), s=22, color="#0a3d91", alpha=0.7, zorder=3)
+        middle = (
+            minutes[len(minutes) // 2]
+            if len(minutes) % 2
+            else ((minutes[len(minutes) // 2 - 1] + minutes[len(minutes) // 2]) / 2)
+        )
+        ax.plot([middle, middle], [row - 0.3, row + 0.3], color="#D55E00", linewidth=3, zorder=4)
+    ax.set_yticks(range(len(names)), names)
+    ax.set_ylim(-0.6, len(names) - 0.4)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"minutes {step_label} (dots: incidents; bar: median)")
+    ax.set_xlim(left=0)
+    if not names:
+        ax.text(0.5, 0.5, "No incidents", transform=ax.transAxes, ha="center")
+    return _svg(plt, fig)
+
+
+def on_shift(points: list[tuple[str, int]], rostered: int) -> str:
+    """Officers checked in over the day (a step line), against how many were rostered."""
+    plt, fig, ax = _figure(height_in=2.6)
+    xs = list(range(len(points)))
+    ax.step(xs, [n for _label, n in points], where="post", color="#0a3d91", linewidth=2)
+    ax.fill_between(xs, [n for _l, n in points], step="post", color="#0a3d91", alpha=0.12)
+    if rostered:
+        ax.axhline(rostered, color="#D55E00", linestyle="--", linewidth=1.2)
+        ax.text(0, rostered, f" {rostered} rostered", color="#D55E00", va="bottom", fontsize=9)
+    step = max(1, len(points) // 12)
+    ax.set_xticks(xs[::step], [points[i][0] for i in range(0, len(points), step)])
+    ax.set_ylabel("officers on shift")
+    ax.set_ylim(bottom=0)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    return _svg(plt, fig)
+
+
+def draw_all(data: dict) -> dict[str, str]:
+    """Every chart of the report from `chart_data()`'s plain dict: {name: svg}."""
+    return {
+        "per_quarter": incidents_per_quarter(
+            data["bins"], data["per_quarter"], data["type_labels"]
+        ),
+        "on_scene": response_distribution(data["on_scene"], "to on scene"),
+        "on_shift": on_shift(data["on_shift"], data["rostered"]),
+    }
+
+
+def quarter_bins(start: datetime, end: datetime) -> list[datetime]:
+    bins, at = [], start
+    while at < end:
+        bins.append(at)
+        at += timedelta(minutes=15)
+    return bins
