@@ -8,7 +8,7 @@ PORT   ?= 5000
 TLS_PORT ?= 5443
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lock db run demo test test-fast lint format chromium node bench screenshots clean
+.PHONY: help setup lock db run demo test test-fast lint format chromium node system-libs bench screenshots clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
@@ -20,7 +20,17 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
 	touch $@
 
-setup: $(BIN)/.installed ## Create the virtualenv and install fieldops with its dev tools (pinned)
+setup: system-libs $(BIN)/.installed ## Create the virtualenv and install fieldops with its dev tools (pinned)
+
+# WeasyPrint (the report's PDF) needs Pango and HarfBuzz; the tests read PDFs with poppler's
+# pdftotext. Installed with apt when missing.
+PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
+system-libs: ## Install the system libraries the PDF report needs (Debian packages) when missing
+	@missing="$$(for p in $(PDF_LIBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done)"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing $$missing (Debian packages) for the PDF report"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
 
 lock: setup ## Re-pin constraints.txt to the virtualenv (after adding or upgrading a dependency)
 	{ echo "# Exact versions tested (make lock); make setup installs with -c constraints.txt."; \

@@ -182,3 +182,40 @@ def test_the_geojson_maps_incidents_found_items_and_posts(harbor):
 def test_officers_and_strangers_are_refused(app, harbor, make_user):
     assert app.test_client().get(f"/events/{harbor['event']}/report").status_code == 401
     assert harbor["command"].client.get("/events/999999/report").status_code == 404
+
+
+@pytest.mark.live  # pdftotext is a process
+def test_the_pdf_holds_the_figures_and_the_organizers_holds_nothing_private(harbor, tmp_path):
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is missing: make setup installs it")
+
+    def text_of(role: str) -> str:
+        response = harbor[role].client.get(f"/events/{harbor['event']}/report.pdf")
+        assert response.status_code == 200, response.data[:300]
+        assert response.mimetype == "application/pdf" and response.data[:5] == b"%PDF-"
+        assert "harbor-half-2026-05-03-report.pdf" in response.headers["Content-Disposition"]
+        path = tmp_path / f"{role}.pdf"
+        path.write_bytes(response.data)
+        out = subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        )
+        return re.sub(r"\s+", " ", out.stdout)
+
+    command = text_of("command")
+    for figure in (
+        "Harbor Half",
+        "658.75",
+        "343.75",
+        "08:00–08:12; 13:30–14:00",
+        "1 min 30 s",
+        "Incidents reported per 15 minutes",
+    ):
+        assert figure in command, figure
+    assert "Medical" in command  # the charts' words are text in the PDF too
+    assert "Mia" in command and "Rosa" in command  # (a narrow column breaks the full names)
+    organizer = text_of("organizer")
+    assert "658.75" in organizer and "Child 1" in organizer
+    assert [s for s in SECRETS if s in organizer] == []

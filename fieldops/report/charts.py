@@ -8,6 +8,7 @@ process under eventlet and gevent (drawing takes the GIL for hundreds of millise
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime, timedelta
 
 # The incident types' colours: distinct in print and for the common colour blindnesses
@@ -44,13 +45,22 @@ def _figure(width_in: float = 9.0, height_in: float = 3.2):
     return plt, fig, ax
 
 
-def _svg(plt, fig) -> str:
+def _svg(plt, fig, name: str) -> str:
     out = io.StringIO()
     fig.tight_layout()
     fig.savefig(out, format="svg")
     plt.close(fig)
     text = out.getvalue()
-    return text[text.index("<svg") :]  # no XML prolog: the SVG goes inline in the page
+    text = text[text.index("<svg") :]  # no XML prolog: the SVG goes inline in the page
+    # matplotlib numbers its ids per figure ("line2d_7"): three charts in one page would share
+    # them, so each chart's ids (and the references to them) get the chart's name.
+    ids = set(re.findall(r'\bid="([^"]+)"', text))
+    text = re.sub(r'\bid="([^"]+)"', rf'id="{name}-\1"', text)
+    return re.sub(
+        r"#([A-Za-z_][\w.-]*)",
+        lambda m: f"#{name}-{m.group(1)}" if m.group(1) in ids else m.group(0),
+        text,
+    )
 
 
 def incidents_per_quarter(
@@ -87,7 +97,7 @@ def incidents_per_quarter(
         )
     else:
         ax.text(0.5, 0.5, "No incidents", transform=ax.transAxes, ha="center")
-    return _svg(plt, fig)
+    return _svg(plt, fig, "per-quarter")
 
 
 def response_distribution(groups: dict[str, list[float]], step_label: str) -> str:
@@ -113,7 +123,7 @@ def response_distribution(groups: dict[str, list[float]], step_label: str) -> st
     ax.set_xlim(left=0)
     if not names:
         ax.text(0.5, 0.5, "No incidents", transform=ax.transAxes, ha="center")
-    return _svg(plt, fig)
+    return _svg(plt, fig, "on-scene")
 
 
 def on_shift(points: list[tuple[str, int]], rostered: int) -> str:
@@ -130,7 +140,7 @@ def on_shift(points: list[tuple[str, int]], rostered: int) -> str:
     ax.set_ylabel("officers on shift")
     ax.set_ylim(bottom=0)
     ax.yaxis.get_major_locator().set_params(integer=True)
-    return _svg(plt, fig)
+    return _svg(plt, fig, "on-shift")
 
 
 def draw_all(data: dict) -> dict[str, str]:
