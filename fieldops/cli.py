@@ -380,3 +380,46 @@ def envelopes_command():
     from fieldops.envelopes import json_schema
 
     click.echo(json.dumps(json_schema(), indent=2, sort_keys=True))
+
+
+@cli.command("report")
+@click.argument("event_id", type=int)
+@click.option("--pdf", "pdf_file", type=click.Path(dir_okay=False), help="write the PDF here")
+@click.option("--zip", "zip_file", type=click.Path(dir_okay=False), help="the CSV tables")
+@click.option("--geojson", "geojson_file", type=click.Path(dir_okay=False), help="map data")
+@click.option(
+    "--organizer", is_flag=True, help="the organizer's copy (nothing private) instead of command's"
+)
+@with_appcontext
+def report_command(event_id, pdf_file, zip_file, geojson_file, organizer):
+    """Write the post-event report of EVENT_ID (PDF, CSV zip, GeoJSON)."""
+    from flask import current_app
+
+    from fieldops.events.models import Event
+    from fieldops.extensions import db
+    from fieldops.report import documents, exports, figures
+
+    if not (pdf_file or zip_file or geojson_file):
+        raise click.UsageError("say what to write: --pdf FILE, --zip FILE or --geojson FILE")
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise click.ClickException(f"event {event_id} does not exist")
+    outputs = [
+        (path, kind)
+        for path, kind in ((pdf_file, "pdf"), (zip_file, "zip"), (geojson_file, "geojson"))
+        if path
+    ]
+    with click.progressbar(length=1 + len(outputs), label="report", show_pos=True) as bar:
+        report = figures.build(event, private=not organizer)
+        bar.update(1)
+        for path, kind in outputs:
+            bar.label = f"writing {kind}"
+            if kind == "pdf":
+                with current_app.test_request_context():
+                    body = documents.pdf(report)
+            else:
+                body = exports.csv_zip(report) if kind == "zip" else exports.geojson(report)
+            Path(path).write_bytes(body)
+            bar.update(1)
+    for path, kind in outputs:
+        click.echo(f"{kind}: {path} ({Path(path).stat().st_size:,} bytes)")

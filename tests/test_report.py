@@ -219,3 +219,19 @@ def test_the_pdf_holds_the_figures_and_the_organizers_holds_nothing_private(harb
     organizer = text_of("organizer")
     assert "658.75" in organizer and "Child 1" in organizer
     assert [s for s in SECRETS if s in organizer] == []
+
+
+def test_fieldops_report_writes_the_pdf_the_tables_and_the_map_data(app, harbor, tmp_path):
+    from fieldops.cli import cli
+
+    pdf, tables = tmp_path / "harbor.pdf", tmp_path / "harbor.zip"
+    args = ["report", str(harbor["event"]), "--pdf", str(pdf), "--zip", str(tables)]
+    result = app.test_cli_runner().invoke(cli, [*args, "--organizer"])
+    assert result.exit_code == 0, result.output
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    names = zipfile.ZipFile(tables).namelist()
+    assert "billing.csv" in names
+    assert "guardian" not in zipfile.ZipFile(tables).read("lost_persons.csv").decode()
+    assert f"pdf: {pdf}" in result.output
+    missing = app.test_cli_runner().invoke(cli, ["report", "999999", "--pdf", str(pdf)])
+    assert missing.exit_code != 0 and "does not exist" in missing.output

@@ -1,19 +1,14 @@
-"""The post-event report: the page, the CSV zip and the GeoJSON, for organizers (their
-copy: fieldops.report.figures) and command and admin (everything), signed in."""
+"""The post-event report: the page, the PDF, the CSV zip and the GeoJSON, for organizers
+(their copy: fieldops.report.figures) and command and admin (everything), signed in."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import Blueprint, Response, abort, current_app, render_template
+from flask import Blueprint, Response, abort
 from flask_login import current_user
 
-from fieldops import offload
 from fieldops.auth.models import Role
 from fieldops.events.access import visible_event
-from fieldops.report import exports, figures
-from fieldops.report.charts import draw_all
-from fieldops.report.pdf import render as render_pdf
+from fieldops.report import documents, exports, figures
 
 bp = Blueprint("report", __name__)
 
@@ -36,26 +31,15 @@ def _download(body: bytes, mimetype: str, filename: str) -> Response:
     return response
 
 
-def _html(report: figures.Report, *, for_pdf: bool = False) -> str:
-    charts = offload.in_process(draw_all, figures.chart_data(report))
-    css = None
-    if for_pdf:
-        css = (Path(current_app.static_folder) / "css" / "report.css").read_text()
-    return render_template(
-        "report.html", r=report, charts=charts, inline_css=css, **exports.page_context(report)
-    )
-
-
 @bp.get("/events/<int:event_id>/report")
 def page(event_id: int):
-    return _html(_report(event_id))
+    return documents.html(_report(event_id))
 
 
 @bp.get("/events/<int:event_id>/report.pdf")
 def pdf(event_id: int):
     report = _report(event_id)
-    body = offload.in_process(render_pdf, _html(report, for_pdf=True))
-    return _download(body, "application/pdf", exports.filename(report, "pdf"))
+    return _download(documents.pdf(report), "application/pdf", exports.filename(report, "pdf"))
 
 
 @bp.get("/events/<int:event_id>/report.zip")
