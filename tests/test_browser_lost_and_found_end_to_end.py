@@ -65,7 +65,12 @@ def log_wallet_on_the_phone(page, screenshots) -> None:
 
 
 def test_a_wallet_goes_from_the_finder_to_its_owner_by_phone_and_desk(
-    live_server, marathon, command, phone, desk, screenshots  # noqa: F811
+    live_server,
+    marathon,
+    command,
+    phone,
+    desk,
+    screenshots,  # noqa: F811
 ):
     page, officer_id = on_duty(phone, live_server, marathon, "Lee Park")
     log_wallet_on_the_phone(page, screenshots)
