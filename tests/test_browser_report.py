@@ -65,14 +65,23 @@ def test_an_organizer_reads_the_whole_day_with_nothing_private(
         expect(page.get_by_test_id("billing-total")).to_have_text("658.75")
         for chart in ("chart-per-quarter", "chart-on-shift", "chart-on-scene"):
             expect(page.get_by_test_id(chart).locator("svg")).to_be_visible()
-        # Read-only: nothing to press but the downloads; nothing private anywhere.
-        assert page.locator("button, form, input, select, textarea").count() == 0
+        # Read-only: nothing to press but the downloads and the map's own layer switches.
+        controls = page.evaluate(
+            """() => [...document.querySelectorAll('button, form, input, select, textarea')]
+                 .filter((n) => !n.closest('.leaflet-container')).length"""
+        )
+        assert controls == 0
+        # The map: every incident a marker, and the heat layer over them.
+        page.wait_for_function("() => window.fieldopsReport?.incidentMarkers() === 5")
+        expect(page.locator("#report-map canvas.leaflet-heatmap-layer")).to_have_count(1)
         text = page.locator("body").inner_text()
         leaked = [s for s in report_event.SECRETS if s in text]
         assert leaked == []
         assert "Child 1" in text
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= viewport["width"], "the page scrolls sideways"
+        page.locator("#report-map").scroll_into_view_if_needed()
+        page.screenshot(path=screenshots("map"))
         page.screenshot(path=screenshots("organizer"), full_page=False)
         with page.expect_download() as download:
             page.get_by_test_id("download-zip").click()

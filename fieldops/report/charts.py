@@ -143,9 +143,72 @@ def on_shift(points: list[tuple[str, int]], rostered: int) -> str:
     return _svg(plt, fig, "on-shift")
 
 
+SEVERITY_COLOURS = {"critical": "#b00020", "high": "#e8590c", "medium": "#f5b700", "low": "#5f6b76"}
+
+
+def incident_map(data: dict) -> str:
+    """The map on paper (no tiles, no script): the course, the posts with their names, where
+    incidents were dense (hexagons) and each incident as a dot in its severity's colour."""
+    import math
+
+    plt, fig, ax = _figure(width_in=9.0, height_in=6.0)
+    lats = [i["lat"] for i in data["incidents"]] + [p["lat"] for p in data["posts"]]
+    for line in (data.get("course") or {}).get("lines", []):
+        lats += [pt[0] for pt in line]
+    mid = sum(lats) / len(lats) if lats else 0.0
+    ax.set_aspect(1 / max(0.1, math.cos(math.radians(mid))))
+    for line in (data.get("course") or {}).get("lines", []):
+        xs, ys = [pt[1] for pt in line], [pt[0] for pt in line]
+        ax.plot(xs, ys, color="#000000", linewidth=6, alpha=0.5, solid_capstyle="round")
+        ax.plot(xs, ys, color="#ffd60a", linewidth=3, solid_capstyle="round")
+    incidents = data["incidents"]
+    if len(incidents) >= 8:
+        ax.hexbin(
+            [i["lon"] for i in incidents],
+            [i["lat"] for i in incidents],
+            gridsize=28,
+            mincnt=1,
+            cmap="Reds",
+            alpha=0.45,
+            linewidths=0,
+        )
+    for post in data["posts"]:
+        ax.plot(post["lon"], post["lat"], marker="s", color="#0a3d91", markersize=5)
+        if len(data["posts"]) <= 40:
+            ax.annotate(
+                post["name"],
+                (post["lon"], post["lat"]),
+                xytext=(4, 4),
+                textcoords="offset points",
+                fontsize=7.5,
+                color="#0a3d91",
+            )
+    for severity in ("low", "medium", "high", "critical"):  # the serious ones on top
+        dots = [i for i in incidents if i["severity"] == severity]
+        if dots:
+            ax.scatter(
+                [i["lon"] for i in dots],
+                [i["lat"] for i in dots],
+                s=26,
+                color=SEVERITY_COLOURS[severity],
+                edgecolors="#111111",
+                linewidths=0.6,
+                label=f"{severity} ({len(dots)})",
+                zorder=5,
+            )
+    if incidents:
+        ax.legend(title="incidents", fontsize=8, title_fontsize=8, frameon=True, loc="best")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)
+    return _svg(plt, fig, "map")
+
+
 def draw_all(data: dict) -> dict[str, str]:
     """Every chart of the report from `chart_data()`'s plain dict: {name: svg}."""
     return {
+        "map": incident_map(data["map"]),
         "per_quarter": incidents_per_quarter(
             data["bins"], data["per_quarter"], data["type_labels"]
         ),

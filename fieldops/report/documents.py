@@ -14,12 +14,20 @@ from fieldops.report.pdf import render as render_pdf
 
 
 def html(report: figures.Report, *, for_pdf: bool = False) -> str:
-    charts = offload.in_process(draw_all, figures.chart_data(report))
+    from fieldops.web.routes import map_config
+
+    map_data = figures.map_data(report, map_config())
+    charts = offload.in_process(draw_all, figures.chart_data(report) | {"map": map_data})
     css = None
     if for_pdf:  # WeasyPrint is given the page as a string: its styles go inline
         css = (Path(current_app.static_folder) / "css" / "report.css").read_text()
     return render_template(
-        "report.html", r=report, charts=charts, inline_css=css, **exports.page_context(report)
+        "report.html",
+        r=report,
+        charts=charts,
+        map_data=map_data,
+        inline_css=css,
+        **exports.page_context(report),
     )
 
 

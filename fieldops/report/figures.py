@@ -400,3 +400,43 @@ def chart_data(report: Report) -> dict:
         "on_shift": [(report.local(at), n) for at, n in report.on_shift],
         "rostered": report.summary["rostered"],
     }
+
+
+def map_data(report: Report, map_settings: dict) -> dict:
+    """What the report's map draws (the page's Leaflet map and the server-drawn one)."""
+    from fieldops.events.schemas import course_to_dict
+
+    return {
+        "map": map_settings,
+        "course": course_to_dict(report.event.course, report.event.distance_unit),
+        "posts": [
+            {"name": p.name, "lat": p.lat, "lon": p.lon, "radius_m": p.radius_m}
+            for p in report.post_rows
+        ],
+        "incidents": [
+            {
+                "id": i.id,
+                "type": type_label(i.type),
+                "type_value": i.type,
+                "severity": i.severity,
+                "severity_label": severity_label(i.severity),
+                "lat": i.lat,
+                "lon": i.lon,
+                "time": report.local(i.received_at),
+                "place": i.place,
+                "status": i.status.replace("_", " "),
+            }
+            for i in report.incidents
+        ],
+        "items": [
+            {
+                "id": i["id"],
+                "category": i["category"],
+                "status": i["status"],
+                "lat": i["lat"],
+                "lon": i["lon"],
+            }
+            for i in report.items
+            if i["lat"] is not None
+        ],
+    }
