@@ -22,6 +22,8 @@ from tests.test_browser_officer_incidents import (  # noqa: F401
     tiny_jpeg,
 )
 
+__all__ = ["marathon", "command", "phone"]  # fixtures, used by name
+
 DESKTOP = {"width": 1280, "height": 800}
 WAIT = 8000
 
@@ -70,7 +72,7 @@ def test_a_wallet_goes_from_the_finder_to_its_owner_by_phone_and_desk(
     command,
     phone,
     desk,
-    screenshots,  # noqa: F811
+    screenshots,
 ):
     page, officer_id = on_duty(phone, live_server, marathon, "Lee Park")
     log_wallet_on_the_phone(page, screenshots)

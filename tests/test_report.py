@@ -164,6 +164,8 @@ def test_the_csv_zip_has_one_table_per_file_with_iso_times_in_the_events_zone(ha
     found = {row["category"]: row for row in tables["found_items"]}
     assert found["Wallet / purse"]["return_s"] == "7200"
     assert found["Wallet / purse"]["identity_check"] == "document: driver's licence, NY"
+    timeline = [row for row in tables["incident_timelines"] if row["incident"] == first["id"]]
+    assert [row["what"] for row in timeline] == ["Status: acknowledged", "Status: resolved"]
     message = tables["messages"][0]
     assert (message["recipients"], message["acknowledged"], message["first_ack_s"]) == (
         "3",

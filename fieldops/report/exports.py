@@ -78,6 +78,21 @@ def _incidents(r: Report) -> Table:
     return Table("incidents", "Incidents", columns, rows)
 
 
+def _timeline(r: Report) -> Table:
+    rows = [
+        {"incident": incident_id, "at": at, "who": who, "what": what}
+        for incident_id, entries in r.timelines.items()
+        for at, who, what in entries
+    ]
+    columns = [
+        C("incident", "Incident", "number"),
+        C("at", "Time", "time"),
+        C("who", "Who"),
+        C("what", "What"),
+    ]
+    return Table("incident_timelines", "Incident timelines", columns, rows)
+
+
 def _response_times(r: Report) -> Table:
     rows = []
     groups = [("all", "all incidents", r.times["all"])]
@@ -311,6 +326,7 @@ def _activity(r: Report) -> Table:
 
 BUILDERS = (
     _incidents,
+    _timeline,
     _response_times,
     _shifts,
     _posts,
@@ -384,6 +400,10 @@ def page_value(report: Report, column: Column, value) -> str:
     return str(value)
 
 
+# The page draws these its own way (a matrix; each incident's timeline under the table).
+DRAWN_APART = ("response_times", "incident_timelines")
+
+
 def page_context(report: Report) -> dict:
     """What report.html draws besides the report: its tables and how to write values."""
     from collections import Counter
@@ -394,7 +414,7 @@ def page_context(report: Report) -> dict:
     rows += [(severity_label(k), v) for k, v in t["by_severity"].items()]
     return {
         "labels": LABELS,
-        "tables": [x for x in tables(report) if x.name != "response_times"],
+        "tables": [x for x in tables(report) if x.name not in DRAWN_APART],
         "cell": lambda column, value: page_value(report, column, value),
         "duration": duration,
         "counts": Counter((i.type, i.severity) for i in report.incidents),

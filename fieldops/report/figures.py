@@ -21,7 +21,7 @@ from fieldops.auth.models import User
 from fieldops.db import utcnow
 from fieldops.events.models import Assignment, Event, Post
 from fieldops.extensions import db
-from fieldops.incidents.models import Incident, IncidentAssignment
+from fieldops.incidents.models import Incident, IncidentAssignment, TimelineEntry
 from fieldops.lostfound.models import CustodianKind, FoundItem, ItemStatus
 from fieldops.lostpersons.models import LostPerson, LostPersonStatus
 from fieldops.messages.models import Message, MessageRecipient
@@ -54,6 +54,7 @@ class Report:
     alarms: list[dict]
     messages: list[dict]
     activity: list[dict]
+    timelines: dict[int, list[tuple[datetime, str, str]]]
     summary: dict
     people: dict[int, User]
     post_rows: list[Post]
@@ -104,11 +105,13 @@ def build(event: Event, *, private: bool, now: datetime | None = None) -> Report
         alarms=_alarms(event.id, private),
         messages=_messages(event.id, private),
         activity=[],
+        timelines={},
         summary={},
         people=people,
         post_rows=list(db.session.scalars(select(Post).where(Post.event_id == event.id))),
     )
     report.activity = _activity(event.id, report)
+    report.timelines = _timelines(event.id, report)
     report.summary = _summary(report)
     return report
 
@@ -339,6 +342,44 @@ def _activity(event_id: int, report: Report) -> list[dict]:
             }
         )
     return sorted(out, key=lambda a: a["name"])
+
+
+def _entry_words(kind: str, data: dict, private: bool) -> str:
+    """A timeline entry as the command page's detail panel says it."""
+    if kind == "reported":
+        what = type_label(data.get("type", ""))
+        return f"Reported: {what}, {severity_label(data.get('severity', ''))}"
+    if kind == "status":
+        to = str(data.get("to", "")).replace("_", " ")
+        disposition = data.get("disposition")
+        return f"Status: {to}" + (f" ({disposition.replace('_', ' ')})" if disposition else "")
+    if kind == "assigned":
+        return f"Sent {data.get('name', 'an officer')}"
+    if kind == "response":
+        return str(data.get("status", "")).replace("_", " ").capitalize()
+    if kind == "note":
+        return f"Note: {data.get('text', '')}" if private else "Note added"
+    if kind == "photo":
+        return "Photo added"
+    if kind == "help_again":
+        return "Help pressed again"
+    return kind.replace("_", " ").capitalize()
+
+
+def _timelines(event_id: int, report: Report) -> dict[int, list[tuple[datetime, str, str]]]:
+    """Every incident's timeline in words: {incident id: [(at, who, what)]}, in one query."""
+    out: dict[int, list[tuple[datetime, str, str]]] = {}
+    rows = db.session.execute(
+        select(TimelineEntry.incident_id, TimelineEntry.at, TimelineEntry.actor_id,
+               TimelineEntry.kind, TimelineEntry.data)
+        .join(Incident, Incident.id == TimelineEntry.incident_id)
+        .where(Incident.event_id == event_id)
+        .order_by(TimelineEntry.incident_id, TimelineEntry.at, TimelineEntry.id)
+    )
+    for incident_id, at, actor_id, kind, data in rows:
+        words = _entry_words(kind, data or {}, report.private)
+        out.setdefault(incident_id, []).append((at, report.name(actor_id), words))
+    return out
 
 
 def _summary(report: Report) -> dict:
