@@ -370,8 +370,13 @@ def _timelines(event_id: int, report: Report) -> dict[int, list[tuple[datetime, 
     """Every incident's timeline in words: {incident id: [(at, who, what)]}, in one query."""
     out: dict[int, list[tuple[datetime, str, str]]] = {}
     rows = db.session.execute(
-        select(TimelineEntry.incident_id, TimelineEntry.at, TimelineEntry.actor_id,
-               TimelineEntry.kind, TimelineEntry.data)
+        select(
+            TimelineEntry.incident_id,
+            TimelineEntry.at,
+            TimelineEntry.actor_id,
+            TimelineEntry.kind,
+            TimelineEntry.data,
+        )
         .join(Incident, Incident.id == TimelineEntry.incident_id)
         .where(Incident.event_id == event_id)
         .order_by(TimelineEntry.incident_id, TimelineEntry.at, TimelineEntry.id)
