@@ -165,7 +165,12 @@ def test_the_csv_zip_has_one_table_per_file_with_iso_times_in_the_events_zone(ha
     assert found["Wallet / purse"]["return_s"] == "7200"
     assert found["Wallet / purse"]["identity_check"] == "document: driver's licence, NY"
     timeline = [row for row in tables["incident_timelines"] if row["incident"] == first["id"]]
-    assert [row["what"] for row in timeline] == ["Status: acknowledged", "Status: resolved"]
+    assert [row["what"] for row in timeline] == [
+        "Status: acknowledged",
+        "Status: dispatched",
+        "Status: on scene",
+        "Status: resolved",
+    ]
     message = tables["messages"][0]
     assert (message["recipients"], message["acknowledged"], message["first_ack_s"]) == (
         "3",
@@ -237,3 +242,49 @@ def test_fieldops_report_writes_the_pdf_the_tables_and_the_map_data(app, harbor,
     assert f"pdf: {pdf}" in result.output
     missing = app.test_cli_runner().invoke(cli, ["report", "999999", "--pdf", str(pdf)])
     assert missing.exit_code != 0 and "does not exist" in missing.output
+
+
+def _replay(harbor, role: str, when: str, path: str = "replay"):
+    url = f"/api/v1/events/{harbor['event']}/{path}?at={when}"
+    return harbor[role].client.get(url)
+
+
+def test_replay_places_each_officer_at_their_latest_fix_then(harbor):
+    state = _replay(harbor, "command", "2026-05-03T13:07:00Z").get_json()
+    where = {o["name"]: (o["lat"], o["age_s"], o["on_shift"]) for o in state["officers"]}
+    assert where == {"Ana Ortiz": (40.652, 120, True), "Cy Lee": (40.66, 2220, True)}
+    earlier = _replay(harbor, "command", "2026-05-03T13:04:59Z").get_json()
+    assert [o["lat"] for o in earlier["officers"] if o["name"] == "Ana Ortiz"] == [40.65]
+    # Ben checks in at 16:00 and sends no fix: not on the map, ever.
+    later = _replay(harbor, "command", "2026-05-03T16:30:00Z").get_json()
+    assert "Ben Park" not in {o["name"] for o in later["officers"]}
+
+
+def test_replay_shows_incidents_items_and_lost_persons_as_they_were(harbor):
+    # Incident 1 was reported at 13:00, an officer sent at 13:02, on scene at 13:05.
+    for when, expected in (("13:04:59", "dispatched"), ("13:05:00", "on_scene")):
+        state = _replay(harbor, "command", f"2026-05-03T{when}Z").get_json()
+        assert [i["status"] for i in state["incidents"]] == [expected], when
+    at_1405 = _replay(harbor, "command", "2026-05-03T14:05:00-00:00").get_json()
+    assert [p["label"] for p in at_1405["lost_persons"]] == ["Mia"]
+    assert at_1405["lost_persons"][0]["status"] == "searching"
+    items = {i["category"]: (i["status"], i["held_by"]) for i in at_1405["found_items"]}
+    assert items == {"wallet_purse": ("in_custody", "desk")}
+    at_1600 = _replay(harbor, "command", "2026-05-03T16:00:00Z").get_json()
+    assert at_1600["lost_persons"] == []  # reunited at 14:20
+    assert {i["status"] for i in at_1600["found_items"]} == {"returned", "in_custody"}
+    organizer = _replay(harbor, "organizer", "2026-05-03T14:05:00Z").get_json()
+    assert organizer["lost_persons"][0]["label"] == "Person 1"
+
+
+def test_replay_refuses_a_time_it_cannot_read_naming_the_field(harbor):
+    response = _replay(harbor, "command", "yesterday")
+    assert response.status_code == 422
+    assert response.get_json()["error"]["field"] == "at"
+    assert _replay(harbor, "command", "2026-05-03T13:00:00").status_code == 422  # no offset
+
+
+def test_a_followed_officers_track(harbor):
+    url = f"/api/v1/events/{harbor['event']}/replay/track?officer_id={harbor['ana']}"
+    points = harbor["command"].client.get(url).get_json()["points"]
+    assert [p[0] for p in points] == [40.650, 40.652, 40.654]

@@ -3,12 +3,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort
-from flask_login import current_user
+from datetime import UTC
 
+from flask import Blueprint, Response, abort, jsonify, request
+from flask_login import current_user
+from pydantic import AwareDatetime, TypeAdapter, ValidationError
+
+from fieldops.api import caller_and_event
 from fieldops.auth.models import Role
+from fieldops.auth.principal import require
+from fieldops.errors import ApiError
 from fieldops.events.access import visible_event
-from fieldops.report import documents, exports, figures
+from fieldops.report import documents, exports, figures, replay
 
 bp = Blueprint("report", __name__)
 
@@ -54,3 +60,47 @@ def geojson(event_id: int):
     return _download(
         exports.geojson(report), "application/geo+json", exports.filename(report, "geojson")
     )
+
+
+# --- replay (the command page's "Replay": state at a moment, from what was stored) ----------
+
+_TIME = TypeAdapter(AwareDatetime)
+
+
+def _time_arg(name: str, *, required: bool = True):
+    value = request.args.get(name)
+    if value is None or value == "":
+        if not required:
+            return None
+        raise ApiError(f"give {name} as an ISO 8601 time with its offset", field=name, status=422)
+    try:
+        return _TIME.validate_python(value).astimezone(UTC)
+    except ValidationError:
+        raise ApiError(
+            f"{name} must be an ISO 8601 time with its offset, e.g. 2026-11-01T14:05:00Z",
+            field=name,
+            status=422,
+        ) from None
+
+
+@bp.get("/api/v1/events/<int:event_id>/replay")
+@require(*READERS)
+def replay_state(event_id: int):
+    """Every officer (latest fix by `at`, on shift then or not), incident (status then), found
+    item (holder then) and lost person (still open then) at the moment `at`."""
+    user, event = caller_and_event(event_id)
+    at = _time_arg("at")
+    return jsonify(replay.state_at(event.id, at, private=user.role != Role.ORGANIZER))
+
+
+@bp.get("/api/v1/events/<int:event_id>/replay/track")
+@require(*READERS)
+def replay_track(event_id: int):
+    """One officer's fixes between `from` and `to` (default: the event ± 1 h), thinned."""
+    _user, event = caller_and_event(event_id)
+    officer_id = request.args.get("officer_id", type=int)
+    if officer_id is None:
+        raise ApiError("give officer_id", field="officer_id", status=422)
+    start = _time_arg("from", required=False)
+    start, end = replay.window(event, start, _time_arg("to", required=False))
+    return jsonify(officer_id=officer_id, points=replay.track(event.id, officer_id, start, end))

@@ -36,7 +36,7 @@ from datetime import UTC, datetime, timedelta
 from fieldops.alerts.models import Alert, AlertKind
 from fieldops.auth.models import Role, User
 from fieldops.db import write_transaction
-from fieldops.events.models import Assignment, Event, EventKind, Post, PostKind
+from fieldops.events.models import Assignment, Event, EventKind, EventOfficer, Post, PostKind
 from fieldops.extensions import db
 from fieldops.incidents.models import (
     AssignmentStatus,
@@ -57,7 +57,7 @@ from fieldops.lostfound.models import (
 )
 from fieldops.lostpersons.models import LostPerson, LostPersonKind, LostPersonStatus
 from fieldops.messages.models import Message, MessageRecipient
-from fieldops.tracking.models import ShiftLog
+from fieldops.tracking.models import PositionFix, ShiftLog
 
 DAY = datetime(2026, 5, 3, tzinfo=UTC)
 SECRETS = (
@@ -117,6 +117,40 @@ def build(app) -> dict:
         db.session.add_all([water, finish, desk, *people.values()])
         db.session.flush()
         ana, ben, cy = people["Ana Ortiz"], people["Ben Park"], people["Cy Lee"]
+        db.session.add_all(
+            [
+                EventOfficer(event_id=event.id, officer_id=o.id, joined_at=at(11))
+                for o in people.values()
+            ]
+        )
+        # Ana's phone: 40.650 at 13:00, 40.652 at 13:05, 40.654 at 13:10; Cy's at 12:30 only.
+        db.session.add_all(
+            [
+                PositionFix(
+                    event_id=event.id,
+                    officer_id=ana.id,
+                    lat=lat,
+                    lon=-74.01,
+                    accuracy=8,
+                    recorded_at=when,
+                    received_at=when,
+                    source="web",
+                )
+                for lat, when in ((40.650, at(13)), (40.652, at(13, 5)), (40.654, at(13, 10)))
+            ]
+            + [
+                PositionFix(
+                    event_id=event.id,
+                    officer_id=cy.id,
+                    lat=40.66,
+                    lon=-74.0,
+                    accuracy=5,
+                    recorded_at=at(12, 30),
+                    received_at=at(12, 30),
+                    source="web",
+                )
+            ]
+        )
 
         def duty(officer, post, start, end, rate, checked_in, checked_out):
             a = Assignment(
@@ -186,6 +220,12 @@ def build(app) -> dict:
                         released_at=s(resolved),
                     )
                 )
+                for step, when in (("dispatched", dispatch), ("on_scene", on_scene)):
+                    db.session.add(
+                        TimelineEntry(
+                            incident_id=i.id, kind="status", at=s(when), data={"to": step}
+                        )
+                    )
             if resolved is not None:
                 db.session.add(
                     TimelineEntry(
