@@ -73,8 +73,18 @@ def build_database(path: Path, args) -> dict:
     cur.execute(
         "INSERT INTO events (name, kind, venue, starts_at, ends_at, timezone, distance_unit,"
         " enrollment_code, retention_days, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        ("Bench Marathon", "marathon", "", ts(START), ts(end), "America/New_York", "mi",
-         "BENCH1", 30, ts(START)),
+        (
+            "Bench Marathon",
+            "marathon",
+            "",
+            ts(START),
+            ts(end),
+            "America/New_York",
+            "mi",
+            "BENCH1",
+            30,
+            ts(START),
+        ),
     )
     event_id = cur.lastrowid
     posts = []
@@ -92,10 +102,14 @@ def build_database(path: Path, args) -> dict:
     for n in range(args.officers):
         cur.execute(
             "INSERT INTO users (role, display_name, badge, created_at) VALUES (?,?,?,?)",
-            ("officer", f"Officer {n:04d}", f"{5000 + n}", ts(START)),
+            ("OFFICER", f"Officer {n:04d}", f"{5000 + n}", ts(START)),
         )
         officers.append(cur.lastrowid)
-    shift_rows, assignment_rows = [], []
+        cur.execute(
+            "INSERT INTO event_officers (event_id, officer_id, joined_at, status) VALUES (?,?,?,?)",
+            (event_id, cur.lastrowid, ts(START), "on_post"),
+        )
+    shift_rows = []
     for n, officer_id in enumerate(officers):
         post_id = posts[n % len(posts)][0]
         cur.execute(
@@ -149,8 +163,22 @@ def build_database(path: Path, args) -> dict:
             "INSERT INTO incidents (event_id, client_id, body_hash, type, severity, status,"
             " lat, lon, place, note, reported_by_id, reported_at, received_at, updated_at)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (event_id, f"b{n}", "x", type_, severity, "resolved", lat + 0.001, lon, "Mile x",
-             "bench", rng.choice(officers), ts(received), ts(received), ts(received)),
+            (
+                event_id,
+                f"b{n}",
+                "x",
+                type_,
+                severity,
+                "resolved",
+                lat + 0.001,
+                lon,
+                "Mile x",
+                "bench",
+                rng.choice(officers),
+                ts(received),
+                ts(received),
+                ts(received),
+            ),
         )
         incident_id = cur.lastrowid
         ack = received + timedelta(seconds=rng.uniform(10, 240))
@@ -174,8 +202,16 @@ def build_database(path: Path, args) -> dict:
             "INSERT INTO incident_assignments (incident_id, officer_id, status, dispatched_by_id,"
             " dispatched_at, acknowledged_at, on_scene_at, released_at)"
             " VALUES (?,?,?,?,?,?,?,?)",
-            (incident_id, rng.choice(officers), "released", command_id, ts(sent), ts(sent),
-             ts(scene), ts(done)),
+            (
+                incident_id,
+                rng.choice(officers),
+                "released",
+                command_id,
+                ts(sent),
+                ts(sent),
+                ts(scene),
+                ts(done),
+            ),
         )
     for n in range(args.items):
         found = START + timedelta(seconds=rng.uniform(0, args.hours * 3600 - 3600))
@@ -186,20 +222,67 @@ def build_database(path: Path, args) -> dict:
             " colours, brand, marks, lat, lon, place, found_at, found_by_id, finder_name,"
             " finder_contact, logged_by_id, stored_at, personal_data, status, retain_until,"
             " received_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (event_id, f"f{n}", "x", rng.choice(CATEGORIES), "bench item", '["black"]', "", "",
-             lat, lon, "Mile x", ts(found), finder, "", "", finder, "desk", 0, "in_custody",
-             ts(end + timedelta(days=30)), ts(found), ts(found)),
+            (
+                event_id,
+                f"f{n}",
+                "x",
+                rng.choice(CATEGORIES),
+                "bench item",
+                '["black"]',
+                "",
+                "",
+                lat,
+                lon,
+                "Mile x",
+                ts(found),
+                finder,
+                "",
+                "",
+                finder,
+                "desk",
+                0,
+                "in_custody",
+                ts(end + timedelta(days=30)),
+                ts(found),
+                ts(found),
+            ),
         )
         item_id = cur.lastrowid
         cur.executemany(
             "INSERT INTO custody_records (item_id, from_kind, from_name, from_user_id, to_kind,"
-            " to_name, to_user_id, at, \"where\", received_by, recorded_by_id, note,"
+            ' to_name, to_user_id, at, "where", received_by, recorded_by_id, note,'
             " identity_detail) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [
-                (item_id, "finder", "Officer", finder, "officer", "Officer", finder, ts(found),
-                 "", "Officer", finder, "", ""),
-                (item_id, "officer", "Officer", finder, "desk", "desk", None,
-                 ts(found + timedelta(minutes=40)), "", "Desk", command_id, "", ""),
+                (
+                    item_id,
+                    "finder",
+                    "Officer",
+                    finder,
+                    "officer",
+                    "Officer",
+                    finder,
+                    ts(found),
+                    "",
+                    "Officer",
+                    finder,
+                    "",
+                    "",
+                ),
+                (
+                    item_id,
+                    "officer",
+                    "Officer",
+                    finder,
+                    "desk",
+                    "desk",
+                    None,
+                    ts(found + timedelta(minutes=40)),
+                    "",
+                    "Desk",
+                    command_id,
+                    "",
+                    "",
+                ),
             ],
         )
     con.commit()
@@ -230,8 +313,11 @@ def main(argv=None) -> int:
     print(f"building {path} …", flush=True)
     started = time.monotonic()
     built = build_database(path, args)
-    print(f"built in {time.monotonic() - started:,.0f} s: {built['fixes']:,} fixes, "
-          f"{path.stat().st_size / 1e6:,.0f} MB", flush=True)
+    print(
+        f"built in {time.monotonic() - started:,.0f} s: {built['fixes']:,} fixes, "
+        f"{path.stat().st_size / 1e6:,.0f} MB",
+        flush=True,
+    )
 
     from fieldops.app import create_app
 
@@ -255,8 +341,9 @@ def main(argv=None) -> int:
         print(f"{attempt}:")
         page = timed(f"page ({attempt})", lambda: client.get(f"/events/{event_id}/report"), results)
         assert page.status_code == 200, page.data[:300]
-        zipped = timed(f"csv zip ({attempt})",
-                       lambda: client.get(f"/events/{event_id}/report.zip"), results)
+        zipped = timed(
+            f"csv zip ({attempt})", lambda: client.get(f"/events/{event_id}/report.zip"), results
+        )
         assert zipped.status_code == 200
     pdf = timed("pdf", lambda: client.get(f"/events/{event_id}/report.pdf"), results)
     assert pdf.status_code == 200
@@ -275,8 +362,10 @@ def main(argv=None) -> int:
         print(f"    {len(response.get_json().get('officers', []))} officers placed")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print()
-    print(f"page {len(page.data) / 1e6:.1f} MB, zip {len(zipped.data) / 1e6:.1f} MB, "
-          f"pdf {len(pdf.data) / 1e6:.1f} MB")
+    print(
+        f"page {len(page.data) / 1e6:.1f} MB, zip {len(zipped.data) / 1e6:.1f} MB, "
+        f"pdf {len(pdf.data) / 1e6:.1f} MB"
+    )
     print(f"peak RSS {peak:,.0f} MB (after building and connecting: {base_rss:,.0f} MB)")
     return 0
 
