@@ -103,3 +103,56 @@ def test_command_reads_the_same_report_with_the_names(browser, server, harbor, s
         page.screenshot(path=screenshots("command-billing"))
     finally:
         context.close()
+
+
+def test_command_replays_an_hour_and_goes_back_to_live(browser, server, harbor, screenshots):
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        sign_in(page, server, "command", f"/command?event={harbor['event']}")
+        expect(page.get_by_test_id("replay-open")).to_have_attribute(
+            "href", f"/replay?event={harbor['event']}"
+        )
+        page.get_by_test_id("replay-open").click()
+        expect(page.get_by_test_id("replay-banner")).to_contain_text("REPLAY — not live")
+        # 13:00 in the event: Ana's first fix, incident 1 just reported.
+        page.goto(f"{server.url}/replay?event={harbor['event']}&at=2026-05-03T13:00:00Z")
+        expect(page.get_by_test_id("replay-time")).to_contain_text("09:00:00")  # New York
+        page.wait_for_function(
+            "() => document.body.dataset.replayedAt === '2026-05-03T13:00:00.000Z'"
+        )
+        ana = "() => window.fieldopsReplay.officers().find((o) => o.name === 'Ana Ortiz')"
+        assert page.evaluate(f"({ana})().lat") == 40.65
+        assert page.evaluate("window.fieldopsReplay.incidents().map((i) => i.status)") == [
+            "reported"
+        ]
+        # Play at 60×: a minute a second, past 13:05 (Ana's second fix; incident 1 on scene).
+        page.get_by_test_id("replay-play").click()
+        page.wait_for_function(
+            f"() => window.fieldopsReplay.time() >= '2026-05-03T13:06'"
+            f" && ({ana})()?.lat === 40.652",
+            timeout=20_000,
+        )
+        page.get_by_test_id("replay-play").click()  # pause
+        assert page.evaluate("window.fieldopsReplay.incidents()[0].status") == "on_scene"
+        page.get_by_test_id("replay-follow").select_option(label="Ana Ortiz #101")
+        page.wait_for_function("() => window.fieldopsReplay.trackPoints() >= 2")
+        page.screenshot(path=screenshots("replay"))
+        # An hour on, then back 10 minutes: the moments the server had then.
+        for _ in range(6):
+            page.get_by_test_id("step-10").click()
+        page.get_by_test_id("step-back-10").click()
+        page.wait_for_function("() => window.fieldopsReplay.time() >= '2026-05-03T13:56'")
+        page.wait_for_function(
+            "() => window.fieldopsReplay.incidents().length === 2"  # 1 and 2 (13:30)
+        )
+        page.set_viewport_size(PHONE)
+        page.screenshot(path=screenshots("replay-phone"))
+        page.get_by_test_id("back-to-live").click()
+        expect(page).to_have_url(re.compile(r"/command\?event="))
+        expect(page.get_by_test_id("connection")).to_have_attribute("data-state", "live")
+    finally:
+        context.close()
+    assert errors == []

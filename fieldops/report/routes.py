@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from flask import Blueprint, Response, abort, jsonify, request
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from pydantic import AwareDatetime, TypeAdapter, ValidationError
 
@@ -14,6 +14,7 @@ from fieldops.auth.models import Role
 from fieldops.auth.principal import require
 from fieldops.errors import ApiError
 from fieldops.events.access import visible_event
+from fieldops.formats import iso
 from fieldops.report import documents, exports, figures, replay
 
 bp = Blueprint("report", __name__)
@@ -104,3 +105,32 @@ def replay_track(event_id: int):
     start = _time_arg("from", required=False)
     start, end = replay.window(event, start, _time_arg("to", required=False))
     return jsonify(officer_id=officer_id, points=replay.track(event.id, officer_id, start, end))
+
+
+@bp.get("/replay")
+def replay_page():
+    """The command page's Replay: any moment of an event, drawn from what was stored."""
+    from fieldops.events.models import Event
+    from fieldops.events.schemas import course_to_dict, event_to_dict
+    from fieldops.extensions import db
+    from fieldops.web.routes import STAFF, map_config
+
+    if not current_user.is_authenticated or current_user.role not in STAFF:
+        return redirect(url_for("auth.login_page", next=request.full_path.rstrip("?")))
+    event_id = request.args.get("event", type=int)
+    event = db.session.get(Event, event_id) if event_id is not None else None
+    if event is None:
+        return redirect("/command")
+    visible_event(current_user, event.id)
+    start, end = replay.window(event, None, None)
+    config = {
+        "event": event_to_dict(event),
+        "window": {"from": iso(start), "to": iso(end)},
+        "course": course_to_dict(event.course, event.distance_unit),
+        "posts": [
+            {"id": p.id, "name": p.name, "lat": p.lat, "lon": p.lon, "radius_m": p.radius_m}
+            for p in event.posts
+        ],
+        "map": map_config(),
+    }
+    return render_template("replay.html", config=config, event=event, user=current_user)

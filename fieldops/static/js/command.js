@@ -24,7 +24,7 @@ import { createOfficerMarkers } from "./command/markers.js";
 import { createOfficerCanvas, deskObstacles } from "./command/officer-canvas.js";
 import { createOfficerList } from "./command/officer-list.js";
 import { createOfficers } from "./command/officers.js";
-import { bindPageControls } from "./command/page-controls.js";
+import { bindPageControls, showEventLinks } from "./command/page-controls.js";
 import { bindPointer } from "./command/pointer.js";
 import { createSelection } from "./command/selection.js";
 import { bindSignOut } from "./command/session.js";
@@ -141,6 +141,7 @@ function applyEnvelope(envelope) {
 function switchEvent(id, { push = true } = {}) {
   if (id === eventId) return;
   eventId = id;
+  showEventLinks(id);
   picker.writeUrl(id, push);
   picker.render(id);
   officers.clear();
@@ -196,6 +197,7 @@ function start() {
   bindSignOut();
   selection.bind();
   eventId = picker.initial();
+  showEventLinks(eventId);
   picker.render(eventId);
   ground.clear();
   tick();
