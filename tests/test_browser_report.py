@@ -119,7 +119,7 @@ def test_command_replays_an_hour_and_goes_back_to_live(browser, server, harbor, 
         expect(page.get_by_test_id("replay-banner")).to_contain_text("REPLAY — not live")
         # 13:00 in the event: Ana's first fix, incident 1 just reported.
         page.goto(f"{server.url}/replay?event={harbor['event']}&at=2026-05-03T13:00:00Z")
-        expect(page.get_by_test_id("replay-time")).to_contain_text("09:00:00")  # New York
+        expect(page.get_by_test_id("replay-time")).to_contain_text("09:00:00")  # New York time
         page.wait_for_function(
             "() => document.body.dataset.replayedAt === '2026-05-03T13:00:00.000Z'"
         )

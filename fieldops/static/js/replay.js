@@ -46,7 +46,7 @@ function clamp(ms) {
 }
 
 function clockText(ms) {
-  const options = { timeZone: config.event.timezone || "UTC", weekday: "short", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false };
+  const options = { timeZone: config.event.timezone || "UTC", weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false };
   return new Intl.DateTimeFormat(undefined, options).format(new Date(ms));
 }
 
@@ -89,7 +89,10 @@ function draw(data) {
     marker.addTo(layers.officers);
     if (followed) map.panTo([o.lat, o.lon], { animate: false });
   }
-  $("replay-facts").textContent = `${data.officers.filter((o) => o.on_shift).length} officers on shift · ${open} open incidents · ${data.lost_persons.length} lost persons open`;
+  const count = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+  const shift = data.officers.filter((o) => o.on_shift).length;
+  $("replay-facts").textContent = [count(shift, "officer on shift", "officers on shift"),
+    count(open, "open incident", "open incidents"), count(data.lost_persons.length, "lost person open", "lost persons open")].join(" · ");
   renderFollowChoices(data.officers);
 }
 
