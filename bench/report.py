@@ -16,6 +16,7 @@ replay seek ≤ 300 ms).
 from __future__ import annotations
 
 import argparse
+import logging
 import random
 import resource
 import sqlite3
@@ -321,6 +322,7 @@ def main(argv=None) -> int:
 
     from fieldops.app import create_app
 
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)  # it warns of every SVG style
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",

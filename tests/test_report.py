@@ -108,7 +108,10 @@ def test_the_page_states_the_figures_and_the_rules(harbor):
     assert "08:00–08:12; 13:30–14:00" in text
     assert "1 min 30 s 3 min 48 s" in text  # to acknowledge: median, then 90th percentile
     assert "Mia Santos" in text and "Dana Runner" in text  # command sees who
-    assert "ICS position" in text and "Checked in at Mile 3 water" in text
+    forms = harbor["command"].client.get(f"/events/{harbor['event']}/report/ics214")
+    assert forms.status_code == 200
+    assert "ICS position" in forms.get_data(as_text=True)
+    assert "Checked in at Mile 3 water" in forms.get_data(as_text=True)
     # The charts are drawn on the server, inline, their words as text.
     for chart in ("chart-per-quarter", "chart-on-shift", "chart-on-scene"):
         figure = html[html.index(f'data-testid="{chart}"') :]
@@ -124,6 +127,8 @@ def test_the_organizers_page_and_exports_hold_nothing_private(harbor):
     assert "658.75" in html and "Organizer" in html
     tables = _csv(harbor, "organizer")
     geo = organizer.get(f"/events/{harbor['event']}/report.geojson")
+    forms = organizer.get(f"/events/{harbor['event']}/report/ics214").get_data(as_text=True)
+    html += forms
     for name, blob in (
         ("page", html),
         ("csv", json.dumps(tables)),
@@ -221,7 +226,7 @@ def test_the_pdf_holds_the_figures_and_the_organizers_holds_nothing_private(harb
         "Incidents reported per 15 minutes",
     ):
         assert figure in command, figure
-    assert "Medical" in command  # the charts' words are text in the PDF too
+    assert "Medical" in command
     assert "Mia" in command and "Rosa" in command  # (a narrow column breaks the full names)
     organizer = text_of("organizer")
     assert "658.75" in organizer and "Child 1" in organizer

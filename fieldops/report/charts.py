@@ -7,6 +7,7 @@ process under eventlet and gevent (drawing takes the GIL for hundreds of millise
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 from datetime import datetime, timedelta
@@ -45,9 +46,19 @@ def _figure(width_in: float = 9.0, height_in: float = 3.2):
     return plt, fig, ax
 
 
+FORMAT = {"format": "svg"}  # draw_all() sets "png" for the PDF
+
+
 def _svg(plt, fig, name: str) -> str:
-    out = io.StringIO()
+    """The figure as inline SVG for the page, or (FORMAT png) as a PNG data URL for the PDF:
+    WeasyPrint draws an image at once where it lays out thousands of SVG shapes for seconds."""
     fig.tight_layout()
+    if FORMAT["format"] == "png":
+        out = io.BytesIO()
+        fig.savefig(out, format="png", dpi=150)
+        plt.close(fig)
+        return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+    out = io.StringIO()
     fig.savefig(out, format="svg")
     plt.close(fig)
     text = out.getvalue()
@@ -205,8 +216,10 @@ def incident_map(data: dict) -> str:
     return _svg(plt, fig, "map")
 
 
-def draw_all(data: dict) -> dict[str, str]:
-    """Every chart of the report from `chart_data()`'s plain dict: {name: svg}."""
+def draw_all(data: dict, fmt: str = "svg") -> dict[str, str]:
+    """Every chart of the report from `chart_data()`'s plain dict: {name: svg, or a PNG data
+    URL with fmt "png"}."""
+    FORMAT["format"] = fmt
     return {
         "map": incident_map(data["map"]),
         "per_quarter": incidents_per_quarter(

@@ -19,12 +19,13 @@ _drawn: OrderedDict[str, dict] = OrderedDict()  # charts by the hash of what the
 DRAWN_KEPT = 32
 
 
-def charts_for(data: dict) -> dict[str, str]:
+def charts_for(data: dict, fmt: str = "svg") -> dict[str, str]:
     """The charts of this data, drawn once: after the event a report is asked for again and
     again, and drawing them (in a child process that imports matplotlib) takes a second."""
-    key = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+    text = json.dumps(data, sort_keys=True, default=str)
+    key = hashlib.sha256(f"{fmt}:{text}".encode()).hexdigest()
     if key not in _drawn:
-        _drawn[key] = offload.in_process(draw_all, data)
+        _drawn[key] = offload.in_process(draw_all, data, fmt)
         while len(_drawn) > DRAWN_KEPT:
             _drawn.popitem(last=False)
     _drawn.move_to_end(key)
@@ -35,7 +36,7 @@ def html(report: figures.Report, *, for_pdf: bool = False) -> str:
     from fieldops.web.routes import map_config
 
     map_data = figures.map_data(report, map_config())
-    charts = charts_for(figures.chart_data(report) | {"map": map_data})
+    charts = charts_for(figures.chart_data(report) | {"map": map_data}, "png" if for_pdf else "svg")
     css = None
     if for_pdf:  # WeasyPrint is given the page as a string: its styles go inline
         css = (Path(current_app.static_folder) / "css" / "report.css").read_text()

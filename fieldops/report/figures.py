@@ -314,8 +314,16 @@ def _activity(event_id: int, report: Report) -> list[dict]:
         what = f"#{incident.id} {type_label(incident.type)}"
         where = f" at {incident.place}" if incident.place else ""
         add(incident.reported_by, incident.received_at, f"Reported {what}{where}")
-    assignments = db.session.scalars(
-        select(IncidentAssignment).where(IncidentAssignment.incident_id.in_(list(by_id)))
+    assignments = db.session.execute(
+        select(
+            IncidentAssignment.incident_id,
+            IncidentAssignment.officer_id,
+            IncidentAssignment.dispatched_at,
+            IncidentAssignment.on_scene_at,
+            IncidentAssignment.released_at,
+        )
+        .join(Incident, Incident.id == IncidentAssignment.incident_id)
+        .where(Incident.event_id == event_id)
     )
     for a in assignments:
         what = f"#{a.incident_id} {type_label(by_id[a.incident_id].type)}"
@@ -325,13 +333,20 @@ def _activity(event_id: int, report: Report) -> list[dict]:
     for alarm in report.alarms:
         if alarm["kind_value"] == "help":
             add(alarm["officer_id"], alarm["raised_at"], "Called for help")
-    for item in db.session.scalars(select(FoundItem).where(FoundItem.event_id == event_id)):
-        add(item.logged_by_id, item.found_at, f"Logged found item #{item.id}")
+    for item_id, logged_by, found_at in db.session.execute(
+        select(FoundItem.id, FoundItem.logged_by_id, FoundItem.found_at).where(
+            FoundItem.event_id == event_id
+        )
+    ):
+        add(logged_by, found_at, f"Logged found item #{item_id}")
+    first_duty = {}
+    for duty in report.duties:
+        first_duty.setdefault(duty.officer_id, duty)
     out = []
     for officer_id, items in entries.items():
         if officer_id not in report.people:
             continue
-        duty = next((d for d in report.duties if d.officer_id == officer_id), None)
+        duty = first_duty.get(officer_id)
         out.append(
             {
                 "officer_id": officer_id,

@@ -43,6 +43,12 @@ def page(event_id: int):
     return documents.html(_report(event_id))
 
 
+@bp.get("/events/<int:event_id>/report/ics214")
+def activity_logs(event_id: int):
+    """Every officer's ICS 214 activity log, one form per printed page."""
+    return render_template("report_ics214.html", r=_report(event_id))
+
+
 @bp.get("/events/<int:event_id>/report.pdf")
 def pdf(event_id: int):
     report = _report(event_id)
