@@ -307,18 +307,23 @@ def main(argv=None) -> int:
     parser.add_argument("--incidents", type=int, default=2000)
     parser.add_argument("--items", type=int, default=500)
     parser.add_argument("--posts", type=int, default=60)
+    parser.add_argument("--database", type=Path, help="time an earlier run's database again")
     args = parser.parse_args(argv)
 
-    folder = Path(tempfile.mkdtemp(prefix="fieldops-report-bench-"))
-    path = folder / "bench.sqlite3"
-    print(f"building {path} …", flush=True)
-    started = time.monotonic()
-    built = build_database(path, args)
-    print(
-        f"built in {time.monotonic() - started:,.0f} s: {built['fixes']:,} fixes, "
-        f"{path.stat().st_size / 1e6:,.0f} MB",
-        flush=True,
-    )
+    if args.database:
+        path, folder = args.database, args.database.parent
+        built = {"event_id": 1}
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="fieldops-report-bench-"))
+        path = folder / "bench.sqlite3"
+        print(f"building {path} …", flush=True)
+        started = time.monotonic()
+        built = build_database(path, args)
+        print(
+            f"built in {time.monotonic() - started:,.0f} s: {built['fixes']:,} fixes, "
+            f"{path.stat().st_size / 1e6:,.0f} MB",
+            flush=True,
+        )
 
     from fieldops.app import create_app
 
