@@ -324,6 +324,9 @@ def command_screens(browser, demo: Demo, out: Path) -> None:
         page.goto(f"{demo.url}/events/{demo.marathon['id']}/report")
         expect(page.get_by_test_id("summary")).to_be_visible()
         shoot(page, out, "report-command")
+        page.goto(f"{demo.url}/replay?event={demo.marathon['id']}")
+        page.wait_for_function("() => document.body.dataset.replayedAt")
+        shoot(page, out, "replay")
     finally:
         context.close()
     context = browser.new_context(viewport=LAPTOP)
