@@ -126,18 +126,34 @@ def _response_times(r: Report) -> Table:
     return Table("response_times", "Response times", columns, rows)
 
 
+# Who, where and when a duty was: the first columns of both coverage and billing.
+DUTY_COLUMNS = [
+    C("officer", "Officer"),
+    C("badge", "Badge"),
+    C("post", "Post"),
+    C("scheduled_start", "Scheduled from", "time"),
+    C("scheduled_end", "Scheduled to", "time"),
+]
+
+
+def _duty(d) -> dict:
+    return {
+        "officer": d.officer,
+        "badge": d.badge or "",
+        "post": d.post,
+        "scheduled_start": d.scheduled_start,
+        "scheduled_end": d.scheduled_end,
+        "worked_h": d.worked_s / 3600,
+    }
+
+
 def _shifts(r: Report) -> Table:
     rows = [
-        {
-            "officer": d.officer,
-            "badge": d.badge or "",
-            "post": d.post,
-            "scheduled_start": d.scheduled_start,
-            "scheduled_end": d.scheduled_end,
+        _duty(d)
+        | {
             "scheduled_h": d.scheduled_s / 3600,
             "checked_in": d.shifts[0].start if d.shifts else None,
             "checked_out": d.shifts[-1].end if d.shifts else None,
-            "worked_h": d.worked_s / 3600,
             "late_min": round(d.late_min, 1),
             "early_min": round(d.early_min, 1),
             "missing_out": d.missing_out,
@@ -146,11 +162,7 @@ def _shifts(r: Report) -> Table:
         for d in r.duties
     ]
     columns = [
-        C("officer", "Officer"),
-        C("badge", "Badge"),
-        C("post", "Post"),
-        C("scheduled_start", "Scheduled from", "time"),
-        C("scheduled_end", "Scheduled to", "time"),
+        *DUTY_COLUMNS,
         C("scheduled_h", "Scheduled h", "hours"),
         C("checked_in", "First check-in", "time"),
         C("checked_out", "Last check-out", "time"),
@@ -184,36 +196,22 @@ def _posts(r: Report) -> Table:
     return Table("coverage_posts", "Coverage per post", columns, rows)
 
 
+def _flags(d) -> str:
+    flags = (
+        ("missing check-out", d.missing_out),
+        ("no rate", d.rate is None and bool(d.shifts)),
+        ("no show", d.no_show),
+    )
+    return ", ".join(name for name, on in flags if on)
+
+
 def _billing(r: Report) -> Table:
     rows = [
-        {
-            "officer": d.officer,
-            "badge": d.badge or "",
-            "post": d.post,
-            "scheduled_start": d.scheduled_start,
-            "scheduled_end": d.scheduled_end,
-            "worked_h": d.worked_s / 3600,
-            "billed_h": d.billed_h,
-            "rate": d.rate,
-            "amount": d.amount,
-            "flags": ", ".join(
-                f
-                for f, on in (
-                    ("missing check-out", d.missing_out),
-                    ("no rate", d.rate is None and d.shifts),
-                    ("no show", d.no_show),
-                )
-                if on
-            ),
-        }
+        _duty(d) | {"billed_h": d.billed_h, "rate": d.rate, "amount": d.amount, "flags": _flags(d)}
         for d in r.duties
     ]
     columns = [
-        C("officer", "Officer"),
-        C("badge", "Badge"),
-        C("post", "Post"),
-        C("scheduled_start", "Scheduled from", "time"),
-        C("scheduled_end", "Scheduled to", "time"),
+        *DUTY_COLUMNS,
         C("worked_h", "Checked-in h", "hours"),
         C("billed_h", "Billed h", "hours"),
         C("rate", "Rate / h", "money"),
