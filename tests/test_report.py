@@ -233,6 +233,7 @@ def test_the_pdf_holds_the_figures_and_the_organizers_holds_nothing_private(harb
     assert [s for s in SECRETS if s in organizer] == []
 
 
+@pytest.mark.live  # WeasyPrint asks ldconfig where its libraries are
 def test_fieldops_report_writes_the_pdf_the_tables_and_the_map_data(app, harbor, tmp_path):
     from fieldops.cli import cli
 
