@@ -155,6 +155,14 @@ def build_database(path: Path, args) -> dict:
             rate = fixes / (time.monotonic() - started)
             print(f"  fixes: {fixes:,} ({rate:,.0f}/s)", flush=True)
     con.commit()
+    # The ingest's minute summary of those fixes (tracking.minutes), all inside their posts.
+    cur.execute(
+        "INSERT INTO officer_minutes (event_id, officer_id, minute, inside, outside)"
+        " SELECT event_id, officer_id, strftime('%Y-%m-%d %H:%M:00.000000', recorded_at), 1, 0"
+        " FROM position_fixes WHERE event_id = ? GROUP BY 1, 2, 3",
+        (event_id,),
+    )
+    con.commit()
 
     for n in range(args.incidents):
         received = START + timedelta(seconds=rng.uniform(0, args.hours * 3600 - 3600))

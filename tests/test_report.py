@@ -74,6 +74,9 @@ def test_coverage_flags_the_late_the_early_and_the_missing_check_out(app, harbor
     assert (ana.late_min, ana.early_min, ana.missing_out) == (12, 0, False)
     assert (ben.late_min, ben.early_min) == (0, 30)
     assert cy.missing_out and cy.worked_s == 6 * 3600 + 5 * 60  # closed at the scheduled end
+    # Stale and off post, from the ingest's minute summary (Ben's phone sent nothing).
+    assert (ana.stale_min, ana.off_post_min) == (28, 10)
+    assert (ben.stale_min, cy.stale_min, cy.off_post_min) == (90, 364, 0)
     posts = {p.post: p for p in r.posts}
     gaps = [(r.local(a), r.local(b)) for a, b in posts["Mile 3 water"].gaps]
     assert gaps == [("08:00", "08:12"), ("13:30", "14:00")]  # New York time

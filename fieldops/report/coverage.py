@@ -8,13 +8,13 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, select
 
 from fieldops.auth.models import User
 from fieldops.db import utcnow
 from fieldops.events.models import Assignment, Event, Post
 from fieldops.extensions import db
-from fieldops.tracking.models import ShiftLog
+from fieldops.tracking.models import OfficerMinute, ShiftLog
 
 GRACE = timedelta(minutes=5)
 BILLING_STEP_MIN = 15
@@ -24,7 +24,8 @@ RULES = (
     "never checked out is closed at its scheduled end (or the event's end) and flagged, not "
     "counted silently. Billed hours are the hours checked in, per assignment, rounded up to "
     f"the next {BILLING_STEP_MIN} minutes, at the assignment's hourly rate; checked-in time "
-    "with no assignment is listed without a rate."
+    "with no assignment is listed without a rate. Stale minutes: minutes checked in with no "
+    "fix received; off-post minutes: minutes checked in whose fixes were all outside the post."
 )
 
 
@@ -36,6 +37,12 @@ class Shift:
     start: datetime
     end: datetime
     missing_out: bool
+    fix_minutes: int = 0  # minutes of it with a fix received
+    off_post_minutes: int = 0  # minutes whose fixes were all outside the post
+
+    @property
+    def stale_minutes(self) -> int:
+        return max(0, int((self.end - self.start).total_seconds() // 60) - self.fix_minutes)
 
 
 @dataclass
@@ -79,6 +86,14 @@ class Duty:
     @property
     def missing_out(self) -> bool:
         return any(s.missing_out for s in self.shifts)
+
+    @property
+    def stale_min(self) -> int:
+        return sum(s.stale_minutes for s in self.shifts)
+
+    @property
+    def off_post_min(self) -> int:
+        return sum(s.off_post_minutes for s in self.shifts)
 
     @property
     def no_show(self) -> bool:
@@ -131,6 +146,7 @@ def duties(event: Event, now: datetime | None = None) -> list[Duty]:
         for a in assignments
     }
     unscheduled: dict[tuple[int, int], Duty] = {}
+    seen = _minutes_per_shift(event, now)
     for log in logs:
         duty = by_assignment.get(log.assignment_id) or _covering(assignments, by_assignment, log)
         if duty is None:
@@ -151,18 +167,46 @@ def duties(event: Event, now: datetime | None = None) -> list[Duty]:
         closed_at = log.checked_out_at
         if closed_at is None:
             closed_at = min(now, duty.scheduled_end or event.ends_at)
+        fix_minutes, off_post_minutes = seen.get(log.id, (0, 0))
         duty.shifts.append(
             Shift(
                 log.post_id,
                 log.checked_in_at,
                 max(closed_at, log.checked_in_at),
                 log.checked_out_at is None,
+                fix_minutes,
+                off_post_minutes,
             )
         )
     everyone = [*by_assignment.values(), *unscheduled.values()]
     return sorted(
         everyone, key=lambda d: (d.officer, d.scheduled_start or d.shifts[0].start, d.post)
     )
+
+
+def _minutes_per_shift(event: Event, now: datetime) -> dict[int, tuple[int, int]]:
+    """{shift log id: (minutes with a fix, minutes only outside the post)}, counted in SQL
+    from the ingest's officer minutes (a shift never checked out runs to the event's end)."""
+    closed = func.coalesce(ShiftLog.checked_out_at, min(now, event.ends_at))
+    rows = db.session.execute(
+        select(
+            ShiftLog.id,
+            func.count(OfficerMinute.minute),
+            func.sum(case((OfficerMinute.outside & ~OfficerMinute.inside, 1), else_=0)),
+        )
+        .join(
+            OfficerMinute,
+            and_(
+                OfficerMinute.event_id == ShiftLog.event_id,
+                OfficerMinute.officer_id == ShiftLog.officer_id,
+                OfficerMinute.minute >= ShiftLog.checked_in_at,
+                OfficerMinute.minute < closed,
+            ),
+        )
+        .where(ShiftLog.event_id == event.id)
+        .group_by(ShiftLog.id)
+    )
+    return {shift_id: (n, int(off or 0)) for shift_id, n, off in rows}
 
 
 def _covering(assignments, by_assignment, log) -> Duty | None:

@@ -156,6 +156,8 @@ def _shifts(r: Report) -> Table:
             "checked_out": d.shifts[-1].end if d.shifts else None,
             "late_min": round(d.late_min, 1),
             "early_min": round(d.early_min, 1),
+            "stale_min": d.stale_min,
+            "off_post_min": d.off_post_min,
             "missing_out": d.missing_out,
             "no_show": d.no_show,
         }
@@ -169,6 +171,8 @@ def _shifts(r: Report) -> Table:
         C("worked_h", "Checked-in h", "hours"),
         C("late_min", "Late (min)", "number"),
         C("early_min", "Left early (min)", "number"),
+        C("stale_min", "Stale (min)", "number"),
+        C("off_post_min", "Off post (min)", "number"),
         C("missing_out", "Missing check-out", "flag"),
         C("no_show", "No show", "flag"),
     ]

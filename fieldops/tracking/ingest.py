@@ -23,7 +23,7 @@ from fieldops import realtime
 from fieldops.db import utcnow, write_transaction
 from fieldops.events.models import EventOfficer
 from fieldops.extensions import db, socketio
-from fieldops.tracking import live
+from fieldops.tracking import live, minutes
 from fieldops.tracking.models import PositionFix
 from fieldops.tracking.schemas import FixIn
 
@@ -214,6 +214,7 @@ def _write(items: list[PendingFix]) -> None:
     latest = _latest_per_officer(items)
     with write_transaction() as session:
         session.execute(_insert_new_fixes(session), [item.row() for item in items])
+        session.execute(minutes.upsert(session), minutes.rows(items))
         updates = []
         for item in latest:
             state = live.officer(item.event_id, item.officer_id)

@@ -57,7 +57,7 @@ from fieldops.lostfound.models import (
 )
 from fieldops.lostpersons.models import LostPerson, LostPersonKind, LostPersonStatus
 from fieldops.messages.models import Message, MessageRecipient
-from fieldops.tracking.models import PositionFix, ShiftLog
+from fieldops.tracking.models import OfficerMinute, PositionFix, ShiftLog
 
 DAY = datetime(2026, 5, 3, tzinfo=UTC)
 SECRETS = (
@@ -148,6 +148,30 @@ def build(app) -> dict:
                     recorded_at=at(12, 30),
                     received_at=at(12, 30),
                     source="web",
+                )
+            ]
+        )
+        # The ingest's minute summary of those phones: Ana's fixes 12:12–15:32 (200 minutes)
+        # inside her post but for 13:00–13:10, when all were outside (28 minutes stale, 10
+        # off post); Cy's one minute at 12:30 (no post geometry checked: neither).
+        db.session.add_all(
+            [
+                OfficerMinute(
+                    event_id=event.id,
+                    officer_id=ana.id,
+                    minute=at(12, 12) + timedelta(minutes=n),
+                    inside=not 48 <= n < 58,
+                    outside=48 <= n < 58,
+                )
+                for n in range(200)
+            ]
+            + [
+                OfficerMinute(
+                    event_id=event.id,
+                    officer_id=cy.id,
+                    minute=at(12, 30),
+                    inside=False,
+                    outside=False,
                 )
             ]
         )
