@@ -432,6 +432,7 @@ def _summary(report: Report) -> dict:
         "alarms": len(report.alarms),
         "alarms_by_kind": Counter(a["kind"] for a in report.alarms),
         "billed_total": round(sum(d.amount or 0 for d in report.duties), 2),
+        "unrated_hours": sum(d.billed_h for d in report.duties if d.rate is None),
         "billed_hours": sum(d.billed_h for d in report.duties),
     }
 
@@ -442,6 +443,7 @@ def chart_data(report: Report) -> dict:
 
     times = [i.received_at for i in report.incidents]
     start = min([report.event.starts_at, *times])
+    start = start.replace(minute=start.minute - start.minute % 15, second=0, microsecond=0)
     end = max([report.event.ends_at, *times])
     bins = quarter_bins(start, end)
     per_quarter: dict[str, list[int]] = {}
