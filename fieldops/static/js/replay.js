@@ -6,6 +6,7 @@
 
 import { createBaseMap } from "./map/base-map.js";
 import { drawCourse } from "./map/course.js";
+import { escapeHtml } from "./shared/html.js";
 
 const config = JSON.parse(document.getElementById("replay-config").textContent);
 const eventId = config.event.id;
@@ -50,11 +51,6 @@ function clockText(ms) {
   return new Intl.DateTimeFormat(undefined, options).format(new Date(ms));
 }
 
-function escapeText(text) {
-  const node = document.createElement("span");
-  node.textContent = text ?? "";
-  return node.innerHTML;
-}
 
 // --- drawing the moment ------------------------------------------------------------------------
 function draw(data) {
@@ -66,7 +62,7 @@ function draw(data) {
     if (!closed) open += 1;
     L.circleMarker([i.lat, i.lon], {
       radius: closed ? 5 : 9, color: "#0b0e11", weight: 2, fillColor: SEVERITY[i.severity] || "#c4ccd4", fillOpacity: closed ? 0.35 : 0.95,
-    }).bindPopup(`<b>#${i.id} ${escapeText(i.type.replace("_", " "))}</b> · ${escapeText(i.severity)}<br>${escapeText(i.status.replace("_", " "))}${i.place ? `<br>${escapeText(i.place)}` : ""}`)
+    }).bindPopup(`<b>#${i.id} ${escapeHtml(i.type.replace("_", " "))}</b> · ${escapeHtml(i.severity)}<br>${escapeHtml(i.status.replace("_", " "))}${i.place ? `<br>${escapeHtml(i.place)}` : ""}`)
       .addTo(layers.incidents);
   }
   for (const item of data.found_items) {
@@ -76,7 +72,7 @@ function draw(data) {
   for (const p of data.lost_persons) {
     if (p.lat == null) continue;
     L.circleMarker([p.lat, p.lon], { radius: 12, color: "#ff4fd8", weight: 4, fillOpacity: 0 })
-      .bindTooltip(`${escapeText(p.label)} · ${p.status}`, { permanent: true, direction: "right", className: "replay-officer-label" })
+      .bindTooltip(`${escapeHtml(p.label)} · ${p.status}`, { permanent: true, direction: "right", className: "replay-officer-label" })
       .addTo(layers.persons);
   }
   for (const o of data.officers) {
@@ -85,7 +81,7 @@ function draw(data) {
     const marker = L.circleMarker([o.lat, o.lon], {
       radius: followed ? 9 : 6, weight: followed ? 4 : 2, color: followed ? "#ff4fd8" : "#0b0e11",
       fillColor: o.on_shift ? "#4cc3ff" : "#8a949e", fillOpacity: stale ? 0.3 : 0.95,
-    }).bindTooltip(`${escapeText(o.name)}${o.badge ? ` #${escapeText(o.badge)}` : ""} · fix ${Math.round(o.age_s / 60)} min before`, { permanent: followed, direction: "top", className: "replay-officer-label" });
+    }).bindTooltip(`${escapeHtml(o.name)}${o.badge ? ` #${escapeHtml(o.badge)}` : ""} · fix ${Math.round(o.age_s / 60)} min before`, { permanent: followed, direction: "top", className: "replay-officer-label" });
     marker.addTo(layers.officers);
     if (followed) map.panTo([o.lat, o.lon], { animate: false });
   }

@@ -4,14 +4,10 @@
 
 import { createBaseMap } from "./map/base-map.js";
 import { drawCourse } from "./map/course.js";
+import { escapeHtml } from "./shared/html.js";
 
 const SEVERITY_COLOURS = { critical: "#b00020", high: "#e8590c", medium: "#f5b700", low: "#5f6b76" };
 
-function escapeText(text) {
-  const node = document.createElement("span");
-  node.textContent = text;
-  return node.innerHTML;
-}
 
 function start() {
   const element = document.getElementById("report-map");
@@ -27,7 +23,7 @@ function start() {
   const heat = L.heatLayer(data.incidents.map((i) => [i.lat, i.lon, 1]), { radius: 28, blur: 22, minOpacity: 0.35, maxZoom: 16 }).addTo(map);
   for (const post of data.posts) {
     L.circle([post.lat, post.lon], { radius: post.radius_m, color: "#0a3d91", weight: 2, fillOpacity: 0.08 })
-      .bindTooltip(escapeText(post.name), { permanent: data.posts.length <= 25, direction: "top", className: "report-post-label" })
+      .bindTooltip(escapeHtml(post.name), { permanent: data.posts.length <= 25, direction: "top", className: "report-post-label" })
       .addTo(map);
     bounds.extend([post.lat, post.lon]);
   }
@@ -37,14 +33,14 @@ function start() {
       bounds.extend([i.lat, i.lon]);
       return L.circleMarker([i.lat, i.lon], {
         radius: 7, color: "#111", weight: 1.5, fillColor: SEVERITY_COLOURS[i.severity] || "#5f6b76", fillOpacity: 0.95,
-      }).bindPopup(`<b>#${i.id} ${escapeText(i.type)}</b> (${escapeText(i.severity_label)})<br>${escapeText(i.time)}${i.place ? ` · ${escapeText(i.place)}` : ""}<br>${escapeText(i.status)}`);
+      }).bindPopup(`<b>#${i.id} ${escapeHtml(i.type)}</b> (${escapeHtml(i.severity_label)})<br>${escapeHtml(i.time)}${i.place ? ` · ${escapeHtml(i.place)}` : ""}<br>${escapeHtml(i.status)}`);
     }),
   );
   const items = L.layerGroup(
     data.items.map((item) => L.marker([item.lat, item.lon], {
       icon: L.divIcon({ className: "report-item", html: "<span>F</span>", iconSize: [18, 18] }),
       title: `Found item #${item.id}: ${item.category}`,
-    }).bindPopup(`<b>Found item #${item.id}</b><br>${escapeText(item.category)} · ${escapeText(item.status)}`)),
+    }).bindPopup(`<b>Found item #${item.id}</b><br>${escapeHtml(item.category)} · ${escapeHtml(item.status)}`)),
   );
   markers.addTo(map);
   items.addTo(map);
