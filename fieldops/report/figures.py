@@ -277,7 +277,6 @@ def _messages(event_id: int, private: bool) -> list[dict]:
         select(Message).where(Message.event_id == event_id).order_by(Message.sent_at)
     ):
         total, acked, first = counts.get(message.id, (0, 0, None))
-        first = response._aware(first)
         out.append(
             {
                 "id": message.id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select
 
@@ -104,8 +104,8 @@ def handled(event_id: int) -> list[Handled]:
         .group_by(IncidentAssignment.incident_id)
     )
     for incident_id, dispatched, on_scene in firsts:
-        by_id[incident_id].at["dispatched"] = _aware(dispatched)
-        by_id[incident_id].at["on_scene"] = _aware(on_scene)
+        by_id[incident_id].at["dispatched"] = dispatched
+        by_id[incident_id].at["on_scene"] = on_scene
     statuses = db.session.execute(
         select(TimelineEntry.incident_id, TimelineEntry.at, TimelineEntry.data)
         .join(Incident, Incident.id == TimelineEntry.incident_id)
@@ -118,13 +118,6 @@ def handled(event_id: int) -> list[Handled]:
         if to in ("acknowledged", "resolved") and milestones[to] is None:
             milestones[to] = at
     return list(by_id.values())
-
-
-def _aware(value):
-    # An aggregate may come back naive from SQLite; every time here is UTC.
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
 
 
 def times(incidents: list[Handled]) -> dict:
