@@ -134,14 +134,11 @@ class TimelineEntry(db.Model):
     actor = relationship("User", lazy="joined")
 
 
-class Photo(db.Model):
-    __tablename__ = "incident_photos"
-    __table_args__ = (UniqueConstraint("incident_id", "sha256"),)
+class StoredPhoto:
+    """The columns of a photo stored under instance/ (photos.store_once): who sent it, where
+    it is, its hash (unique per owner, with the owner's id column of each model), its size."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    incident_id: Mapped[int] = mapped_column(
-        ForeignKey("incidents.id", ondelete="CASCADE"), index=True
-    )
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     path: Mapped[str] = mapped_column(String(255))  # relative to the instance folder
     sha256: Mapped[str] = mapped_column(String(64))
@@ -149,3 +146,12 @@ class Photo(db.Model):
     height: Mapped[int] = mapped_column(Integer)
     size: Mapped[int] = mapped_column(Integer)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+
+class Photo(StoredPhoto, db.Model):
+    __tablename__ = "incident_photos"
+    __table_args__ = (UniqueConstraint("incident_id", "sha256"),)
+
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )

@@ -9,7 +9,6 @@ from sqlalchemy import (
     Boolean,
     Float,
     ForeignKey,
-    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from fieldops.db import UTCDateTime, utcnow
 from fieldops.extensions import db
 from fieldops.formats import str_enum
+from fieldops.incidents.models import StoredPhoto
 
 
 class Category(enum.StrEnum):
@@ -154,21 +154,13 @@ def _custody_is_append_only(session, _context, _instances) -> None:
             raise RuntimeError(f"custody record {row.id} is append-only")
 
 
-class FoundItemPhoto(db.Model):
+class FoundItemPhoto(StoredPhoto, db.Model):
     __tablename__ = "found_item_photos"
     __table_args__ = (UniqueConstraint("item_id", "sha256"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(
         ForeignKey("found_items.id", ondelete="CASCADE"), index=True
     )
-    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    path: Mapped[str] = mapped_column(String(255))  # relative to the instance folder
-    sha256: Mapped[str] = mapped_column(String(64))
-    width: Mapped[int] = mapped_column(Integer)
-    height: Mapped[int] = mapped_column(Integer)
-    size: Mapped[int] = mapped_column(Integer)
-    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
 
 class LostReport(db.Model):

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from fieldops.db import UTCDateTime, utcnow
 from fieldops.extensions import db
 from fieldops.formats import str_enum
+from fieldops.incidents.models import StoredPhoto
 
 
 class LostPersonKind(enum.StrEnum):
@@ -132,20 +133,12 @@ class SearchedArea(db.Model):
     by = relationship("User", lazy="joined")
 
 
-class LostPersonPhoto(db.Model):
+class LostPersonPhoto(StoredPhoto, db.Model):
     """A photo from the guardian's phone, re-encoded as incident photos are."""
 
     __tablename__ = "lost_person_photos"
     __table_args__ = (UniqueConstraint("lost_person_id", "sha256"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     lost_person_id: Mapped[int] = mapped_column(
         ForeignKey("lost_persons.id", ondelete="CASCADE"), index=True
     )
-    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    path: Mapped[str] = mapped_column(String(255))  # relative to the instance folder
-    sha256: Mapped[str] = mapped_column(String(64))
-    width: Mapped[int] = mapped_column(Integer)
-    height: Mapped[int] = mapped_column(Integer)
-    size: Mapped[int] = mapped_column(Integer)
-    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
