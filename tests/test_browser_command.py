@@ -14,7 +14,7 @@ import requests
 from playwright.sync_api import Page, expect
 
 from tests.conftest import fix
-from tests.support.browser import DESKTOP, PHONE
+from tests.support.browser import DESKTOP, PHONE, set_map_view
 from tests.support.live_server import ROOT, STAFF_PASSWORD, LiveServer
 
 NYC_GPX = ROOT / "tests/data/nyc-marathon-2006-runner-waypoints.gpx"
@@ -303,7 +303,7 @@ def test_the_course_and_its_distance_markers_render(page, server, admin):
     assert inside is True
     # Post names from zoom 14 on, where they fit; a hover names any post before that.
     assert "Water 1" not in page.evaluate("window.fieldopsCommand.postLabels()")
-    page.evaluate("window.fieldopsCommand.map.setView([40.62, -74.001], 15, {animate: false})")
+    set_map_view(page, 40.62, -74.001, 15)
     page.wait_for_function("() => window.fieldopsCommand.postLabels().includes('Water 1')")
 
 
@@ -561,7 +561,7 @@ def test_search_sort_the_card_buttons_a_post_click_and_history_work(page, server
     page.locator("#panel-toggle").click()
 
     # A click inside the post, away from its officers, opens its orders.
-    page.evaluate("window.fieldopsCommand.map.setView([40.70, -74.0], 17, {animate: false})")
+    set_map_view(page, 40.70, -74.0, 17)
     inside = page.evaluate(
         """() => { const map = window.fieldopsCommand.map;
         const p = map.latLngToContainerPoint([40.7004, -73.9996]);

@@ -11,6 +11,7 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.support.browser import set_map_view
 from tests.support.live_server import LiveServer
 from tests.test_browser_command import Officer, add_post, sign_in, tiny_gpx
 from tests.test_browser_command_incidents import Phone, admin, command, page  # noqa: F401
@@ -82,10 +83,7 @@ def test_a_click_on_an_officer_opens_the_officer_even_at_a_post_with_lines_and_r
     expect(page.get_by_test_id("detail-name")).to_contain_text("Bo Reyes", timeout=WAIT)
     page.keyboard.press("Escape")
     expect(page.get_by_test_id("officer-detail")).to_be_hidden()
-    page.evaluate(
-        "([lat, lon]) => window.fieldopsCommand.map.setView([lat, lon], 17, {animate: false})",
-        list(post_at),
-    )
+    set_map_view(page, *post_at, 17)
     click_point(page, officer_point(page, standing.id))
     card = page.get_by_test_id("officer-detail")
     expect(card.get_by_test_id("detail-name")).to_contain_text("Ada Stone")

@@ -46,3 +46,19 @@ def phone_at(browser, lat: float, lon: float):
     errors: list[str] = []
     context.on("weberror", lambda error: errors.append(str(error.error)))
     return context, errors
+
+
+MAP_AT_REST = """map => !map._animatingZoom && !(map._panAnim && map._panAnim._inProgress)
+    && !map._flyToFrame"""
+
+
+def set_map_view(
+    page, lat: float, lon: float, zoom: int, map_js: str = "window.fieldopsCommand.map"
+):
+    """Put the map at (lat, lon, zoom) once the page's own animation has finished: a zoom
+    animation still running ends by moving the map back to where it was heading."""
+    page.wait_for_function(f"() => ({MAP_AT_REST})({map_js})")
+    page.evaluate(
+        f"([lat, lon, zoom]) => {map_js}.setView([lat, lon], zoom, {{animate: false}})",
+        [lat, lon, zoom],
+    )
