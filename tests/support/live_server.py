@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from functools import cache
 from pathlib import Path
 
 import requests
@@ -40,6 +43,23 @@ def seed_staff(env: dict, password: str = STAFF_PASSWORD, cwd: Path = ROOT) -> N
     fieldops_command(env, "user", "import", stdin=rows, cwd=cwd)
 
 
+@cache
+def seeded_sqlite_template() -> Path:
+    """A database made once per test session the way an operator makes one (`fieldops init`,
+    then the staff logins with `fieldops user import`); each seeded server copies it."""
+    folder = Path(tempfile.mkdtemp(prefix="fieldops-live-template-"))
+    path = folder / "live.sqlite3"
+    env = {
+        **os.environ,
+        "FIELDOPS_DATABASE_URL": f"sqlite:///{path}",
+        "FIELDOPS_INSTANCE_PATH": str(folder / "instance"),
+        "FIELDOPS_SECRET_KEY": "template",
+    }
+    fieldops_command(env, "init")
+    seed_staff(env)
+    return path
+
+
 class LiveServer(ServerProcess):
     """`fieldops serve` (eventlet) on a fresh SQLite database, with staff logins seeded.
 
@@ -51,12 +71,13 @@ class LiveServer(ServerProcess):
     ):
         self.folder = folder
         self.seed = seed
+        self.database = folder / "live.sqlite3"
         self.tls, self.tls_port = tls, tls_port
         super().__init__(
             folder / "server.log",
             {
                 **os.environ,
-                "FIELDOPS_DATABASE_URL": f"sqlite:///{folder / 'live.sqlite3'}",
+                "FIELDOPS_DATABASE_URL": f"sqlite:///{self.database}",
                 "FIELDOPS_SECRET_KEY": "live-test-secret",
                 "FIELDOPS_INSTANCE_PATH": str(folder / "instance"),
                 "FIELDOPS_TILE_URL": "",
@@ -75,12 +96,15 @@ class LiveServer(ServerProcess):
 
     def start(self) -> None:
         """`serve` migrates the database; the staff logins are made once it answers, with the
-        CLI an operator uses."""
+        CLI an operator uses (on a new SQLite database of its own: a copy of one made so)."""
         args = ("--tls",) if self.tls else ()
         if self.tls_port:
             args += ("--tls-port", str(self.tls_port))
+        own_sqlite = self.env["FIELDOPS_DATABASE_URL"] == f"sqlite:///{self.database}"
+        if self.seed and own_sqlite and not self.database.exists():  # not on a restart
+            shutil.copy(seeded_sqlite_template(), self.database)
         super().start("serve", args=args)
-        if self.seed:
+        if self.seed and not own_sqlite:
             seed_staff(self.env)
 
     def stop(self) -> None:
