@@ -4,6 +4,7 @@ of the report page, the CSV zip, the PDF and a replay seek, and the peak memory.
 
     .venv/bin/python bench/report.py                     # the issue's size
     .venv/bin/python bench/report.py --officers 100 --hours 2   # a quick look
+    .venv/bin/python bench/report.py --database PATH --serve eventlet  # a real server's
 
 The data is written straight into a fresh database built by the migrations (raw sqlite3
 executemany, in the format SQLAlchemy reads); the report is then asked for over the app's
@@ -17,7 +18,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import random
+import re
 import resource
 import sqlite3
 import sys
@@ -316,6 +319,11 @@ def main(argv=None) -> int:
     parser.add_argument("--items", type=int, default=500)
     parser.add_argument("--posts", type=int, default=60)
     parser.add_argument("--database", type=Path, help="time an earlier run's database again")
+    parser.add_argument(
+        "--serve",
+        choices=["eventlet", "gevent", "threading"],
+        help="ask a `fieldops serve` process in this async mode over HTTP, not the app in-process",
+    )
     args = parser.parse_args(argv)
 
     if args.database:
@@ -333,18 +341,12 @@ def main(argv=None) -> int:
             flush=True,
         )
 
-    from fieldops.app import create_app
-
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)  # it warns of every SVG style
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-            "ASYNC_MODE": "threading",
-            "SECRET_KEY": "bench",
-            "INSTANCE_PATH": str(folder / "instance"),
-        }
-    )
-    client = app.test_client()
+    server = None
+    if args.serve:
+        server = ServedReport(path, folder, args.serve)
+        client = server.client()
+    else:
+        client = in_process_client(path, folder)
     login = client.post(
         "/api/v1/auth/login", json={"username": "bench-command", "password": "bench-password-1"}
     )
@@ -375,14 +377,80 @@ def main(argv=None) -> int:
             print(f"  (replay answered {response.status_code})")
             break
         print(f"    {len(response.get_json().get('officers', []))} officers placed")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print()
     print(
         f"page {len(page.data) / 1e6:.1f} MB, zip {len(zipped.data) / 1e6:.1f} MB, "
         f"pdf {len(pdf.data) / 1e6:.1f} MB"
     )
-    print(f"peak RSS {peak:,.0f} MB (after building and connecting: {base_rss:,.0f} MB)")
+    if server:
+        print(f"server's peak RSS {server.peak_rss_mb():,.0f} MB ({args.serve})")
+        server.stop()
+    else:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak RSS {peak:,.0f} MB (after building and connecting: {base_rss:,.0f} MB)")
     return 0
+
+
+def in_process_client(path: Path, folder: Path):
+    """The app's WSGI test client in this process (threading: charts drawn in the request)."""
+    from fieldops.app import create_app
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)  # it warns of every SVG style
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "ASYNC_MODE": "threading",
+            "SECRET_KEY": "bench",
+            "INSTANCE_PATH": str(folder / "instance"),
+        }
+    )
+    return app.test_client()
+
+
+class ServedReport:
+    """`fieldops serve` on the built database in its own process, asked over real HTTP (under
+    eventlet or gevent the charts and the PDF are drawn in a child process)."""
+
+    def __init__(self, path: Path, folder: Path, mode: str):
+        from tests.support.server_process import ServerProcess
+
+        env = {k: v for k, v in os.environ.items() if not k.startswith("FIELDOPS_")}
+        env |= {
+            "FIELDOPS_DATABASE_URL": f"sqlite:///{path}",
+            "FIELDOPS_SECRET_KEY": "bench-report",
+            "FIELDOPS_INSTANCE_PATH": str(folder / "instance"),
+            "FIELDOPS_TILE_URL": "",
+            "FIELDOPS_ASYNC_MODE": mode,
+        }
+        self.process = ServerProcess(folder / f"serve-{mode}.log", env)
+        self.process.start("serve", timeout=120)
+
+    def client(self):
+        import requests
+
+        session = requests.Session()
+        base = self.process.url
+
+        class Answer:
+            def __init__(self, response):
+                self.status_code, self.data = response.status_code, response.content
+                self.get_json = response.json
+
+        class Client:
+            def get(self, url):
+                return Answer(session.get(base + url, timeout=300))
+
+            def post(self, url, json):
+                return Answer(session.post(base + url, json=json, timeout=300))
+
+        return Client()
+
+    def peak_rss_mb(self) -> float:
+        status = Path(f"/proc/{self.process.process.pid}/status").read_text()
+        return int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024
+
+    def stop(self) -> None:
+        self.process.stop()
 
 
 if __name__ == "__main__":
