@@ -70,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
     from fieldops.alerts.routes import bp as alerts_bp
     from fieldops.auth import sessions
     from fieldops.auth.routes import bp as auth_bp
+    from fieldops.campus.routes import bp as campus_bp
     from fieldops.events.routes import bp as events_bp
     from fieldops.help.routes import bp as help_bp
     from fieldops.incidents.routes import bp as incidents_bp
@@ -90,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
         auth_bp,
         joining_bp,
         events_bp,
+        campus_bp,
         tracking_bp,
         incidents_bp,
         alerts_bp,

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapte
 
 from fieldops.alerts.models import AlertKind
 from fieldops.auth.models import Role
+from fieldops.campus.models import FeatureKind
 from fieldops.events.models import EventKind, OfficerStatus, PostKind
 from fieldops.incidents.models import (
     AssignmentStatus,
@@ -269,13 +270,26 @@ class Post(Contract):
     is_exit: bool
 
 
+class CampusFeature(Contract):
+    """A school's building or area (`polygon`: [[lat, lon], ...], its label at lat/lon), or an
+    exit or assembly point (lat/lon, `polygon` null)."""
+
+    id: int
+    kind: FeatureKind
+    name: str
+    polygon: list[list[float]] | None
+    lat: float
+    lon: float
+
+
 class SetupData(Contract):
-    """`setup`: the event's details and posts after an admin changed them (to the command
-    post and every officer at the event)."""
+    """`setup`: the event's details, posts and campus after an admin changed them (to the
+    command post and every officer at the event)."""
 
     event_id: int
     event: EventInfo
     posts: list[Post]
+    campus: list[CampusFeature]
 
 
 class Holder(Contract):
@@ -525,6 +539,7 @@ class SnapshotBase(Contract):
     event: EventInfo
     course: dict | None = Field(description="the course's map form (see GET …/course)")
     posts: list[Post]
+    campus: list[CampusFeature]
     stale_after: float
     server_time: Time
     alerts: list[AlertData]

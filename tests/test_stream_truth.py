@@ -55,7 +55,7 @@ def held(snapshot: dict) -> dict:
     lists = {
         name: sorted(snapshot.get(name, []), key=lambda item: item["id"]) for name in COLLECTIONS
     }
-    setup = {"event": snapshot["event"], "posts": snapshot["posts"]}
+    setup = {"event": snapshot["event"], "posts": snapshot["posts"], "campus": snapshot["campus"]}
     if "assignment" in snapshot:  # an officer's stream
         setup["post"] = snapshot["post"]
     return lists | setup
@@ -412,6 +412,35 @@ def test_an_admin_adds_a_post(stage, make_user):
     body = {"name": "Mile 4 medical", "kind": "medical", "lat": 40.66, "lon": -74.01}
     response = admin.post(f"/api/v1/events/{scene.id}/posts", json=body)
     assert response.status_code == 201, response.get_json()
+    assert_screens_tell_the_truth(screens, caused={"setup"})
+
+
+def test_an_admin_draws_a_building_on_the_campus(stage, make_user):
+    scene = stage.scene
+    screens = stage.watch(stage.lee)
+    admin = scene.staff(make_user, "admin")
+    corners = [[40.65, -74.0], [40.65, -73.999], [40.651, -73.999]]
+    gym = {"kind": "building", "name": "Gym", "polygon": corners}
+    response = admin.post(f"/api/v1/events/{scene.id}/campus/features", json=gym)
+    assert response.status_code == 201, response.get_json()
+    assert_screens_tell_the_truth(screens, caused={"setup"})
+
+
+def test_an_admin_imports_a_campus(stage, make_user):
+    scene = stage.scene
+    screens = stage.watch(stage.lee)
+    admin = scene.staff(make_user, "admin")
+    exit_ = {
+        "type": "Feature",
+        "properties": {"name": "East exit"},
+        "geometry": {"type": "Point", "coordinates": [-73.999, 40.6505]},
+    }
+    response = admin.client.put(
+        f"/api/v1/events/{scene.id}/campus",
+        json={"type": "FeatureCollection", "features": [exit_]},
+        headers={"X-CSRF-Token": admin.csrf},
+    )
+    assert response.status_code == 200, response.get_json()
     assert_screens_tell_the_truth(screens, caused={"setup"})
 
 

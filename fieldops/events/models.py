@@ -57,6 +57,12 @@ class Event(db.Model):
     posts = relationship(
         "Post", back_populates="event", cascade="all, delete-orphan", order_by="Post.id"
     )
+    campus = relationship(
+        "CampusFeature",
+        back_populates="event",
+        cascade="all, delete-orphan",
+        order_by="CampusFeature.id",
+    )
 
 
 class Course(db.Model):

@@ -84,12 +84,21 @@ def event_to_dict(event: Event) -> dict:
 
 
 def setup_to_dict(event: Event) -> dict:
-    """The `setup` envelope: what an admin may change while screens watch (details, posts)."""
+    """The `setup` envelope: what an admin may change while screens watch (details, posts,
+    the campus)."""
     return {
         "event_id": event.id,
         "event": event_to_dict(event),
         "posts": [post_to_dict(p) for p in event.posts],
+        "campus": campus_to_list(event),
     }
+
+
+def campus_to_list(event: Event) -> list[dict]:
+    """The event's campus features (fieldops.campus), in every screen's set-up."""
+    from fieldops.campus.schemas import feature_to_dict
+
+    return [feature_to_dict(f) for f in event.campus]
 
 
 def post_to_dict(post: Post) -> dict:

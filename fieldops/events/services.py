@@ -241,7 +241,7 @@ def publish_setup(event: Event) -> None:
 
 def _push_setup(event: Event) -> None:
     db.session.flush()
-    db.session.refresh(event, ["posts"])
+    db.session.refresh(event, ["posts", "campus"])
     data = setup_to_dict(event)
     realtime.publish_to_staff_on_commit(event.id, "setup", data)
     members = select(EventOfficer.officer_id).where(EventOfficer.event_id == event.id)

@@ -1,4 +1,4 @@
-"""An event's gazetteer (course and posts), built once per version of them."""
+"""An event's gazetteer (course, posts and campus), built once per version of them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import threading
 from fieldops.events import course_display
 from fieldops.events.models import Event
 from fieldops.events.schemas import UNIT_METRES
-from fieldops.places.words import Gazetteer, Place, PostArea
+from fieldops.places.words import CampusPlace, Gazetteer, Place, PostArea
 
 _cache: dict[int, tuple[tuple, Gazetteer]] = {}
 _lock = threading.Lock()
@@ -22,7 +22,8 @@ def _version(event: Event) -> tuple:
         else None
     )
     posts = tuple((p.id, p.name, p.lat, p.lon, p.radius_m, repr(p.polygon)) for p in event.posts)
-    return (event.distance_unit, course_key, posts)
+    campus = tuple((f.id, f.kind, f.name, f.lat, f.lon, repr(f.polygon)) for f in event.campus)
+    return (event.distance_unit, course_key, posts, campus)
 
 
 def gazetteer(event: Event) -> Gazetteer:
@@ -41,6 +42,10 @@ def gazetteer(event: Event) -> Gazetteer:
         unit=event.distance_unit,
         start_m=course.start_m if course else 0.0,
         length_m=course.length_m if course else None,
+        campus=[
+            CampusPlace(f.id, f.name, f.lat, f.lon, 0.0, f.polygon, kind=f.kind.value)
+            for f in event.campus
+        ],
     )
     with _lock:
         _cache[event.id] = (version, built)

@@ -1,6 +1,7 @@
-"""Places in words, the way they are said on the radio: "Mile 25.8 · near Command post".
+"""Places in words, the way they are said on the radio: "Mile 25.8 · near Command post", or
+at a school "Gym, east exit".
 
-Pure: a `Gazetteer` is built from an event's course and posts, then answers two questions:
+Pure: a `Gazetteer` is built from an event's course, posts and campus, then answers two questions:
 where is this point, in words (`describe`), and where is "mile 18.2" (`locate`). Distances on
 the course count from the race's start (`start_m` is where the course file begins).
 """
@@ -14,6 +15,10 @@ from fieldops.events.schemas import UNIT_METRES, UNIT_WORD
 from fieldops.tracking.geometry import bearing, distance_m, in_polygon
 
 ON_COURSE_M = 200.0  # a point this close to the course is "at mile N"
+AT_EXIT_M = 25.0  # this close to a campus exit: "Gym, east exit"
+EXIT_OF_BUILDING_M = 30.0  # an exit this close to a building's edge is that building's
+AT_ASSEMBLY_M = 40.0  # this close to an assembly point: "at Assembly point A"
+CAMPUS_RANGE_M = 500.0  # further than this from every building, the campus names nothing
 AT_POST_NEAR_M = 150.0  # closer than this to a post's edge: "near <post>"
 POST_RANGE_M = 2000.0  # on a course, posts further than this are not named
 MIN_STEP_M = 5.0  # course points closer than this are skipped (enough for a mile to 0.1)
@@ -40,6 +45,17 @@ class PostArea:
 
 
 @dataclass(frozen=True)
+class CampusPlace(PostArea):
+    """A campus feature: a building or area (its polygon), or an exit or assembly point."""
+
+    kind: str = "building"
+
+    @property
+    def is_area(self) -> bool:
+        return self.kind in ("building", "area")
+
+
+@dataclass(frozen=True)
 class Place:
     text: str  # "" when nothing near has a name
     along_m: float | None = None  # race distance, when on the course
@@ -59,6 +75,7 @@ class Gazetteer:
         unit: str = "km",
         start_m: float = 0.0,
         length_m: float | None = None,
+        campus: list[CampusPlace] = (),
     ):
         """`length_m`: the course's measured length, when `lines` are a simplified copy of it
         (a simplified line is a little shorter): race distances are stretched to match it, so
@@ -66,6 +83,10 @@ class Gazetteer:
         self.unit = unit if unit in UNIT_METRES else "km"
         self.start_m = max(0.0, float(start_m or 0.0))
         self.posts = posts
+        self.areas = [c for c in campus if c.is_area]  # buildings before open areas
+        self.areas.sort(key=lambda c: c.kind != "building")
+        self.exits = [c for c in campus if c.kind == "exit"]
+        self.assembly_points = [c for c in campus if c.kind == "assembly_point"]
         self._points: list[tuple[float, float, float]] = []  # (lat, lon, race distance)
         self._breaks: set[int] = set()  # indexes where a new line starts (no segment before)
         travelled = self.start_m
@@ -96,6 +117,9 @@ class Gazetteer:
     # --- where is this point? -------------------------------------------------------------
 
     def describe(self, lat: float, lon: float) -> Place:
+        on_campus = self.campus_words(lat, lon)
+        if on_campus:
+            return Place(on_campus)
         along = self.along_course(lat, lon)
         post, gap = self.nearest_post(lat, lon)
         parts = []
@@ -104,6 +128,26 @@ class Gazetteer:
         if post is not None and (along is None or gap <= POST_RANGE_M):
             parts.append(_relation(post, gap, lat, lon))
         return Place(" · ".join(parts), along, post.id if post else None)
+
+    def campus_words(self, lat: float, lon: float) -> str:
+        """ "Gym, east exit", "Gym", "at Assembly point A", "near Gym" or "60 m N of Gym";
+        "" off the campus or without one."""
+        exit_, gap = _nearest(self.exits, lat, lon)
+        if exit_ is not None and gap <= AT_EXIT_M:
+            building, edge = _nearest(self.areas, exit_.lat, exit_.lon)
+            if building is not None and edge <= EXIT_OF_BUILDING_M:
+                return f"{building.name}, {_mid_sentence(exit_.name)}"
+            return f"at {exit_.name}"
+        inside = next((a for a in self.areas if a.edge_distance(lat, lon) == 0), None)
+        if inside is not None:
+            return inside.name
+        point, gap = _nearest(self.assembly_points, lat, lon)
+        if point is not None and gap <= AT_ASSEMBLY_M:
+            return f"at {point.name}"
+        area, gap = _nearest(self.areas, lat, lon)
+        if area is None or gap > CAMPUS_RANGE_M:
+            return ""
+        return _relation(area, gap, lat, lon)
 
     def distance_words(self, race_m: float) -> str:
         """ "Mile 25.8" / "Km 41.5"."""
@@ -125,12 +169,7 @@ class Gazetteer:
         return best[1]
 
     def nearest_post(self, lat: float, lon: float) -> tuple[PostArea | None, float]:
-        best, gap = None, math.inf
-        for post in self.posts:
-            d = post.edge_distance(lat, lon)
-            if d < gap:
-                best, gap = post, d
-        return best, gap
+        return _nearest(self.posts, lat, lon)
 
     # --- where is "mile 18.2"? ----------------------------------------------------------------
 
@@ -162,6 +201,24 @@ def _relation(post: PostArea, gap: float, lat: float, lon: float) -> str:
     away = distance_m(post.lat, post.lon, lat, lon)
     where = COMPASS[round(bearing(post.lat, post.lon, lat, lon) / 45) % 8]
     return f"{_metres(away)} {where} of {post.name}"
+
+
+def _nearest(places: list[PostArea], lat: float, lon: float) -> tuple[PostArea | None, float]:
+    best, gap = None, math.inf
+    for place in places:
+        d = place.edge_distance(lat, lon)
+        if d < gap:
+            best, gap = place, d
+    return best, gap
+
+
+def _mid_sentence(name: str) -> str:
+    """ "East exit" → "east exit" after a comma; "NE door" and "Gate B" keep their capitals."""
+    if len(name) > 1 and name[0].isupper() and name[1].islower() and " " in name:
+        first, rest = name.split(" ", 1)
+        if rest[:1].islower():
+            return first.lower() + " " + rest
+    return name
 
 
 def _metres(m: float) -> str:

@@ -12,6 +12,7 @@ from fieldops.errors import ApiError, choice
 from fieldops.events.models import Event, EventOfficer, OfficerStatus, Post
 from fieldops.events.schemas import (
     assignment_to_dict,
+    campus_to_list,
     course_to_dict,
     event_to_dict,
     post_to_dict,
@@ -174,6 +175,7 @@ def officer_view(event: Event, officer: User) -> dict:
         "post": post,
         "assignment": assignment_to_dict(assignment) if assignment else None,
         "posts": [post_to_dict(p) for p in event.posts],
+        "campus": campus_to_list(event),
         "course": course_to_dict(event.course, event.distance_unit),
         "stale_after": current_app.config["STALE_AFTER"],
         "server_time": iso(utcnow()),
@@ -186,6 +188,7 @@ def snapshot(event: Event, viewer: User | None = None) -> dict:
         "event": event_to_dict(event),
         "course": course_to_dict(event.course, event.distance_unit),
         "posts": [post_to_dict(p) for p in event.posts],
+        "campus": campus_to_list(event),
         "stale_after": current_app.config["STALE_AFTER"],
     }
     if current_app.config.get("MESSAGE_QUEUE"):

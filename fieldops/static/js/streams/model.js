@@ -12,7 +12,8 @@
 //   would reopen a closed alarm is an older one (pushes of concurrent writes can cross);
 // - message: replaces the message, keeping every acknowledgement either copy knows of;
 // - device_request: the command stream keeps only the phones still waiting;
-// - setup: the event's details and posts replace the snapshot's (and an officer's own post);
+// - setup: the event's details, posts and campus replace the snapshot's (and an officer's own
+//   post);
 //   an officer's own post follows the post their `officer` record names;
 // - found_item, lost_report, match (command streams): replace the record unless the known copy
 //   is newer (updated_at); a rejected match leaves;
@@ -169,8 +170,8 @@ export function createStreamModel(kind) {
     else if (info.post?.id !== id) info.post = (info.posts || []).find((p) => p.id === id) || info.post;
   }
 
-  function applySetup({ event, posts }) {
-    info = { ...info, event, posts };
+  function applySetup({ event, posts, campus }) {
+    info = { ...info, event, posts, campus };
     if (info.post) info.post = posts.find((p) => p.id === info.post.id) || info.post;
     notify({ setup: true });
   }
@@ -231,12 +232,12 @@ export function createStreamModel(kind) {
       notify({ reset: true });
     },
     /** What a fresh snapshot would hold: the collections as lists sorted by id, and the
-     * event's set-up (event, posts, an officer's own post). */
+     * event's set-up (event, posts, campus, an officer's own post). */
     toJSON() {
       const lists = Object.fromEntries(
         COLLECTIONS.map((name) => [name, [...maps[name].values()].sort((a, b) => a.id - b.id)]),
       );
-      const setup = { event: info.event ?? null, posts: info.posts ?? [] };
+      const setup = { event: info.event ?? null, posts: info.posts ?? [], campus: info.campus ?? [] };
       if (kind === "officer") setup.post = info.post ?? null;
       return { ...lists, ...setup };
     },
