@@ -59,6 +59,7 @@ class Demo:
         self.command.login("command", self.logins["command"])
         events = self.command.get("/api/v1/events").json()["events"]
         self.marathon = next(e for e in events if e["kind"] == "marathon")
+        self.school = next(e for e in events if e["kind"] == "school")
 
     def stop(self) -> None:
         self.process.stop()
@@ -327,6 +328,16 @@ def command_screens(browser, demo: Demo, out: Path) -> None:
         page.goto(f"{demo.url}/replay?event={demo.marathon['id']}")
         page.wait_for_function("() => document.body.dataset.replayedAt")
         shoot(page, out, "replay")
+    finally:
+        context.close()
+    context = browser.new_context(viewport=LAPTOP)
+    page = context.new_page()
+    try:
+        sign_in(page, demo, "command")
+        page.goto(f"{demo.url}/command?event={demo.school['id']}")
+        expect(page.get_by_test_id("connection-label")).to_have_text("Live", timeout=20_000)
+        page.wait_for_function("() => window.fieldopsCommand.layers().campus > 0")
+        shoot(page, out, "command-school-campus")
     finally:
         context.close()
     context = browser.new_context(viewport=LAPTOP)

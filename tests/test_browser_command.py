@@ -293,6 +293,7 @@ def test_the_course_and_its_distance_markers_render(page, server, admin):
     assert page.evaluate("window.fieldopsCommand.layers()") == {
         "course": 2 * len(course["lines"]),  # a dark casing under the bright line
         "posts": 1,
+        "campus": 0,  # a marathon has none
         "officers": 0,
     }
     # The map opened on the course.

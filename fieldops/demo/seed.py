@@ -47,6 +47,7 @@ from fieldops.joining import services as joining
 from fieldops.tracking.geometry import destination
 
 COURSE_FILE = "nyc-marathon-course.geojson"
+CAMPUS_FILE = "demo-school-campus.geojson"  # its buildings, exits and assembly points
 MARATHON_NAME = "NYC Marathon course (demo)"
 SCHOOL_NAME = "School field day (demo)"
 MARATHON_M = 42_195.0
@@ -435,6 +436,7 @@ def seed_demo(progress: bool = False) -> DemoInfo:
             distance_unit="mi",
         )
         school_post_ids = _ensure_posts(school_event, school, advance)
+        _ensure_campus(school_event)
         school_tokens = _ensure_officers(school_event, school_crew, school_post_ids, saved, advance)
         human_pin = _ensure_human_pin(marathon, (saved.get("human") or {}).get("pin"))
 
@@ -568,6 +570,20 @@ def _ensure_course(event: Event) -> list:
         services.set_course_start(event, round(from_mile * MILE_M, 1))
         lines = event.course.lines
     return lines
+
+
+def _ensure_campus(event: Event) -> None:
+    """The school's campus, imported from its GeoJSON file as an admin would, once."""
+    from fieldops.campus import services as campus
+    from fieldops.campus.schemas import FeatureCollectionIn
+
+    with write_transaction():
+        event = db.session.get(Event, event.id)
+        if event.campus:
+            return
+        text = (resources.files("fieldops") / "data" / CAMPUS_FILE).read_text()
+        collection = FeatureCollectionIn.model_validate(json.loads(text))
+        campus.replace_campus(event, [f.as_feature() for f in collection.features])
 
 
 def _ensure_posts(event: Event, specs: list[PostSpec], advance) -> dict[str, int]:

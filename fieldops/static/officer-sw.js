@@ -11,7 +11,7 @@
  * offline. Change VERSION when the list of shell files changes; old caches are deleted on
  * activate.
  */
-const VERSION = "officer-shell-v7";
+const VERSION = "officer-shell-v8";
 const PAGE = "/officer";
 const SHELL = [
   PAGE,
@@ -47,6 +47,7 @@ const SHELL = [
   "/static/js/officer/status-panel.js",
   "/static/js/officer/storage.js",
   "/static/js/officer/waiting.js",
+  "/static/js/map/campus.js",
   "/static/js/shared/format.js",
   "/static/js/shared/html.js",
   "/static/js/shared/idb.js",

@@ -118,7 +118,7 @@ let setup = {}; // what is on the ground: the course, the posts, the event (snap
 
 function applySnapshot(snapshot) {
   clock.setServerTime(snapshot.server_time);
-  setup = { course: snapshot.course, posts: snapshot.posts, event: snapshot.event };
+  setup = { course: snapshot.course, posts: snapshot.posts, campus: snapshot.campus, event: snapshot.event };
   ground.show(setup);
   officers.applySnapshot(snapshot);
   ground.fitOnce();
@@ -130,7 +130,7 @@ function applySnapshot(snapshot) {
 function applyEnvelope(envelope) {
   const data = envelope.data || {};
   if (envelope.type === "setup") {
-    setup = { ...setup, posts: data.posts, event: data.event };
+    setup = { ...setup, posts: data.posts, campus: data.campus, event: data.event };
     ground.show(setup);
   }
   if (envelope.type === "positions") officers.applyPositions(data.fixes || []);
@@ -176,6 +176,7 @@ const desk = startDesk({
   officers: () => [...officers.values()].map((rec) => rec.data),
   posts: () => ground.posts(),
   followOfficer: (id) => selection.follow(id),
+  redraw: () => canvas.redraw(), // the names on the map keep clear of a new pin
   setHelpOfficers(ids) {
     const next = new Set(ids);
     if ([...next].join() === [...helpIds].join()) return;

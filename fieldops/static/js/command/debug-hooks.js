@@ -20,6 +20,8 @@ export function exposeForTests({ map, officers, groups, canvas, ground, markers,
     },
     /** The post names the map found room for on its last redraw. */
     postLabels: () => canvas.postLabels(),
+    /** The campus names the map found room for on its last redraw. */
+    campusLabels: () => canvas.campusLabels(),
     /** START, FINISH and the distance markers as drawn: [{text, point}]. */
     courseLabels: () => canvas.courseLabels().map(({ text, point }) => ({ text, point: pagePoint(point) })),
     /** The groups of quiet officers drawn now: [{count, byCategory, point}]. */

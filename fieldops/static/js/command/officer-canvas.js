@@ -110,7 +110,7 @@ const OfficerMarker = L.CircleMarker.extend({
  * (the groups) and add what names must keep clear of and the other names to place.
  */
 export function createOfficerCanvas({ map, decorate }) {
-  const placed = { posts: [], course: [] }; // what the last redraw found room for
+  const placed = { posts: [], campus: [], course: [] }; // what the last redraw found room for
 
   const OfficerCanvas = L.Canvas.extend({
     _extendRedrawBounds() {},
@@ -125,7 +125,9 @@ export function createOfficerCanvas({ map, decorate }) {
       const corner = map.containerPointToLayerPoint([0, 0]);
       const view = { x1: corner.x, y1: corner.y, x2: corner.x + size.x, y2: corner.y + size.y };
       const drawn = placeLabels(this._ctx, this._labels, this._obstacles, view);
+      const onCampus = (label) => String(label.owner).startsWith("campus-");
       placed.posts = drawn.filter((label) => label.kind === "post").map((label) => label.text);
+      placed.campus = drawn.filter(onCampus).map((label) => label.text);
       placed.course = drawn.filter((label) => label.kind === "course")
         .map(({ text, x, y }) => ({ text, point: map.layerPointToContainerPoint([x, y]) }));
     },
@@ -151,6 +153,8 @@ export function createOfficerCanvas({ map, decorate }) {
     },
     /** The post names drawn last time. */
     postLabels: () => [...placed.posts],
+    /** The campus's names drawn last time (buildings, areas, exits, assembly points). */
+    campusLabels: () => [...placed.campus],
     /** START, FINISH and the distance markers drawn last time: [{text, point}] in the map's pixels. */
     courseLabels: () => placed.course,
   };

@@ -8,7 +8,9 @@ import { STATUS_LABEL, typeIcon, typeLabel } from "./looks.js";
 
 const ACTIVE_ASSIGNMENT = ["dispatched", "acknowledged", "en_route", "on_scene"];
 
-export function createIncidentMap({ map, store, officerFix, onOpen }) {
+/** onPinsMoved(): a pin came, went or moved (the map's names must keep clear of it). */
+export function createIncidentMap({ map, store, officerFix, onOpen, onPinsMoved = () => {} }) {
+  let pinsKey = "";
   map.createPane("incidents").style.zIndex = "640"; // over the officers' canvas
   // The lines go on an SVG renderer under the officers: a canvas of their own over the
   // officers' canvas would take the clicks meant for an officer.
@@ -70,6 +72,11 @@ export function createIncidentMap({ map, store, officerFix, onOpen }) {
       }
     }
     drawLines();
+    const key = JSON.stringify([...markers.values()].map(({ marker }) => marker.getLatLng()));
+    if (key !== pinsKey) {
+      pinsKey = key;
+      onPinsMoved();
+    }
   }
 
   function drawLines() {

@@ -41,7 +41,9 @@ export function startDesk(page) {
     if (incident) map.setView([incident.lat, incident.lon], Math.max(map.getZoom(), 16));
   }
 
-  const incidentMap = createIncidentMap({ map, store, officerFix, onOpen: (id) => openIncident(id) });
+  const incidentMap = createIncidentMap({
+    map, store, officerFix, onOpen: (id) => openIncident(id), onPinsMoved: page.redraw,
+  });
   const queue = createQueue({
     store, serverNow, canAct,
     onOpen: (id) => openIncident(id),

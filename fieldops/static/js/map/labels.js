@@ -7,11 +7,14 @@
 export const LABEL_FONT = "600 15px system-ui, 'DejaVu Sans', sans-serif";
 export const POST_FONT = "700 13px system-ui, 'DejaVu Sans', sans-serif";
 export const COURSE_FONT = "800 14px system-ui, 'DejaVu Sans', sans-serif";
+export const AREA_FONT = "800 14px system-ui, 'DejaVu Sans', sans-serif";
 
 const STYLE = {
   officer: { font: LABEL_FONT, align: "left", height: 20, pad: 4 },
   post: { font: POST_FONT, align: "center", height: 20, pad: 4 },
   course: { font: COURSE_FONT, align: "center", height: 22, pad: 7 },
+  area: { font: AREA_FONT, align: "center", height: 20, pad: 3 }, // a campus building or area
+  exit: { font: POST_FONT, align: "center", height: 20, pad: 4 }, // a campus exit or assembly point
 };
 
 const measureCtx = document.createElement("canvas").getContext("2d");
@@ -74,10 +77,10 @@ export function placeLabels(ctx, labels, obstacles, view = null) {
 
 function paint(ctx, label, box, [px, py]) {
   ctx.font = STYLE[label.kind].font;
-  if (label.kind === "post") {
+  if (label.kind === "post" || label.kind === "exit") {
     ctx.fillStyle = "rgba(11, 14, 17, 0.88)";
     ctx.fillRect(box.x1, box.y1 + 1, box.x2 - box.x1, box.y2 - box.y1 - 2);
-    ctx.fillStyle = "#e8eef5";
+    ctx.fillStyle = label.kind === "exit" ? "#7be3a5" : "#e8eef5"; // exits green, as their signs
     ctx.fillText(label.text, box.left, box.y);
     return;
   }
@@ -104,6 +107,11 @@ function paint(ctx, label, box, [px, py]) {
   ctx.lineWidth = 4;
   ctx.strokeStyle = "rgba(0, 0, 0, 0.9)";
   ctx.strokeText(label.text, box.left, box.y);
+  if (label.kind === "area") {
+    ctx.fillStyle = "#dfe8f1";
+    ctx.fillText(label.text, box.left, box.y);
+    return;
+  }
   ctx.fillStyle = label.stale ? "#d0d6dd" : "#ffffff";
   ctx.fillText(label.text, box.left, box.y);
 }

@@ -1,7 +1,26 @@
 // Small maps on the phone: no tiles needed; the course, the posts, the pins and lines carry
 // the meaning. Leaflet (window.L) is a vendored classic script.
 
+import { campusNameMarkers, drawCampus } from "../map/campus.js";
 import { el } from "../shared/html.js";
+
+/** A campus's names where they fit: assembly points first, then buildings, then areas; a name
+ * that would cover one already shown (or run off the map) is hidden, its shape still drawn. */
+function declutter(container) {
+  const order = ["campus-assembly_point", "campus-building", "campus-area"];
+  const labels = [...container.querySelectorAll(".campus-label")]
+    .sort((a, b) => order.findIndex((c) => a.classList.contains(c)) - order.findIndex((c) => b.classList.contains(c)));
+  const frame = container.getBoundingClientRect();
+  const shown = [];
+  for (const label of labels) {
+    label.classList.remove("crowded");
+    const box = label.firstElementChild.getBoundingClientRect();
+    const fits = box.left >= frame.left && box.right <= frame.right && box.top >= frame.top && box.bottom <= frame.bottom;
+    const covers = shown.some((b) => box.left < b.right && b.left < box.right && box.top < b.bottom && b.top < box.bottom);
+    if (!fits || covers) label.classList.add("crowded");
+    else shown.push(box);
+  }
+}
 
 export function createMaps({ mapConfig, view, post }) {
   const maps = []; // every small map, to redraw the ground when the event's view changes
@@ -12,6 +31,7 @@ export function createMaps({ mapConfig, view, post }) {
     if (mapConfig.tile_url) L.tileLayer(mapConfig.tile_url, { maxZoom: mapConfig.max_zoom || 19 }).addTo(map);
     showCredit(map.getContainer());
     map.fieldopsGround = { layer: L.layerGroup().addTo(map), key: null };
+    map.on("zoomend moveend", () => declutter(map.getContainer()));
     maps.push(map);
     drawGround(map);
     return map;
@@ -28,18 +48,21 @@ export function createMaps({ mapConfig, view, post }) {
     caption.hidden = !text;
   }
 
-  /** The course (black casing, yellow line) and every post (grey; the officer's own yellow),
-   * under the pins: enough to find one's way with no base map. */
+  /** A school's campus, the course (black casing, yellow line) and every post (grey; the
+   * officer's own yellow), under the pins: enough to find one's way with no base map. */
   function drawGround(map) {
     const L = window.L;
     const shown = view() || {};
     const mine = post();
-    const key = JSON.stringify([shown.course && shown.course.length_m, (shown.posts || []).map((p) => p.id), mine && mine.id]);
+    const key = JSON.stringify([
+      shown.course && shown.course.length_m, shown.posts || [], shown.campus || [], mine && mine.id,
+    ]);
     const ground = map.fieldopsGround;
     if (ground.key === key) return;
     ground.key = key;
     ground.layer.clearLayers();
     const quiet = { interactive: false, lineJoin: "round", lineCap: "round" };
+    drawCampus(ground.layer, shown.campus || [], { theme: "light" });
     for (const each of shown.posts || []) {
       const own = mine && each.id === mine.id;
       const style = own
@@ -61,6 +84,8 @@ export function createMaps({ mapConfig, view, post }) {
         icon: L.divIcon({ className: "km-label", html: el("span", { text: marker.label }), iconSize: null }),
       }).addTo(ground.layer);
     }
+    campusNameMarkers(ground.layer, shown.campus || [], el);
+    declutter(map.getContainer());
   }
 
   return {

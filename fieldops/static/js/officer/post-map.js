@@ -1,4 +1,7 @@
-// The main screen's map: my post, the course and the other posts, and me.
+// The main screen's map: my post, the course and the other posts, and me; at a school, the
+// whole campus.
+
+import { campusBounds } from "../map/campus.js";
 
 export function createPostMap({ maps, view, lastFix }) {
   let map = null; // {leaflet, me, halo}
@@ -22,6 +25,7 @@ export function createPostMap({ maps, view, lastFix }) {
       doubleClickZoom: false,
       boxZoom: false,
       keyboard: false,
+      zoomSnap: 0.25, // a campus fills the small map rather than a quarter of it
     });
     map = { leaflet, me: null, halo: null };
     update();
@@ -41,12 +45,14 @@ export function createPostMap({ maps, view, lastFix }) {
   }
 
   function fit() {
-    const bounds = window.L.latLngBounds([]);
     const shown = view();
+    const campus = shown?.campus || [];
+    const bounds = campusBounds(campus);
     if (shown && shown.post) bounds.extend(postBounds(shown.post));
     if (map.me) bounds.extend(map.me.getLatLng());
     if (!bounds.isValid()) return;
-    map.leaflet.fitBounds(bounds.pad(0.6), { maxZoom: 17, animate: false });
+    // Around a post, room to see its surroundings; a campus fills the map.
+    map.leaflet.fitBounds(bounds.pad(campus.length ? 0.05 : 0.6), { maxZoom: 17, animate: false });
   }
 
   function update() {

@@ -1,5 +1,5 @@
 // Who this phone is at which event: the session (device token) from joining, the event's
-// view (post, orders, course, posts) from the stream's join snapshot (from /me before the stream
+// view (post, orders, course, posts, campus) from the stream's join snapshot (from /me before the stream
 // is up, and when the post changes), the server's record of the officer, and the server's clock. Verifies the session and ends it (leave, or the server says it has ended).
 
 import { errorOf, updateCsrf } from "./http.js";
@@ -90,9 +90,9 @@ export function createSession({ request, onView = () => {}, onOfficer = () => {}
   /** A join snapshot of the officer's stream: the view /me would give, and the officer. */
   function applySnapshot(snapshot) {
     state.fromStream = true;
-    const { event, post, assignment, posts, course, stale_after, server_time } = snapshot;
+    const { event, post, assignment, posts, campus, course, stale_after, server_time } = snapshot;
     const officer = (snapshot.officers || []).find((o) => o.id === state.session?.officerId) || null;
-    setView({ event, post, assignment, posts, course, stale_after, server_time, officer });
+    setView({ event, post, assignment, posts, campus, course, stale_after, server_time, officer });
     onOfficer();
   }
 
@@ -102,7 +102,10 @@ export function createSession({ request, onView = () => {}, onOfficer = () => {}
     state.officer = officer;
     if (setup && state.view) {
       // The stream's model knows the post (with its orders) and the posts: no /me needed.
-      state.view = { ...state.view, post: setup.post ?? null, posts: setup.posts ?? state.view.posts, event: setup.event ?? state.view.event };
+      state.view = {
+        ...state.view, post: setup.post ?? null, posts: setup.posts ?? state.view.posts,
+        campus: setup.campus ?? state.view.campus, event: setup.event ?? state.view.event,
+      };
       saveView();
       onView();
     } else {
@@ -115,7 +118,7 @@ export function createSession({ request, onView = () => {}, onOfficer = () => {}
   /** An admin changed the event or its posts (`setup`): the stream's model has them. */
   function applySetup(setup) {
     if (!state.view) return;
-    state.view = { ...state.view, event: setup.event, posts: setup.posts, post: setup.post ?? null };
+    state.view = { ...state.view, event: setup.event, posts: setup.posts, campus: setup.campus, post: setup.post ?? null };
     saveView();
     onView();
   }
