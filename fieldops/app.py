@@ -71,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
     from fieldops.auth import sessions
     from fieldops.auth.routes import bp as auth_bp
     from fieldops.campus.routes import bp as campus_bp
+    from fieldops.drills.routes import bp as drills_bp
     from fieldops.events.routes import bp as events_bp
     from fieldops.help.routes import bp as help_bp
     from fieldops.incidents.routes import bp as incidents_bp
@@ -92,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
         joining_bp,
         events_bp,
         campus_bp,
+        drills_bp,
         tracking_bp,
         incidents_bp,
         alerts_bp,

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapte
 from fieldops.alerts.models import AlertKind
 from fieldops.auth.models import Role
 from fieldops.campus.models import FeatureKind
+from fieldops.drills.models import AreaState, DrillAction, DrillMode, Hazard, Problem
 from fieldops.events.models import EventKind, OfficerStatus, PostKind
 from fieldops.incidents.models import (
     AssignmentStatus,
@@ -492,6 +493,85 @@ class OfficerLostPersonData(LostPersonBase):
     instruction: str | None
 
 
+class Reporter(Someone):
+    role: Role
+
+
+class DrillAreaReportData(Contract):
+    """One report of one area (append-only): `note` is null in organizers' copies."""
+
+    id: int
+    area_id: int
+    area_name: str
+    state: AreaState
+    accounted: int = Field(ge=0)
+    missing: int = Field(ge=0)
+    extra: int = Field(ge=0)
+    injured: int = Field(ge=0)
+    problems: list[Problem]
+    note: str | None
+    assembly_point_id: int | None
+    reported_by: Reporter
+    reported_at: Time
+
+
+class DrillArea(Contract):
+    """An area the drill was ordered for, as its latest report left it."""
+
+    id: int
+    name: str
+    state: Literal["not_reported", "secured", "evacuated", "problem"]
+    reported_at: Time | None
+    done_at: Time | None = Field(description="its first report secured (evacuated, for Evacuate)")
+    accounted: int | None
+    missing: int | None
+    extra: int | None
+    injured: int | None
+    problems: list[Problem]
+
+
+class DrillCounts(Contract):
+    accounted: int
+    missing: int
+    extra: int
+    injured: int
+
+
+class AssemblyTotal(Contract):
+    id: int
+    name: str
+    accounted: int
+
+
+class DrillData(Contract):
+    """`drill` (every stream at the event): a drill or real response whole, after any change.
+    `completed_at`: when its last area was secured (evacuated); `open` until All clear.
+    Organizers' copies carry null `notes`."""
+
+    id: int
+    event_id: int
+    action: DrillAction
+    action_label: str
+    mode: DrillMode
+    hazard: Hazard | None
+    words: str = Field(description="the directive every screen shows under the action")
+    whole_campus: bool
+    assembly_point: Someone | None
+    areas: list[DrillArea]
+    reports: list[DrillAreaReportData]
+    totals: DrillCounts
+    assembly_totals: list[AssemblyTotal]
+    started_by: Reporter
+    started_at: Time
+    completed_at: Time | None
+    time_to_complete_s: float | None
+    concluded_by: Reporter | None
+    concluded_at: Time | None
+    notes: str | None
+    open: bool
+    updated_at: Time
+
+
 DATA: dict[str, type[Contract]] = {
     "setup": SetupData,
     "officer": OfficerData,
@@ -504,6 +584,7 @@ DATA: dict[str, type[Contract]] = {
     "lost_report": LostReportData,
     "match": MatchData,
     "lost_person": LostPersonData,
+    "drill": DrillData,
 }
 # An officer's stream carries these types, some as the officer's own copy.
 OFFICER_DATA: dict[str, type[Contract]] = {
@@ -514,6 +595,7 @@ OFFICER_DATA: dict[str, type[Contract]] = {
     "message": OfficerMessageData,
     "lost_person": OfficerLostPersonData,
     "found_item": FoundItemData,
+    "drill": DrillData,
 }
 STREAM_TYPES = {"command": tuple(DATA), "officer": tuple(OFFICER_DATA)}
 
@@ -572,6 +654,12 @@ class KeptClosedLostPersons(Contract):
     for_s: float
 
 
+class KeptClosedDrills(Contract):
+    """How long an ended drill (All clear) stays after its last change."""
+
+    for_s: float
+
+
 class CommandSnapshot(SnapshotBase):
     """The command stream: every officer, the incidents open or closed within the last hour,
     the open alarms, the recent messages with their acknowledgements, the waiting phones."""
@@ -590,6 +678,8 @@ class CommandSnapshot(SnapshotBase):
     kept_closed_lost_reports: KeptClosedLostReports
     lost_persons: list[LostPersonData]
     kept_closed_lost_persons: KeptClosedLostPersons
+    drills: list[DrillData] = Field(description="the one on now, and those ended within the hour")
+    kept_closed_drills: KeptClosedDrills
 
 
 class OfficerSnapshot(SnapshotBase):
@@ -606,6 +696,8 @@ class OfficerSnapshot(SnapshotBase):
         " copy): open, and closed within kept_closed_found_items"
     )
     kept_closed_found_items: KeptClosedFoundItems
+    drills: list[DrillData] = Field(description="the one on now, and those ended within the hour")
+    kept_closed_drills: KeptClosedDrills
     post: Post | None
     assignment: PostAssignment | None
 

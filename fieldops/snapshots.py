@@ -44,6 +44,7 @@ def build(event: Event, viewer: User) -> dict:
 def load_parts() -> None:
     """Import every capability's part (once, from the app factory)."""
     from fieldops.alerts import snapshot as _alerts  # noqa: F401
+    from fieldops.drills import snapshot as _drills  # noqa: F401
     from fieldops.incidents import snapshot as _incidents  # noqa: F401
     from fieldops.joining import snapshot as _joining  # noqa: F401
     from fieldops.lostfound import snapshot as _lostfound  # noqa: F401

@@ -7,6 +7,7 @@ value as its label until it gets one here); the pages never keep their own copy.
 from __future__ import annotations
 
 from fieldops.alerts.models import AlertKind
+from fieldops.drills import protocol as drill_protocol
 from fieldops.events.models import OfficerStatus
 from fieldops.incidents.models import (
     AssignmentStatus,
@@ -170,4 +171,5 @@ def vocabulary() -> dict:
         "lost_report_statuses": _labels(LostStatus, LOST_STATUS_LABELS),
         "identity_methods": _labels(IdentityMethod, IDENTITY_METHOD_LABELS),
         "lost_person_statuses": _labels(LostPersonStatus, LOST_PERSON_STATUS_LABELS),
+        **drill_protocol.vocabulary(),
     }

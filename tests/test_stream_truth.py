@@ -29,6 +29,7 @@ COLLECTIONS = (
     "lost_reports",
     "matches",
     "lost_persons",
+    "drills",
 )
 
 
@@ -442,6 +443,63 @@ def test_an_admin_imports_a_campus(stage, make_user):
     )
     assert response.status_code == 200, response.get_json()
     assert_screens_tell_the_truth(screens, caused={"setup"})
+
+
+# --- drills ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def drilling(stage, make_user):
+    """The stage's event with the demo school's campus, and a lockdown drill on."""
+    from tests.test_campus import CAMPUS_FILE, put_campus
+
+    admin = stage.scene.staff(make_user, "admin")
+    campus = json.loads(CAMPUS_FILE.read_text())
+    assert put_campus(admin, stage.scene.id, campus).status_code == 200
+    body = {"client_id": "lockdown-1", "action": "lockdown", "mode": "drill"}
+    started = stage.scene.command.post(f"/api/v1/events/{stage.scene.id}/drills", json=body)
+    assert started.status_code == 201, started.get_json()
+    stage.drill = started.get_json()
+    return stage
+
+
+def test_command_starts_a_lockdown_drill(stage, make_user):
+    from tests.test_campus import CAMPUS_FILE, put_campus
+
+    admin = stage.scene.staff(make_user, "admin")
+    assert put_campus(admin, stage.scene.id, json.loads(CAMPUS_FILE.read_text())).status_code == 200
+    screens = stage.watch(stage.lee)
+    body = {"client_id": "evac-1", "action": "evacuate", "mode": "real"}
+    points = [
+        f
+        for f in admin.client.get(f"/api/v1/events/{stage.scene.id}/campus").get_json()["features"]
+        if f["kind"] == "assembly_point"
+    ]
+    body["assembly_point_id"] = points[0]["id"]
+    response = stage.scene.command.post(f"/api/v1/events/{stage.scene.id}/drills", json=body)
+    assert response.status_code == 201, response.get_json()
+    assert_screens_tell_the_truth(screens, caused={"drill"})
+
+
+def test_an_officer_reports_an_area_secured(drilling):
+    screens = drilling.watch(drilling.lee)
+    area = drilling.drill["areas"][0]
+    body = {"client_id": "gym-1", "area_id": area["id"], "state": "secured", "accounted": 22}
+    response = drilling.scene.app.test_client().post(
+        f"/api/v1/drills/{drilling.drill['id']}/reports",
+        json=body,
+        headers={"Authorization": f"Bearer {drilling.lee}"},
+    )
+    assert response.status_code == 201, response.get_json()
+    assert_screens_tell_the_truth(screens, caused={"drill"})
+
+
+def test_command_gives_the_all_clear(drilling):
+    screens = drilling.watch(drilling.kim)
+    url = f"/api/v1/drills/{drilling.drill['id']}/all-clear"
+    response = drilling.scene.command.post(url, json={"notes": "Well done"})
+    assert response.status_code == 200, response.get_json()
+    assert_screens_tell_the_truth(screens, caused={"drill"})
 
 
 # --- lost and found ------------------------------------------------------------------------

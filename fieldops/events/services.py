@@ -244,9 +244,15 @@ def _push_setup(event: Event) -> None:
     db.session.refresh(event, ["posts", "campus"])
     data = setup_to_dict(event)
     realtime.publish_to_staff_on_commit(event.id, "setup", data)
-    members = select(EventOfficer.officer_id).where(EventOfficer.event_id == event.id)
-    for officer_id in db.session.scalars(members):
+    for officer_id in member_ids(event.id):
         realtime.publish_on_commit(realtime.officer_room(officer_id), "setup", data)
+
+
+def member_ids(event_id: int) -> list[int]:
+    """Every officer at the event, from the database (another process may have let one in):
+    whom an envelope for every phone at the event goes to."""
+    query = select(EventOfficer.officer_id).where(EventOfficer.event_id == event_id)
+    return sorted(db.session.scalars(query))
 
 
 def event_by_code(code: str) -> Event | None:

@@ -19,7 +19,8 @@ from fieldops.auth.models import Role, User
 from fieldops.db import before_commit_once, get_or_404, insert_by_client_id, insert_once, utcnow
 from fieldops.errors import ApiError, Forbidden, NotFound
 from fieldops.events.access import visible_event
-from fieldops.events.models import Event, EventOfficer, Post
+from fieldops.events.models import Event, Post
+from fieldops.events.services import member_ids
 from fieldops.extensions import db
 from fieldops.incidents import photos
 from fieldops.lostpersons import lifecycle
@@ -101,19 +102,13 @@ def officers_at_exits(event_id: int) -> set[int]:
     return found
 
 
-def _members(event_id: int) -> list[int]:
-    """Every officer at the event, from the database (another process may have let one in)."""
-    query = select(EventOfficer.officer_id).where(EventOfficer.event_id == event_id)
-    return sorted(db.session.scalars(query))
-
-
 def _push(person: LostPerson) -> None:
     db.session.flush()
     db.session.refresh(person, ["searched", "photos"])
     data = lost_person_to_dict(person)
     realtime.publish_to_staff_on_commit(person.event_id, "lost_person", data, organizer_copy(data))
     at_exits = officers_at_exits(person.event_id)
-    for officer_id in _members(person.event_id):
+    for officer_id in member_ids(person.event_id):
         copy = officer_copy(data, at_exit=officer_id in at_exits)
         realtime.publish_on_commit(realtime.officer_room(officer_id), "lost_person", copy)
 

@@ -39,7 +39,7 @@ import { createWaiting } from "./waiting.js";
 
 // Every type the officer's stream carries (fieldops/envelopes.py OFFICER_DATA): one not listed
 // would look like a gap in the seq.
-const STREAM_TYPES = ["setup", "officer", "incident", "alert", "message", "lost_person", "found_item"];
+const STREAM_TYPES = ["setup", "officer", "incident", "alert", "message", "lost_person", "found_item", "drill"];
 const config = JSON.parse($("officer-config").textContent);
 
 let stream = null; // the live link, while there is a session

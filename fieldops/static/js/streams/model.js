@@ -19,12 +19,13 @@
 //   is newer (updated_at); a rejected match leaves;
 // - lost_person: replaces the record unless the known copy is newer (updated_at); an
 //   officer's stream keeps only the open ones (`open`);
-// - a closed incident, item, report or lost person leaves once older than the snapshot's
-//   `kept_closed_…` rule says.
+// - drill: replaces the drill unless the known copy is newer (updated_at);
+// - a closed incident, item, report, lost person or drill leaves once older than the
+//   snapshot's `kept_closed_…` rule says.
 
 export const COLLECTIONS = [
   "officers", "incidents", "alerts", "messages", "device_requests",
-  "found_items", "lost_reports", "matches", "lost_persons",
+  "found_items", "lost_reports", "matches", "lost_persons", "drills",
 ];
 const TYPE_COLLECTION = {
   officer: "officers",
@@ -36,9 +37,10 @@ const TYPE_COLLECTION = {
   lost_report: "lost_reports",
   match: "matches",
   lost_person: "lost_persons",
+  drill: "drills",
 };
 // Records replaced whole, the newer copy (by updated_at) winning.
-const NEWER_WINS = new Set(["found_items", "lost_reports", "matches"]);
+const NEWER_WINS = new Set(["found_items", "lost_reports", "matches", "drills"]);
 // The snapshot's rule for how long a closed record of each collection stays.
 // collection -> the snapshot's rule for how long a closed one stays ({statuses?, for_s}; a rule
 // without statuses means "no longer `open`").
@@ -47,6 +49,7 @@ const KEPT_CLOSED = {
   found_items: "kept_closed_found_items",
   lost_reports: "kept_closed_lost_reports",
   lost_persons: "kept_closed_lost_persons",
+  drills: "kept_closed_drills",
 };
 
 export function timeMs(value) {

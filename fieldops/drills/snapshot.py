@@ -1,0 +1,26 @@
+"""Drills in every stream's snapshot: the one on now and those ended within the last hour
+(organizers: their copy)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fieldops.auth.models import Role
+from fieldops.db import utcnow
+from fieldops.drills import services
+from fieldops.drills.schemas import organizer_copy
+from fieldops.snapshots import COMMAND, OFFICER, part
+
+CLOSED_KEPT_FOR = timedelta(hours=1)
+
+
+@part(COMMAND, OFFICER)
+def drills(event, viewer) -> dict:
+    since = utcnow() - CLOSED_KEPT_FOR
+    kept = [
+        d for d in services.drills_of(event.id) if d.concluded_at is None or d.updated_at >= since
+    ]
+    copies = [services.to_dict(d) for d in kept]
+    if viewer.role == Role.ORGANIZER:
+        copies = [organizer_copy(c) for c in copies]
+    return {"drills": copies, "kept_closed_drills": {"for_s": CLOSED_KEPT_FOR.total_seconds()}}
