@@ -234,3 +234,33 @@ def test_a_campus_without_areas_has_nothing_to_drill(make_event, make_user, auth
     assert auth.login(name).status_code == 200
     response = start(auth, event["id"], action="lockdown")
     assert response.status_code == 422 and response.get_json()["error"]["field"] == "area_ids"
+
+
+def test_the_drill_record_keeps_the_timings_and_counts_drills_per_school_year(school):
+    event, people = school
+    command, places = people["command"], people["places"]
+    drill = start(command, event["id"], action="lockdown").get_json()
+    for name in AREAS:
+        report(command, drill["id"], places[name], accounted=10, note="Jake Smith late")
+    command.post(f"/api/v1/drills/{drill['id']}/all-clear", json={"notes": "Jake Smith's room"})
+    start(command, event["id"], action="hold")  # still on: not complete
+    page = command.client.get(f"/events/{event['id']}/drills")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert html.count('data-testid="drill-record"') == 2
+    assert "after the alarm" in html and "not every area reported" in html
+    assert "Jake Smith&#39;s room" in html
+    assert 'data-testid="drill-chart"' in html and "<svg" in html
+    from datetime import UTC, datetime
+
+    from fieldops.drills.record import school_year
+
+    year = school_year(datetime.now(UTC))  # the event's time zone is UTC
+    assert f"<tr><td>{year}</td>" in html  # one lockdown and one hold this school year
+    organizer = people["organizer"].client.get(f"/events/{event['id']}/drills")
+    assert organizer.status_code == 200 and "Jake" not in organizer.get_data(as_text=True)
+    phone = people["officer"].client.get(
+        f"/events/{event['id']}/drills",
+        headers={"Authorization": f"Bearer {people['officer_token']}"},
+    )
+    assert phone.status_code in (401, 403)

@@ -3,14 +3,16 @@ lead, an officer sweeping it, command relaying the radio) reports it."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, abort, jsonify, render_template
+from flask_login import current_user
 
 from fieldops.api import body_as, caller_and_event
 from fieldops.auth.models import Role
 from fieldops.auth.principal import require
 from fieldops.db import write_transaction
-from fieldops.drills import services
+from fieldops.drills import record, services
 from fieldops.drills.schemas import AreaReportIn, DrillNotes, DrillStart, organizer_copy
+from fieldops.events.access import visible_event
 
 bp = Blueprint("drills", __name__)
 
@@ -88,3 +90,17 @@ def patch_drill(drill_id: int):
     with write_transaction():
         data = services.to_dict(services.set_notes(drill, user, body.notes))
     return jsonify(data)
+
+
+@bp.get("/events/<int:event_id>/drills")
+def record_page(event_id: int):
+    """The school's drill record (printable): every drill at its events with its timings,
+    problems and notes, time to complete across drills, and the count per type and school
+    year. Organizers (the principal) read it without the notes."""
+    if not current_user.is_authenticated:
+        abort(401)
+    if current_user.role not in (Role.ADMIN, Role.COMMAND, Role.ORGANIZER):
+        abort(403)
+    event = visible_event(current_user, event_id)
+    page = record.build(event, private=current_user.role != Role.ORGANIZER)
+    return render_template("drills.html", **page)

@@ -236,3 +236,28 @@ def quarter_bins(start: datetime, end: datetime) -> list[datetime]:
         bins.append(at)
         at += timedelta(minutes=15)
     return bins
+
+
+SRP_COLOURS = {
+    "hold": "#7b3fc4",
+    "secure": "#1f5fd1",
+    "lockdown": "#d1142e",
+    "evacuate": "#15803d",
+    "shelter": "#f08c00",
+}
+
+
+def drill_times(rows: list[tuple[str, str, float | None]]) -> str:
+    """Bars, oldest first: each drill's time to complete in minutes (x: "3 Oct Lockdown"),
+    coloured by its action; a drill never completed is marked, not drawn as zero."""
+    plt, fig, ax = _figure(height_in=2.8)
+    xs = list(range(len(rows)))
+    heights = [m if m is not None else 0 for _label, _action, m in rows]
+    ax.bar(xs, heights, color=[SRP_COLOURS.get(a, "#5f6b76") for _l, a, _m in rows], width=0.6)
+    for x, (_label, _action, minutes) in zip(xs, rows, strict=True):
+        text = f"{minutes:.1f}" if minutes is not None else "not complete"
+        ax.text(x, (minutes or 0), f" {text}", ha="center", va="bottom", fontsize=8, rotation=0)
+    ax.set_xticks(xs, [label for label, _a, _m in rows], rotation=30, ha="right", fontsize=8)
+    ax.set_ylabel("minutes to complete")
+    ax.set_ylim(bottom=0, top=max([1.0, *heights]) * 1.25)
+    return _svg(plt, fig, "drill-times")

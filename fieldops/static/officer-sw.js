@@ -11,7 +11,7 @@
  * offline. Change VERSION when the list of shell files changes; old caches are deleted on
  * activate.
  */
-const VERSION = "officer-shell-v8";
+const VERSION = "officer-shell-v9";
 const PAGE = "/officer";
 const SHELL = [
   PAGE,
@@ -21,6 +21,7 @@ const SHELL = [
   "/static/js/officer/alarm.js",
   "/static/js/officer/confirm.js",
   "/static/js/officer/dispatch.js",
+  "/static/js/officer/drill.js",
   "/static/js/officer/dom.js",
   "/static/js/officer/help-button.js",
   "/static/js/officer/help-calls.js",
@@ -48,6 +49,7 @@ const SHELL = [
   "/static/js/officer/storage.js",
   "/static/js/officer/waiting.js",
   "/static/js/map/campus.js",
+  "/static/js/shared/drill.js",
   "/static/js/shared/format.js",
   "/static/js/shared/html.js",
   "/static/js/shared/idb.js",

@@ -12,7 +12,10 @@ import { createDetail } from "./detail.js";
 import { createDeviceRequests } from "./device-requests.js";
 import { createDrawers, createSay } from "./drawers.js";
 import { createFoundItemMap } from "./found-item-map.js";
+import { createDrillMap } from "./drill-map.js";
+import { createDrills } from "./drills.js";
 import { createIncidentMap } from "./incident-map.js";
+import { openDrill } from "../shared/drill.js";
 import { createLostFound } from "./lost-found.js";
 import { createLostPersonForm } from "./lost-person-form.js";
 import { createLostPersonMap } from "./lost-person-map.js";
@@ -104,6 +107,14 @@ export function startDesk(page) {
   const foundItemMap = createFoundItemMap({ map, onOpen: () => lostFound.open() });
   const LOST_FOUND = new Set(["found_items", "lost_reports", "matches"]);
 
+  // School drills (issue 11): the drawer, the banner and the areas on the map.
+  const campus = () => model.info().campus || [];
+  const drills = createDrills({
+    drawers, say, canAct, serverNow, eventId, accept: accept("drill"), campus,
+    recordUrl: () => `/events/${eventId()}/drills`,
+  });
+  const drillMap = createDrillMap({ map, campus });
+
   const followers = { alerts: alarms, messages, device_requests: deviceRequests };
   model.subscribe((change) => {
     if (change.reset) {
@@ -114,6 +125,10 @@ export function startDesk(page) {
     if (change.reset || change.collection === "lost_persons") {
       lostPersons.sync(model.all("lost_persons"));
       lostPersonMap.show(model.all("lost_persons"));
+    }
+    if (change.reset || change.setup || change.collection === "drills") {
+      drills.sync(model.all("drills"));
+      drillMap.show(openDrill(model.all("drills")));
     }
     if (change.reset || LOST_FOUND.has(change.collection)) {
       lostFound.sync(model);
@@ -168,6 +183,7 @@ export function startDesk(page) {
         messages.close();
         lostPersons.close();
         lostFound.close();
+        drills.close();
       }
     },
   });
@@ -190,6 +206,7 @@ export function startDesk(page) {
     lostRingRadius: (id) => lostPersonMap.ringRadius(id),
     lostSearchedCount: (id) => lostPersonMap.searchedCount(id),
     foundItemMarkers: () => foundItemMap.count(),
+    drillAreasOnMap: () => drillMap.count(),
   });
 
   return {
@@ -225,6 +242,7 @@ export function startDesk(page) {
       incidentMap.tick();
       deviceRequests.tick();
       lostPersonMap.tick();
+      drills.tick();
       lostPersons.tick();
     },
   };

@@ -11,6 +11,7 @@
 import { openStream } from "../shared/stream.js";
 import { createStreamModel } from "../streams/model.js";
 import { createAlarm } from "./alarm.js";
+import { createDrill } from "./drill.js";
 import { createConfirm } from "./confirm.js";
 import { createDispatch } from "./dispatch.js";
 import { $, online, setText } from "./dom.js";
@@ -72,6 +73,7 @@ const helpCalls = createHelpCalls({
   model, officerId: session.officerId, request, eventPath: session.eventPath, outbox, freshPosition, lastFix, maps, alarm,
 });
 createHelpButton({ outbox, freshPosition, onRaised: () => helpCalls.render() });
+const drill = createDrill({ model, outbox, request, alarm, serverNow: session.serverNow });
 const lostPerson = createLostPerson({ model, outbox, request, token: session.token, freshPosition, lastFix, alarm });
 const messages = createMessages({ model, officerId: session.officerId, request, outbox, alarm });
 const report = createReport({ session, request, outbox, maps, lastFix, post: session.post });
@@ -92,6 +94,7 @@ outbox.handle("shift", shift.send);
 outbox.handle("steps", dispatchSheet.send);
 outbox.handle("acks", messages.sendAck);
 outbox.handle("searched", lostPerson.sendSearched);
+outbox.handle("drillReports", drill.sendReport);
 outbox.handle("reports", createRecordSender({
   request, outbox, token: session.token, path: () => session.eventPath("incidents"),
   photosUrl: (id) => `/api/v1/incidents/${id}/photos`, idKey: "incidentId", onRecord: (incident) => incidents.upsert(incident),
@@ -128,6 +131,7 @@ const LANE_VIEWS = {
   steps: () => dispatchSheet.render(),
   acks: () => messages.render(),
   searched: () => lostPerson.render(),
+  drillReports: () => drill.render(),
   found: () => foundItems.render(),
   handoffs: () => foundItems.render(),
 };
@@ -189,12 +193,14 @@ function onEnvelope(envelope) {
   else if (type === "alert") helpCalls.arrived(data, isNew);
   else if (type === "message") messages.arrived(data, isNew);
   else if (type === "lost_person") lostPerson.arrived(data);
+  else if (type === "drill") drill.render();
   else if (type === "found_item") foundItems.render();
 }
 
 function renderLists() {
   incidents.render();
   helpCalls.render();
+  drill.render();
   lostPerson.render();
   foundItems.render();
   messages.render();
@@ -237,7 +243,7 @@ function onEnded(notice) {
   photoStore.clear().catch(() => {});
   health.reset();
   model.clear();
-  for (const module of [helpCalls, lostPerson, messages, dispatchSheet, report, foundItems]) module.reset();
+  for (const module of [helpCalls, drill, lostPerson, messages, dispatchSheet, report, foundItems]) module.reset();
   incidents.render();
   foundItems.render();
   screens.showJoin(notice);
@@ -261,7 +267,10 @@ function registerServiceWorker() {
 function tick() {
   location.poll();
   render();
-  if (session.current()) lostPerson.render(); // "12 min ago" moves on
+  if (session.current()) {
+    lostPerson.render(); // "12 min ago" moves on
+    drill.render(); // and the drill's clock
+  }
 }
 
 function bind() {

@@ -7,6 +7,7 @@ export const KEYS = {
   view: "fieldops.officer.view.v1", // the last /me answer, so the page opens offline
   helpSeen: "fieldops.officer.help-seen.v1", // alarm ids whose final card was dismissed
   lostHeard: "fieldops.officer.lost-heard.v1", // lost-person ids already sounded
+  drillHeard: "fieldops.officer.drill-heard.v1", // drill ids already sounded
   reportDraft: "fieldops.officer.report-draft.v1",
   foundDraft: "fieldops.officer.found-draft.v1",
   waiting: "fieldops.officer.waiting.v1", // a join waiting for command's approval

@@ -40,3 +40,13 @@ export const LOST_PERSON_STATUS_LABELS = labels("lost_person_statuses");
 export function typeLabel(type) {
   return TYPE_LABELS[type] || type;
 }
+
+// School drills (issue 11): the Standard Response Protocol's actions with their directives,
+// the hazards a Shelter names with its strategy, and the problems an area can report.
+/** [{value, label, words}] */
+export const DRILL_ACTIONS = list("drill_actions");
+/** [{value, label, strategy}] */
+export const DRILL_HAZARDS = list("drill_hazards");
+/** [{value, label}] */
+export const DRILL_PROBLEMS = list("drill_problems");
+export const DRILL_PROBLEM_LABELS = labels("drill_problems");

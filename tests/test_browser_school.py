@@ -1,0 +1,189 @@
+"""A school in a real browser against the real server: the command map draws and names the
+campus's buildings, exits and assembly points on a plain background, an incident at an exit is
+said by the building and the exit, an officer's phone draws the campus and follows an admin's
+change to it; and a lockdown drill started at the desk takes the officer's phone, is reported
+area by area from the phone and the desk, and ends with All clear on both."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.support.browser import DESKTOP, PHONE, phone_at, set_map_view
+from tests.test_browser_command import sign_in
+from tests.test_browser_command_incidents import Phone
+from tests.test_browser_officer import join_on_page, open_main, roster
+from tests.test_campus import CAMPUS_FILE, at
+
+WAIT = 10_000
+
+
+@pytest.fixture(scope="module")
+def school(live_server) -> dict:
+    """A school event with its main gate, and the demo school's campus imported by the admin."""
+    admin = live_server.staff("admin")
+    event = live_server.create_event(admin, name="Lincoln Elementary", kind="school")
+    gate_at = at(-48, 0)
+    post = admin.post(
+        f"/api/v1/events/{event['id']}/posts",
+        json={"name": "Main gate", "kind": "school_gate", "lat": gate_at[0], "lon": gate_at[1]},
+    )
+    assert post.status_code == 201, post.text
+    campus = admin.put(
+        f"/api/v1/events/{event['id']}/campus", json=json.loads(CAMPUS_FILE.read_text())
+    )
+    assert campus.status_code == 200, campus.text
+    return {**event, "admin": admin, "post": post.json()}
+
+
+def test_the_command_map_draws_and_names_the_campus_and_says_places_by_it(
+    browser, live_server, school, screenshots
+):
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        sign_in(page, live_server, school)
+        page.wait_for_function("() => window.fieldopsCommand.layers().campus === 12")
+        set_map_view(page, *at(60, 20), 18)
+        page.wait_for_function(
+            "() => ['Gym', 'Cafeteria', 'Classroom wing'].every("
+            "(n) => window.fieldopsCommand.campusLabels().includes(n))"
+        )
+        assert "East exit" in page.evaluate("window.fieldopsCommand.campusLabels()")
+        # An officer at the gym's east exit reports: the desk says where in the campus's words.
+        officer = Phone(live_server, school, "Ana Ortiz", f"S{uuid.uuid4().hex[:5]}")
+        officer.check_in(school["post"]["id"])
+        officer.send_fix(*at(72, 3))
+        incident = officer.report("fight", *at(72, 3))
+        assert incident["place"] == "Gym, east exit"
+        row = page.locator(f'#queue-list [data-incident-id="{incident["id"]}"]')
+        expect(row).to_contain_text("Gym, east exit", timeout=WAIT)
+        page.screenshot(path=screenshots("campus-laptop"))
+        page.set_viewport_size(PHONE)
+        set_map_view(page, *at(60, 20), 17)
+        page.screenshot(path=screenshots("campus-phone"))
+    finally:
+        context.close()
+    assert errors == []
+
+
+def test_the_phone_draws_the_campus_and_follows_a_change_to_it(
+    browser, live_server, school, screenshots
+):
+    _officer_id, badge = roster(school, "Cy Park")
+    context, errors = phone_at(browser, *at(-48, 0))
+    try:
+        page = context.new_page()
+        join_on_page(page, live_server, school, "Cy Park", badge)
+        open_main(page)
+        names = page.locator(".campus-label")
+        expect(names).to_have_count(7)  # buildings, areas and assembly points (exits are said)
+        page.locator("#map").scroll_into_view_if_needed()
+        page.screenshot(path=screenshots("phone-campus"))
+        # Names that fit show; none covers another.
+        shown = page.locator(".campus-label:not(.crowded)")
+        expect(shown.filter(has_text="Gym")).to_be_visible()  # the whole campus is on the map
+        boxes = page.evaluate(
+            """() => [...document.querySelectorAll('.campus-label:not(.crowded) span')]
+                 .map((s) => s.getBoundingClientRect().toJSON())"""
+        )
+        assert len(boxes) >= 3
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                apart = a["right"] <= b["left"] or b["right"] <= a["left"]
+                assert apart or a["bottom"] <= b["top"] or b["bottom"] <= a["top"], (a, b)
+        corners = [list(at(-80, 60)), list(at(-80, 80)), list(at(-60, 80)), list(at(-60, 60))]
+        added = school["admin"].post(
+            f"/api/v1/events/{school['id']}/campus/features",
+            json={"kind": "building", "name": "Portable classroom", "polygon": corners},
+        )
+        assert added.status_code == 201, added.text
+        expect(names).to_have_count(8, timeout=WAIT)
+        expect(names.filter(has_text="Portable classroom")).to_have_count(1)
+    finally:
+        context.close()
+    assert errors == []
+
+
+def test_a_lockdown_drill_from_the_desk_to_the_phone_and_back(
+    browser, live_server, school, screenshots
+):
+    _officer_id, badge = roster(school, "Dee Ward")
+    desk_context = browser.new_context(viewport=DESKTOP)
+    desk = desk_context.new_page()
+    errors: list[str] = []
+    desk.on("pageerror", lambda exc: errors.append(str(exc)))
+    phone, phone_errors = phone_at(browser, *at(80, -30))  # in the gym
+    try:
+        officer = phone.new_page()
+        join_on_page(officer, live_server, school, "Dee Ward", badge)
+        open_main(officer)
+        sign_in(desk, live_server, school)
+        desk.get_by_test_id("drills-toggle").click()
+        desk.get_by_test_id("drill-pick-lockdown").click()
+        desk.get_by_test_id("drill-go").click()
+        now = desk.get_by_test_id("drill-now")
+        expect(now).to_contain_text("LOCKDOWN")
+        expect(desk.get_by_test_id("drill-words")).to_have_text("Locks, lights, out of sight.")
+        expect(desk.get_by_test_id("drill-banner")).to_contain_text("DRILL")
+        desk.wait_for_function("() => window.fieldopsDesk.drillAreasOnMap() >= 5")
+
+        # The phone: the order above everything else, at once.
+        card = officer.get_by_test_id("drill-card")
+        expect(card.get_by_test_id("drill-action")).to_have_text("LOCKDOWN", timeout=WAIT)
+        expect(card.get_by_test_id("drill-mode")).to_have_text("DRILL")
+        expect(card.get_by_test_id("drill-words")).to_have_text("Locks, lights, out of sight.")
+        officer.screenshot(path=screenshots("phone-lockdown"))
+        card.get_by_test_id("drill-report-open").click()
+        card.get_by_test_id("drill-report-area").select_option(label="Gym — Not reported")
+        card.get_by_test_id("drill-state-secured").click()
+        card.get_by_test_id("drill-count-accounted").fill("24")
+        card.get_by_label("Door would not lock").check()
+        officer.screenshot(path=screenshots("phone-area-report"))
+        card.get_by_test_id("drill-report-send").click()
+        expect(card.get_by_test_id("drill-sent")).to_have_text(
+            "Gym: Secured ✓ recorded", timeout=WAIT
+        )
+
+        # The desk: the gym has a problem; the cafeteria's lead radios in and the desk records it.
+        gym = desk.locator('[data-testid="drill-area"]', has_text="Gym")
+        expect(gym.get_by_test_id("drill-area-state")).to_have_text("Problem", timeout=WAIT)
+        expect(gym).to_contain_text("Door would not lock")
+        cafeteria = desk.locator('[data-testid="drill-area"]', has_text="Cafeteria")
+        cafeteria.get_by_test_id("drill-relay").click()
+        form = cafeteria.get_by_test_id("drill-relay-form")
+        form.get_by_label("Accounted for", exact=True).fill("110")
+        form.get_by_test_id("drill-relay-send").click()
+        expect(cafeteria.get_by_test_id("drill-area-state")).to_have_text("Secured", timeout=WAIT)
+        expect(desk.get_by_test_id("drill-totals")).to_contain_text("Accounted for 134")
+        desk.screenshot(path=screenshots("desk-lockdown-laptop"))
+        desk.set_viewport_size(PHONE)
+        desk.screenshot(path=screenshots("desk-lockdown-phone"), full_page=True)
+        desk.set_viewport_size(DESKTOP)
+
+        # All clear takes two taps, and ends it on both screens.
+        desk.get_by_test_id("drill-notes").fill("Gym kitchen door to be fixed")
+        desk.get_by_test_id("drill-all-clear").click()
+        desk.get_by_test_id("drill-all-clear").click()
+        expect(desk.get_by_test_id("drill-banner")).to_be_hidden(timeout=WAIT)
+        expect(officer.get_by_test_id("drill-ended")).to_contain_text("ALL CLEAR", timeout=WAIT)
+        drills = school["admin"].get(f"/api/v1/events/{school['id']}/drills").json()["drills"]
+        assert drills[0]["notes"] == "Gym kitchen door to be fixed" and not drills[0]["open"]
+        gym_record = next(a for a in drills[0]["areas"] if a["name"] == "Gym")
+        assert gym_record["problems"] == ["door_would_not_lock"] and gym_record["accounted"] == 24
+        # The record of it, a click away in the drawer (still open, now with the start form).
+        expect(desk.get_by_test_id("drill-start")).to_be_visible()
+        desk.get_by_test_id("drill-record-link").click()
+        record = desk.get_by_test_id("drill-record").first
+        expect(record).to_contain_text("Door would not lock")
+        expect(record).to_contain_text("Gym kitchen door to be fixed")
+        desk.screenshot(path=screenshots("drill-record-laptop"), full_page=True)
+    finally:
+        desk_context.close()
+        phone.close()
+    assert errors == [] and phone_errors == []
