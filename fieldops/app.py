@@ -81,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from fieldops.messages.routes import bp as messages_bp
     from fieldops.places.routes import bp as places_bp
     from fieldops.report.routes import bp as report_bp
+    from fieldops.students.routes import bp as students_bp
     from fieldops.tracking.protocol_routes import bp as protocol_bp
     from fieldops.tracking.routes import bp as tracking_bp
     from fieldops.web.routes import bp as web_bp
@@ -102,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
         places_bp,
         lostfound_bp,
         lostpersons_bp,
+        students_bp,
     )
     for bp in (*api_blueprints, protocol_bp, web_bp, report_bp):
         app.register_blueprint(bp)

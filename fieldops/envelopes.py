@@ -171,6 +171,7 @@ class IncidentData(Contract):
     lon: float
     place: str | None
     note: str | None
+    involves_students: bool = Field(description="who they were is never here (fieldops.students)")
     reported_by: Person | None
     reported_at: Time
     received_at: Time

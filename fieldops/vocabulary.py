@@ -31,10 +31,27 @@ TYPE_WORDS = {
     IncidentType.LOST_PERSON: ("Lost person", "Lost person", Severity.HIGH),
     IncidentType.HAZARD: ("Hazard", "Hazard", Severity.MEDIUM),
     IncidentType.OTHER: ("Other", "Other", Severity.LOW),
+    IncidentType.BEHAVIOURAL: ("Behavioural issue", "Behaviour", Severity.LOW),
+    IncidentType.BULLYING: ("Bullying", "Bullying", Severity.MEDIUM),
+    IncidentType.THREAT: ("Threat", "Threat", Severity.HIGH),
+    IncidentType.WEAPON: ("Weapon", "Weapon", Severity.CRITICAL),
+    IncidentType.INTRUDER: ("Intruder", "Intruder", Severity.CRITICAL),
+    IncidentType.DRUGS: ("Drugs", "Drugs", Severity.MEDIUM),
+    IncidentType.WELFARE: ("Welfare concern", "Welfare", Severity.MEDIUM),
     IncidentType.OFFICER_HELP: ("Officer needs help", "Officer needs help", Severity.CRITICAL),
 }
 # Only the help button raises these; the report and the desk's new incident do not offer them.
 FROM_HELP_BUTTON = {IncidentType.OFFICER_HELP}
+# Offered at school events only; each drawn with the nearest of the phone's icons.
+AT_SCHOOLS = {
+    IncidentType.BEHAVIOURAL: "other",
+    IncidentType.BULLYING: "fight",
+    IncidentType.THREAT: "suspicious",
+    IncidentType.WEAPON: "suspicious",
+    IncidentType.INTRUDER: "suspicious",
+    IncidentType.DRUGS: "hazard",
+    IncidentType.WELFARE: "medical",
+}
 
 SEVERITY_LABELS = {
     Severity.CRITICAL: "Critical",
@@ -71,6 +88,10 @@ DISPOSITION_LABELS = {
     Disposition.REFERRED: "Referred",
     Disposition.REUNITED: "Reunited",
     Disposition.UNFOUNDED: "Unfounded",
+    Disposition.MEDIATION: "Mediation (restorative)",
+    Disposition.COUNSELLOR_REFERRAL: "Referred to counsellor",
+    Disposition.GUARDIAN_CONTACTED: "Parent or guardian contacted",
+    Disposition.ADMINISTRATION_REFERRAL: "Referred to administration",
     Disposition.OTHER: "Other",
 }
 
@@ -151,6 +172,8 @@ def vocabulary() -> dict:
                 "short": short,
                 "severity": severity.value,
                 "from_help_button": member in FROM_HELP_BUTTON,
+                "school": member in AT_SCHOOLS,
+                "icon": AT_SCHOOLS.get(member, member.value),
             }
         )
     severities = sorted(Severity, key=list(SEVERITY_LABELS).index)  # most serious first

@@ -187,3 +187,46 @@ def test_a_lockdown_drill_from_the_desk_to_the_phone_and_back(
         desk_context.close()
         phone.close()
     assert errors == [] and phone_errors == []
+
+
+def test_a_bullying_report_involving_students_and_who_they_were_for_command_only(
+    browser, live_server, school, screenshots
+):
+    _officer_id, badge = roster(school, "Eli Ford")
+    phone, phone_errors = phone_at(browser, *at(120, 40))  # on the field
+    desk_context = browser.new_context(viewport=DESKTOP)
+    desk = desk_context.new_page()
+    try:
+        officer = phone.new_page()
+        join_on_page(officer, live_server, school, "Eli Ford", badge)
+        open_main(officer)
+        officer.get_by_test_id("report-open").click()
+        expect(officer.get_by_test_id("type-weapon")).to_be_visible()  # a school's types
+        officer.get_by_test_id("type-bullying").click()
+        officer.get_by_test_id("severity-medium").click()
+        expect(officer.get_by_test_id("report-students")).to_be_visible()
+        officer.get_by_test_id("report-students").check()
+        officer.get_by_test_id("report-send").click()
+
+        sign_in(desk, live_server, school)
+        row = desk.locator("#queue-list li", has_text="Bullying")
+        expect(row).to_contain_text("Field", timeout=WAIT)
+        row.click()
+        section = desk.get_by_test_id("students")
+        expect(section).to_contain_text("No student recorded.")
+        form = section.get_by_test_id("student-form")
+        form.get_by_placeholder("Student's name").fill("Jordan Miles-Okafor")
+        form.get_by_placeholder("Grade").fill("5")
+        form.get_by_test_id("student-add").click()
+        expect(section.get_by_test_id("student")).to_contain_text("Jordan Miles-Okafor")
+        desk.screenshot(path=screenshots("desk-students"))
+        # The name never reaches the map, the queue or an organizer.
+        assert "Jordan" not in desk.locator("#queue-list").inner_text()
+        organizer = live_server.staff("organizer")
+        incidents = organizer.get(f"/api/v1/events/{school['id']}/incidents").text
+        assert "bullying" in incidents  # the incident itself, without who
+        assert "Jordan" not in incidents
+    finally:
+        desk_context.close()
+        phone.close()
+    assert phone_errors == []

@@ -49,6 +49,8 @@ class Event(db.Model):
     enrollment_code: Mapped[str] = mapped_column(String(16), unique=True)
     # How long found property unclaimed after the event is kept (lost and found's retention list).
     retention_days: Mapped[int] = mapped_column(default=30, server_default="30")
+    # A school's designated administrator (an organizer login): reads its students' records.
+    school_admin_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     course = relationship(

@@ -21,6 +21,14 @@ class IncidentType(enum.StrEnum):
     LOST_PERSON = "lost_person"
     HAZARD = "hazard"
     OTHER = "other"
+    # At schools (issue 11): incidents that often involve students.
+    BEHAVIOURAL = "behavioural"
+    BULLYING = "bullying"
+    THREAT = "threat"
+    WEAPON = "weapon"
+    INTRUDER = "intruder"
+    DRUGS = "drugs"
+    WELFARE = "welfare"
     # Raised by the help button, never by the report form: the alarm's incident, so command
     # can dispatch officers to it and the phone can say who is on the way.
     OFFICER_HELP = "officer_help"
@@ -50,6 +58,11 @@ class Disposition(enum.StrEnum):
     REFERRED = "referred"
     REUNITED = "reunited"
     UNFOUNDED = "unfounded"
+    # Restorative outcomes of a behavioural incident at a school
+    MEDIATION = "mediation"
+    COUNSELLOR_REFERRAL = "counsellor_referral"
+    GUARDIAN_CONTACTED = "guardian_contacted"
+    ADMINISTRATION_REFERRAL = "administration_referral"
     OTHER = "other"
 
 
@@ -78,6 +91,8 @@ class Incident(db.Model):
     lon: Mapped[float] = mapped_column(Float)
     place: Mapped[str] = mapped_column(String(200), default="", server_default="")  # in words
     note: Mapped[str] = mapped_column(Text, default="")
+    # Who the students were is kept apart (fieldops.students), for command and admin only.
+    involves_students: Mapped[bool] = mapped_column(default=False, server_default="0")
     reported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     reported_at = mapped_column(UTCDateTime, nullable=False)  # the device's clock
     received_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)  # the server's

@@ -20,7 +20,7 @@ from fieldops.incidents.models import (
     Severity,
     TimelineEntry,
 )
-from fieldops.payloads import Latitude, Longitude, Payload, Position, Text, parse
+from fieldops.payloads import Flag, Latitude, Longitude, Payload, Position, Text, parse
 
 DEFAULT_SEVERITY = {
     IncidentType.MEDICAL: Severity.HIGH,
@@ -31,6 +31,13 @@ DEFAULT_SEVERITY = {
     IncidentType.LOST_PERSON: Severity.HIGH,
     IncidentType.HAZARD: Severity.MEDIUM,
     IncidentType.OTHER: Severity.LOW,
+    IncidentType.BEHAVIOURAL: Severity.LOW,
+    IncidentType.BULLYING: Severity.MEDIUM,
+    IncidentType.THREAT: Severity.HIGH,
+    IncidentType.WEAPON: Severity.CRITICAL,
+    IncidentType.INTRUDER: Severity.CRITICAL,
+    IncidentType.DRUGS: Severity.MEDIUM,
+    IncidentType.WELFARE: Severity.MEDIUM,
     IncidentType.OFFICER_HELP: Severity.CRITICAL,
 }
 SEVERITY_RANK = {s: rank for rank, s in enumerate(reversed(Severity))}  # critical = 0
@@ -52,6 +59,7 @@ class IncidentIn(Payload):
     lat: Latitude
     lon: Longitude
     note: Text(2000, blank=True) = ""
+    involves_students: Flag = False
     reported_at: AwareDatetime
 
     @property
@@ -65,6 +73,8 @@ class IncidentIn(Payload):
             "severity": self.effective_severity.value,
             "reported_at": self.reported_at.timestamp(),
         }
+        if not self.involves_students:  # as before the flag existed: a retry still matches
+            body.pop("involves_students")
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
@@ -163,6 +173,7 @@ def incident_to_dict(incident: Incident) -> dict:
         "lon": incident.lon,
         "place": incident.place,
         "note": incident.note,
+        "involves_students": incident.involves_students,
         "reported_by": person(incident.reported_by),
         "reported_at": iso(incident.reported_at),
         "received_at": iso(incident.received_at),

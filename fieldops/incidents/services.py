@@ -160,6 +160,7 @@ def report(event: Event, reporter: User, body: IncidentIn) -> tuple[Incident, bo
         lon=body.lon,
         place=place_text(event, body.lat, body.lon),
         note=body.note.strip(),
+        involves_students=body.involves_students,
         reported_by_id=reporter.id,
         reported_at=body.reported_at,
         received_at=utcnow(),

@@ -18,7 +18,7 @@ const RESPONSE_TEXT = {
   on_scene: "On scene",
 };
 
-export function createDetail({ store, actions, drawers, serverNow, onOpenChange, locate, canAct }) {
+export function createDetail({ store, actions, drawers, serverNow, onOpenChange, locate, canAct, students }) {
   const root = $("#incident-detail");
   let openId = null;
   let full = null; // the incident with its timeline
@@ -52,6 +52,10 @@ export function createDetail({ store, actions, drawers, serverNow, onOpenChange,
   });
   root.addEventListener("submit", async (e) => {
     e.preventDefault();
+    if (e.target.matches(".students-form")) {
+      await students.add(e.target);
+      return;
+    }
     const input = $("#note-text", root);
     const text = input.value.trim();
     if (!text || openId == null) return;
@@ -77,6 +81,7 @@ export function createDetail({ store, actions, drawers, serverNow, onOpenChange,
     if (changed) {
       full = null;
       nearest = null;
+      students.load(store.get(id)); // read (and logged) once per opening
     }
     drawers.open(root);
     onOpenChange(id);
@@ -120,7 +125,8 @@ export function createDetail({ store, actions, drawers, serverNow, onOpenChange,
     root.dataset.incidentId = String(incident.id);
     root.dataset.status = incident.status;
     const disposition = $("#resolve-disposition", root)?.value || "";
-    const note = $("#note-text", root)?.value || "";
+    // What is typed in the drawer's fields survives a redraw.
+    const typed = [...root.querySelectorAll("input[id], textarea[id]")].map((f) => [f.id, f.type === "checkbox" ? f.checked : f.value]);
     const focused = root.contains(document.activeElement) ? document.activeElement.id : "";
     const html = `
       <div class="drawer-head">
@@ -142,6 +148,7 @@ export function createDetail({ store, actions, drawers, serverNow, onOpenChange,
       ${assignedHtml(incident)}
       ${canAct && isOpen(incident) ? nearestHtml(nearest) : ""}
       ${photosHtml(incident)}
+      ${students.html(incident)}
       <section class="detail-section"><h3>Timeline</h3>${timelineHtml(full)}</section>
       ${canAct ? `<form class="note-form" data-testid="note-form">
         <label for="note-text" class="sr-only">Add a note</label>
@@ -151,8 +158,11 @@ export function createDetail({ store, actions, drawers, serverNow, onOpenChange,
     if (html !== lastHtml) { // redraw only on news, so a click in progress is not lost
       lastHtml = html;
       root.innerHTML = html;
-      const noteBox = $("#note-text", root);
-      if (noteBox) noteBox.value = note;
+      for (const [id, value] of typed) {
+        const field = document.getElementById(id);
+        if (field && field.type === "checkbox") field.checked = value;
+        else if (field) field.value = value;
+      }
       if (focused) document.getElementById(focused)?.focus();
     }
     showAge();
@@ -169,6 +179,7 @@ export function createDetail({ store, actions, drawers, serverNow, onOpenChange,
   return {
     open,
     close,
+    render,
     openId: () => openId,
     tick: showAge,
   };

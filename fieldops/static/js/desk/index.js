@@ -3,6 +3,7 @@
 // and command/) owns the map, the officers and the socket; it hands us the join snapshots and
 // the envelopes (into our stream model) and a few views of its state (`page`).
 
+import { openDrill } from "../shared/drill.js";
 import { createStreamModel } from "../streams/model.js";
 import { createActions } from "./actions.js";
 import { createAlarmSound } from "./alarm-sound.js";
@@ -15,7 +16,6 @@ import { createFoundItemMap } from "./found-item-map.js";
 import { createDrillMap } from "./drill-map.js";
 import { createDrills } from "./drills.js";
 import { createIncidentMap } from "./incident-map.js";
-import { openDrill } from "../shared/drill.js";
 import { createLostFound } from "./lost-found.js";
 import { createLostPersonForm } from "./lost-person-form.js";
 import { createLostPersonMap } from "./lost-person-map.js";
@@ -25,6 +25,7 @@ import { createNewIncident } from "./new-incident.js";
 import { createQueue } from "./queue.js";
 import { bindShortcuts } from "./shortcuts.js";
 import { createIncidentStore } from "./store.js";
+import { createStudents } from "./students.js";
 
 export function startDesk(page) {
   const { map, eventId, serverNow, canAct } = page;
@@ -52,8 +53,9 @@ export function startDesk(page) {
     onOpen: (id) => openIncident(id),
     onAction: (action, id) => act(action, id),
   });
+  const students = createStudents({ say, onChange: () => detail.render() });
   const detail = createDetail({
-    store, actions, drawers, serverNow, locate, canAct,
+    store, actions, drawers, serverNow, locate, canAct, students,
     onOpenChange: (id) => incidentMap.setOpen(id),
   });
   const newIncident = createNewIncident({
@@ -125,6 +127,9 @@ export function startDesk(page) {
     if (change.reset || change.collection === "lost_persons") {
       lostPersons.sync(model.all("lost_persons"));
       lostPersonMap.show(model.all("lost_persons"));
+    }
+    if (change.reset || change.setup) {
+      document.body.classList.toggle("at-school", model.info().event?.kind === "school");
     }
     if (change.reset || change.setup || change.collection === "drills") {
       drills.sync(model.all("drills"));

@@ -16,7 +16,7 @@ export const SEVERITY_COLOR = {
 // The words come from the server's enums (shared/vocabulary.js); the desk's own shape of them:
 export const SEVERITIES = SEVERITY_ORDER;
 export const TYPES = Object.fromEntries(INCIDENT_TYPES.map((t) => [
-  t.value, { label: t.short || t.label, severity: t.severity, fromHelpButton: t.from_help_button },
+  t.value, { label: t.short || t.label, severity: t.severity, fromHelpButton: t.from_help_button, school: t.school },
 ]));
 export { OPEN_STATUSES };
 export const STATUS_LABEL = STATUS_LABELS;

@@ -21,8 +21,8 @@ export function createNewIncident({ map, drawers, actions, eventId, posts, onLog
   let asked = 0; // answers to older place questions are dropped
 
   const reportable = Object.entries(TYPES).filter(([, type]) => !type.fromHelpButton);
-  typeBox.innerHTML = reportable.map(([value, { label }]) => `
-    <label class="pick"><input type="radio" name="type" value="${value}" required>
+  typeBox.innerHTML = reportable.map(([value, { label, school }]) => `
+    <label class="pick${school ? " at-school-only" : ""}"><input type="radio" name="type" value="${value}" required>
       <span><i class="pick-icon">${typeIcon(value, 22)}</i>${label}</span></label>`).join("");
   severityBox.innerHTML = SEVERITIES.map((value) => `
     <label class="pick sev-pick sev-${value}"><input type="radio" name="severity" value="${value}">
@@ -150,6 +150,7 @@ export function createNewIncident({ map, drawers, actions, eventId, posts, onLog
       type,
       severity: form.elements.severity.value || TYPES[type].severity,
       note: form.elements.note.value.trim(),
+      involves_students: Boolean(form.elements.involves_students?.checked),
       lat: Number(place.dataset.lat),
       lon: Number(place.dataset.lon),
       reported_at: new Date().toISOString(),

@@ -144,6 +144,8 @@ function onOutboxChange(lane) {
 }
 
 function onView() {
+  // A school's incident types and the students checkbox only at a school.
+  document.body.classList.toggle("at-school", session.view()?.event?.kind === "school");
   maps.redrawGround();
   postMap.update();
   render();

@@ -212,6 +212,8 @@ export function createReport({ session, request, outbox, maps, lastFix, post }) 
       reported_at: new Date().toISOString(),
     };
     if (note) body.note = note;
+    if ($("report-students").checked) body.involves_students = true;
+    $("report-students").checked = false;
     outbox.add({ id, lane: "reports", body, photoKeys: [...draft.photoKeys], photosDone: 0, queuedAt: body.reported_at });
     dropDraft({ keepPhotos: true }); // the outbox owns them now
     draft.photoKeys = [];
