@@ -76,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     from fieldops.help.routes import bp as help_bp
     from fieldops.incidents.routes import bp as incidents_bp
     from fieldops.joining.routes import bp as joining_bp
+    from fieldops.leads.routes import bp as leads_bp
     from fieldops.lostfound.routes import bp as lostfound_bp
     from fieldops.lostpersons.routes import bp as lostpersons_bp
     from fieldops.messages.routes import bp as messages_bp
@@ -104,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
         lostfound_bp,
         lostpersons_bp,
         students_bp,
+        leads_bp,
     )
     for bp in (*api_blueprints, protocol_bp, web_bp, report_bp):
         app.register_blueprint(bp)

@@ -598,7 +598,13 @@ OFFICER_DATA: dict[str, type[Contract]] = {
     "found_item": FoundItemData,
     "drill": DrillData,
 }
-STREAM_TYPES = {"command": tuple(DATA), "officer": tuple(OFFICER_DATA)}
+# An area lead's phone (a school's teachers and staff): the drills and the set-up, no more.
+LEAD_DATA: dict[str, type[Contract]] = {"setup": SetupData, "drill": DrillData}
+STREAM_TYPES = {
+    "command": tuple(DATA),
+    "officer": tuple(OFFICER_DATA),
+    "lead": tuple(LEAD_DATA),
+}
 
 
 class Envelope(Contract):
@@ -703,7 +709,31 @@ class OfficerSnapshot(SnapshotBase):
     assignment: PostAssignment | None
 
 
-SNAPSHOT = {"command": CommandSnapshot, "officer": OfficerSnapshot}
+class LeadArea(Contract):
+    id: int
+    name: str
+
+
+class LeadInfo(Contract):
+    id: int
+    name: str
+    event_id: int
+    areas: list[LeadArea]
+
+
+class LeadSnapshot(Contract):
+    """An area lead's stream: the event, the campus, the lead's own areas and the drills;
+    nothing about officers, incidents or positions."""
+
+    event: EventInfo
+    campus: list[CampusFeature]
+    lead: LeadInfo | None
+    server_time: Time
+    drills: list[DrillData] = Field(description="the one on now, and those ended within the hour")
+    kept_closed_drills: KeptClosedDrills
+
+
+SNAPSHOT = {"command": CommandSnapshot, "officer": OfficerSnapshot, "lead": LeadSnapshot}
 
 
 class JoinAck(Contract):
@@ -726,13 +756,15 @@ def _json(value) -> str:
 
 
 def stream_kind(stream: str) -> str:
+    if stream.endswith(":leads"):
+        return "lead"
     return "officer" if stream.startswith("officer:") else "command"
 
 
 def check_envelope(envelope: dict, stream_kind_: str | None = None) -> None:
     """Raise pydantic.ValidationError (or ValueError) unless the envelope keeps its contract."""
     Envelope.model_validate_json(_json(envelope))  # as a client receives it
-    contracts = OFFICER_DATA if stream_kind_ == "officer" else DATA
+    contracts = {"officer": OFFICER_DATA, "lead": LEAD_DATA}.get(stream_kind_, DATA)
     model = contracts.get(envelope["type"])
     if model is None:
         if envelope["type"] in DATA:

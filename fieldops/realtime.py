@@ -41,6 +41,11 @@ def organizer_room(event_id: int) -> str:
     return f"event:{event_id}:organizer"
 
 
+def lead_room(event_id: int) -> str:
+    """Every area lead's phone at the event: the drills and the set-up, nothing of officers."""
+    return f"event:{event_id}:leads"
+
+
 def officer_room(officer_id: int) -> str:
     return f"officer:{officer_id}"
 

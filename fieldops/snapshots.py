@@ -13,9 +13,9 @@ from collections.abc import Callable
 from fieldops.auth.models import Role, User
 from fieldops.events.models import Event
 
-COMMAND, OFFICER = "command", "officer"
+COMMAND, OFFICER, LEAD = "command", "officer", "lead"
 Part = Callable[[Event, User], dict]
-_parts: dict[str, list[Part]] = {COMMAND: [], OFFICER: []}
+_parts: dict[str, list[Part]] = {COMMAND: [], OFFICER: [], LEAD: []}
 
 
 def part(*kinds: str):
@@ -30,6 +30,8 @@ def part(*kinds: str):
 
 
 def kind_for(viewer: User) -> str:
+    if viewer.role == Role.AREA_LEAD:
+        return LEAD
     return OFFICER if viewer.role == Role.OFFICER else COMMAND
 
 
@@ -47,6 +49,7 @@ def load_parts() -> None:
     from fieldops.drills import snapshot as _drills  # noqa: F401
     from fieldops.incidents import snapshot as _incidents  # noqa: F401
     from fieldops.joining import snapshot as _joining  # noqa: F401
+    from fieldops.leads import snapshot as _leads  # noqa: F401
     from fieldops.lostfound import snapshot as _lostfound  # noqa: F401
     from fieldops.lostpersons import snapshot as _lostpersons  # noqa: F401
     from fieldops.messages import snapshot as _messages  # noqa: F401

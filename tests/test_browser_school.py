@@ -230,3 +230,64 @@ def test_a_bullying_report_involving_students_and_who_they_were_for_command_only
         desk_context.close()
         phone.close()
     assert phone_errors == []
+
+
+def test_a_teacher_joins_as_area_lead_and_reports_an_evacuation_from_the_classroom(
+    browser, live_server, school, screenshots
+):
+    events = school["admin"].get("/api/v1/events").json()["events"]
+    staff_code = next(e for e in events if e["id"] == school["id"])["staff_code"]
+    teacher = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    teacher.set_default_timeout(15_000)
+    errors: list[str] = []
+    teacher.on("weberror", lambda error: errors.append(str(error.error)))
+    try:
+        page = teacher.new_page()
+        page.goto(f"{live_server.url}/lead")
+        page.get_by_test_id("lead-code").fill(staff_code.lower())
+        page.get_by_test_id("lead-code-go").click()
+        expect(page.get_by_test_id("lead-school")).to_have_text("Lincoln Elementary")
+        page.get_by_test_id("lead-name").fill("Ms Rivera")
+        page.get_by_label("Gym").check()
+        page.screenshot(path=screenshots("lead-join"))
+        page.get_by_test_id("lead-join-go").click()
+        expect(page.get_by_test_id("lead-who")).to_have_text("Ms Rivera · Gym")
+        expect(page.get_by_test_id("lead-connection")).to_contain_text("Connected")
+
+        points = school["admin"].get(f"/api/v1/events/{school['id']}/campus").json()["features"]
+        point_a = next(f for f in points if f["name"] == "Assembly point A (field)")
+        started = school["admin"].post(
+            f"/api/v1/events/{school['id']}/drills",
+            json={
+                "client_id": str(uuid.uuid4()),
+                "action": "evacuate",
+                "mode": "drill",
+                "assembly_point_id": point_a["id"],
+            },
+        )
+        assert started.status_code == 201, started.text
+        card = page.get_by_test_id("drill-card")
+        expect(card.get_by_test_id("drill-action")).to_have_text("EVACUATE", timeout=WAIT)
+        expect(card.get_by_test_id("drill-words")).to_have_text("To Assembly point A (field).")
+        card.get_by_test_id("drill-report-open").click()
+        area = card.get_by_test_id("drill-report-area")
+        assert area.locator("option").all_inner_texts() == ["Gym — Not reported"]  # theirs only
+        card.get_by_test_id("drill-state-evacuated").click()
+        card.get_by_test_id("drill-count-accounted").fill("22")
+        card.get_by_test_id("drill-count-missing").fill("1")
+        card.get_by_label("Student unaccounted for").check()
+        page.screenshot(path=screenshots("lead-report"))
+        card.get_by_test_id("drill-report-send").click()
+        expect(card.get_by_test_id("drill-sent")).to_have_text(
+            "Gym: Evacuated ✓ recorded", timeout=WAIT
+        )
+        page.screenshot(path=screenshots("lead-sent"))
+        drill = school["admin"].get(f"/api/v1/drills/{started.json()['id']}").json()
+        gym = next(a for a in drill["areas"] if a["name"] == "Gym")
+        assert (gym["state"], gym["accounted"], gym["missing"]) == ("problem", 22, 1)
+        assert drill["reports"][0]["reported_by"]["role"] == "area_lead"
+        school["admin"].post(f"/api/v1/drills/{drill['id']}/all-clear", json={})
+        expect(page.get_by_test_id("drill-ended")).to_contain_text("ALL CLEAR", timeout=WAIT)
+    finally:
+        teacher.close()
+    assert errors == []

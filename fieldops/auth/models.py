@@ -18,6 +18,9 @@ class Role(enum.StrEnum):
     COMMAND = "command"
     OFFICER = "officer"
     ORGANIZER = "organizer"
+    # A teacher or staff member at a school (issue 11): joins with the event's staff code,
+    # bound to campus areas, never tracked, sees drills only.
+    AREA_LEAD = "area_lead"
 
 
 STAFF_ROLES = (Role.ADMIN, Role.COMMAND, Role.ORGANIZER)

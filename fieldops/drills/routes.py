@@ -16,7 +16,7 @@ from fieldops.events.access import visible_event
 
 bp = Blueprint("drills", __name__)
 
-REPORTERS = (Role.ADMIN, Role.COMMAND, Role.OFFICER)
+REPORTERS = (Role.ADMIN, Role.COMMAND, Role.OFFICER, Role.AREA_LEAD)
 
 
 def _copy(user, drill) -> dict:

@@ -16,6 +16,7 @@ from fieldops.errors import ApiError, Forbidden
 from fieldops.events.models import Event
 from fieldops.events.services import member_ids
 from fieldops.extensions import db
+from fieldops.leads.services import lead_of
 
 STAFF = (Role.ADMIN, Role.COMMAND)
 
@@ -122,6 +123,10 @@ def report_area(drill: Drill, user: User, body: AreaReportIn) -> tuple[Drill, bo
     area = next((a for a in drill.areas if a["id"] == body.area_id), None)
     if area is None:
         raise _invalid(f"area {body.area_id} is not in this drill", "area_id")
+    if user.role == Role.AREA_LEAD:
+        lead = lead_of(user, drill.event_id)
+        if lead is None or area["id"] not in lead.area_ids:
+            raise Forbidden("an area lead reports their own areas")
     event = db.session.get(Event, drill.event_id)
     _assembly_point(event, body.assembly_point_id, "assembly_point_id")
     report = DrillAreaReport(
@@ -182,3 +187,4 @@ def _push(drill: Drill) -> None:
     realtime.publish_to_staff_on_commit(drill.event_id, "drill", data, organizer_copy(data))
     for officer_id in member_ids(drill.event_id):
         realtime.publish_on_commit(realtime.officer_room(officer_id), "drill", data)
+    realtime.publish_on_commit(realtime.lead_room(drill.event_id), "drill", data)

@@ -9,12 +9,12 @@ from fieldops.auth.models import Role
 from fieldops.db import utcnow
 from fieldops.drills import services
 from fieldops.drills.schemas import organizer_copy
-from fieldops.snapshots import COMMAND, OFFICER, part
+from fieldops.snapshots import COMMAND, LEAD, OFFICER, part
 
 CLOSED_KEPT_FOR = timedelta(hours=1)
 
 
-@part(COMMAND, OFFICER)
+@part(COMMAND, OFFICER, LEAD)
 def drills(event, viewer) -> dict:
     since = utcnow() - CLOSED_KEPT_FOR
     kept = [

@@ -26,6 +26,13 @@ def is_member(user: User, event_id: int) -> bool:
 def visible_event(user: User, event_id: int, token_event_id: int | None = None) -> Event:
     """The event, if this user may see it; NotFound or Forbidden otherwise."""
     event = get_or_404(Event, event_id, "event")
+    if user.role == Role.AREA_LEAD:
+        from fieldops.leads.services import lead_of
+
+        if token_event_id is None and has_request_context():
+            token_event_id = g.get("token_event_id")
+        if token_event_id != event_id or lead_of(user, event_id) is None:
+            raise Forbidden("an area lead sees only the event they joined")
     if user.role == Role.OFFICER:
         if token_event_id is None and has_request_context():
             token_event_id = g.get("token_event_id")
@@ -41,5 +48,11 @@ def events_for(user: User) -> list[Event]:
     if user.role == Role.OFFICER:
         query = query.join(EventOfficer, EventOfficer.event_id == Event.id).where(
             EventOfficer.officer_id == user.id
+        )
+    if user.role == Role.AREA_LEAD:
+        from fieldops.leads.models import AreaLead
+
+        query = query.join(AreaLead, AreaLead.event_id == Event.id).where(
+            AreaLead.user_id == user.id
         )
     return list(db.session.scalars(query))

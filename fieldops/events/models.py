@@ -47,6 +47,8 @@ class Event(db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     distance_unit: Mapped[str] = mapped_column(String(2), default="km")  # km | mi
     enrollment_code: Mapped[str] = mapped_column(String(16), unique=True)
+    # What a school's area leads (teachers, staff) join with; not an officer's code.
+    staff_code: Mapped[str | None] = mapped_column(String(16), unique=True)
     # How long found property unclaimed after the event is kept (lost and found's retention list).
     retention_days: Mapped[int] = mapped_column(default=30, server_default="30")
     # A school's designated administrator (an organizer login): reads its students' records.

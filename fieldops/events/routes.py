@@ -42,6 +42,7 @@ def list_events():
         row = event_to_dict(event)
         if user.role == Role.ADMIN:
             row["enrollment_code"] = event.enrollment_code
+            row["staff_code"] = event.staff_code
         rows.append(row)
     return jsonify(events=rows)
 
@@ -49,11 +50,13 @@ def list_events():
 @bp.post("/api/v1/events")
 @require(Role.ADMIN)
 def create_event():
-    """Admin creates an event; the answer carries its enrollment code."""
+    """Admin creates an event; the answer carries its enrollment code (for officers) and its
+    staff code (for a school's area leads)."""
     body = body_as(EventIn)
     with write_transaction():
         event = services.create_event(**body.model_dump())
-    return jsonify(event_to_dict(event) | {"enrollment_code": event.enrollment_code}), 201
+    codes = {"enrollment_code": event.enrollment_code, "staff_code": event.staff_code}
+    return jsonify(event_to_dict(event) | codes), 201
 
 
 @bp.get("/api/v1/events/<int:event_id>")

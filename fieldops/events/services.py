@@ -36,9 +36,11 @@ def _invalid(message: str, field: str) -> ApiError:
 
 
 def new_enrollment_code() -> str:
+    """A code no event uses, as an officer's or a staff code."""
     while True:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if not db.session.scalar(select(Event.id).where(Event.enrollment_code == code)):
+        taken = select(Event.id).where((Event.enrollment_code == code) | (Event.staff_code == code))
+        if not db.session.scalar(taken):
             return code
 
 
@@ -79,6 +81,8 @@ def create_event(
     _check_event(event)
     event.enrollment_code = new_enrollment_code()
     db.session.add(event)
+    db.session.flush()
+    event.staff_code = new_enrollment_code()
     db.session.flush()
     return event
 
@@ -246,6 +250,7 @@ def _push_setup(event: Event) -> None:
     realtime.publish_to_staff_on_commit(event.id, "setup", data)
     for officer_id in member_ids(event.id):
         realtime.publish_on_commit(realtime.officer_room(officer_id), "setup", data)
+    realtime.publish_on_commit(realtime.lead_room(event.id), "setup", data)
 
 
 def member_ids(event_id: int) -> list[int]:

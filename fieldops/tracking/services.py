@@ -205,6 +205,8 @@ def snapshot(event: Event, viewer: User | None = None) -> dict:
 def stream_for(event: Event, viewer: User) -> str:
     if viewer.role == "officer":
         return realtime.officer_room(viewer.id)
+    if viewer.role == "area_lead":
+        return realtime.lead_room(event.id)
     if viewer.role == "organizer":
         return realtime.organizer_room(event.id)
     return realtime.command_room(event.id)

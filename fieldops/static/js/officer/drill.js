@@ -14,7 +14,8 @@ import { KEYS, load, store } from "./storage.js";
 const ENDED_MS = 10_000; // how long "ALL CLEAR" stays
 const COUNTS = [["accounted", "Accounted for"], ["missing", "Missing"], ["extra", "Extra"], ["injured", "Injured"]];
 
-export function createDrill({ model, outbox, request, alarm, serverNow }) {
+/** areasFor(drill): the areas this phone reports (an area lead: their own; an officer: all). */
+export function createDrill({ model, outbox, request, alarm, serverNow, areasFor = (drill) => drill.areas }) {
   let shownId = null; // the drill on the card
   let ended = null; // {text, until}
   let signature = "";
@@ -41,7 +42,7 @@ export function createDrill({ model, outbox, request, alarm, serverNow }) {
   // --- the report form ------------------------------------------------------------------------
   function openForm(drill) {
     const state = drill.action === "evacuate" ? "evacuated" : "secured";
-    const areas = drill.areas.map((a) => el("option", { value: String(a.id), text: `${a.name} — ${AREA_STATE_LABELS[a.state]}` }));
+    const areas = areasFor(drill).map((a) => el("option", { value: String(a.id), text: `${a.name} — ${AREA_STATE_LABELS[a.state]}` }));
     const counts = COUNTS.map(([key, label]) => el(
       "label", { class: "drill-count" }, el("span", { text: label }),
       el("input", { type: "number", name: key, min: "0", max: "5000", value: "0", inputmode: "numeric", "data-testid": `drill-count-${key}` }),
@@ -106,7 +107,7 @@ export function createDrill({ model, outbox, request, alarm, serverNow }) {
       el("p", { class: "drill-progress" },
         el("span", { "data-drill-elapsed": "1", text: drillElapsed(drill, serverNow()) }), ` · ${reportedCount(drill)}`),
       sent.length ? el("ul", { class: "drill-sent" }, ...sent.map(sentLine)) : null,
-      form ? null : el("button", { type: "button", class: "btn btn-light drill-report-open", "data-testid": "drill-report-open", "data-drill-report": drill.id, text: "Report an area" }),
+      form || !areasFor(drill).length ? null : el("button", { type: "button", class: "btn btn-light drill-report-open", "data-testid": "drill-report-open", "data-drill-report": drill.id, text: "Report an area" }),
     );
   }
 

@@ -1,0 +1,1 @@
+"""Area leads: a school's teachers and staff on their phones during drills, never tracked."""
