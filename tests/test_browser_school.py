@@ -291,3 +291,75 @@ def test_a_teacher_joins_as_area_lead_and_reports_an_evacuation_from_the_classro
     finally:
         teacher.close()
     assert errors == []
+
+
+def test_an_admin_draws_a_building_and_an_exit_on_the_map_and_imports_a_file(
+    browser, live_server, screenshots, tmp_path
+):
+    admin = live_server.staff("admin")
+    event = live_server.create_event(admin, name="Jefferson Middle", kind="school")
+    gate = at(-48, 0)
+    admin.post(
+        f"/api/v1/events/{event['id']}/posts",
+        json={"name": "Front gate", "kind": "school_gate", "lat": gate[0], "lon": gate[1]},
+    ).raise_for_status()
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        sign_in(page, live_server, event, role="admin")
+        page.goto(f"{live_server.url}/events/{event['id']}/campus/edit")
+        set_map_view(page, *at(0, 0), 18, map_js="window.fieldopsCampus.map")
+
+        def point(north: float, east: float) -> dict:
+            return page.evaluate(
+                """([lat, lon]) => { const m = window.fieldopsCampus.map;
+                     const p = m.latLngToContainerPoint([lat, lon]);
+                     const box = m.getContainer().getBoundingClientRect();
+                     return {x: box.left + p.x, y: box.top + p.y}; }""",
+                list(at(north, east)),
+            )
+
+        page.get_by_test_id("draw-building").click()
+        corners = [point(-20, -30), point(-20, 30), point(20, 30), point(20, -30)]
+        for corner in [*corners, corners[0]]:  # the first corner again closes it
+            page.mouse.click(corner["x"], corner["y"])
+        page.get_by_test_id("name-input").fill("Library")
+        page.get_by_test_id("name-save").click()
+        expect(page.get_by_test_id("campus-say")).to_contain_text("Library")
+        page.get_by_test_id("draw-exit").click()
+        door = point(21, 0)
+        page.mouse.click(door["x"], door["y"])
+        page.get_by_test_id("name-input").fill("North door")
+        page.get_by_test_id("name-save").click()
+        expect(page.get_by_test_id("campus-feature")).to_have_count(2)
+        page.screenshot(path=screenshots("campus-editor"))
+        page.set_viewport_size(PHONE)
+        page.screenshot(path=screenshots("campus-editor-phone"), full_page=True)
+        page.set_viewport_size(DESKTOP)
+        campus = admin.get(f"/api/v1/events/{event['id']}/campus").json()["features"]
+        library = next(f for f in campus if f["name"] == "Library")
+        assert library["kind"] == "building" and len(library["polygon"]) == 4
+        lats = [c[0] for c in library["polygon"]]
+        assert min(lats) < at(0, 0)[0] < max(lats)  # drawn where it was clicked
+        lat, lon = at(22, 1)
+        place = admin.get(f"/api/v1/events/{event['id']}/place", params={"lat": lat, "lon": lon})
+        place = place.json()
+        assert place["text"] == "Library, north door"
+        # A file replaces it all; a bad one is refused and changes nothing.
+        bad = tmp_path / "broken.geojson"
+        bad.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature"}]}')
+        page.get_by_test_id("campus-import").set_input_files(str(bad))
+        expect(page.get_by_test_id("campus-say")).to_contain_text("Not imported")
+        expect(page.get_by_test_id("campus-feature")).to_have_count(2)
+        page.get_by_test_id("campus-import").set_input_files(str(CAMPUS_FILE))
+        expect(page.get_by_test_id("campus-feature")).to_have_count(12)
+        parking = page.locator(
+            '[data-testid="campus-feature"]:has(.ce-feature-name:text-is("Staff parking"))'
+        )
+        parking.get_by_test_id("campus-delete").click()
+        expect(page.get_by_test_id("campus-feature")).to_have_count(11)
+    finally:
+        context.close()
+    assert errors == []

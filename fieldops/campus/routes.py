@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, abort, jsonify, render_template
+from flask_login import current_user
 
 from fieldops.api import body_as, caller_and_event
 from fieldops.auth.models import Role
@@ -16,6 +17,8 @@ from fieldops.campus.schemas import (
     feature_to_dict,
 )
 from fieldops.db import write_transaction
+from fieldops.events.access import visible_event
+from fieldops.events.schemas import event_to_dict
 
 bp = Blueprint("campus", __name__)
 
@@ -85,3 +88,25 @@ def delete_feature(feature_id: int):
     with write_transaction():
         services.delete_feature(feature)
     return "", 204
+
+
+@bp.get("/events/<int:event_id>/campus/edit")
+def edit_page(event_id: int):
+    """The admin draws the campus on the map: buildings and areas as polygons, exits and
+    assembly points as points; or imports a GeoJSON file."""
+    from fieldops.web.routes import map_config
+
+    if not current_user.is_authenticated:
+        abort(401)
+    if current_user.role != Role.ADMIN:
+        abort(403)
+    event = visible_event(current_user, event_id)
+    from fieldops.events.schemas import post_to_dict
+
+    config = {
+        "event": event_to_dict(event),
+        "map": map_config(),
+        "features": _features(event),
+        "posts": [post_to_dict(p) for p in event.posts],
+    }
+    return render_template("campus_edit.html", event=event, config=config)

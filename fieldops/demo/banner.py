@@ -50,6 +50,13 @@ def banner(info: DemoInfo, base_url: str, *, bind_host: str, phones: Phones | No
         f"{human['code']}, name {human['name']}, badge {human['badge']}, join PIN {human['pin']}",
         f"  (rostered at {human['post']!r} and not simulated: the phone moves that officer)",
     ]
+    lead_url = f"{phones.origins[0]}/lead" if phones and phones.origins else f"{base_url}/lead"
+    for event in info.events:
+        if event.kind == "school" and event.staff_code:
+            lines.append(
+                f"join as a teacher (area lead) on a phone: {lead_url} with staff code "
+                f"{event.staff_code} ({event.name}; no location is shared)"
+            )
     if not phones:
         if bind_host in LOCAL_HOSTS:
             lines.append(

@@ -92,6 +92,7 @@ class SeededEvent:
     simulated: int
     course_km: float | None
     course_note: str = ""
+    staff_code: str | None = None  # a school's area leads join with it
 
 
 @dataclass
@@ -489,6 +490,7 @@ def _summary(event: Event, crew: list[OfficerSpec], tokens: list[dict]) -> Seede
         name=event.name,
         kind=event.kind.value,
         code=event.enrollment_code,
+        staff_code=event.staff_code,
         posts=posts,
         officers=members,
         rostered=rostered,

@@ -178,7 +178,8 @@ export function createDrills({ drawers, say, canAct, serverNow, eventId, accept,
     if (drawer.hidden) return;
     deferred = typing();
     if (deferred) return;
-    const record = `<p><a href="${recordUrl()}" data-testid="drill-record-link">Past drills and the drill record</a></p>`;
+    const record = `<p><a href="${recordUrl()}" data-testid="drill-record-link">Past drills and the drill record</a>
+      · <a href="${recordUrl().replace(/\/drills$/, "/campus/edit")}" data-testid="campus-edit-link">Draw the campus (admins)</a></p>`;
     if (drill) body.innerHTML = current(drill) + record;
     else if (!canAct) body.innerHTML = `<p class="muted">No drill is on.</p>${record}`;
     else body.innerHTML = (hasCampus ? startForm() : `<p class="muted">An admin draws the campus first.</p>`) + record;
