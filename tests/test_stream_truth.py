@@ -51,12 +51,22 @@ def apply_in_javascript(
     return json.loads(answer.stdout)
 
 
+def envelopes_kind(stream: str) -> str:
+    from fieldops.envelopes import stream_kind
+
+    return stream_kind(stream)
+
+
 def held(snapshot: dict) -> dict:
     """A fresh snapshot's collections as the model lists them (sorted by id), and its set-up."""
     lists = {
         name: sorted(snapshot.get(name, []), key=lambda item: item["id"]) for name in COLLECTIONS
     }
-    setup = {"event": snapshot["event"], "posts": snapshot["posts"], "campus": snapshot["campus"]}
+    setup = {
+        "event": snapshot["event"],
+        "posts": snapshot.get("posts", []),  # an area lead's stream has none
+        "campus": snapshot["campus"],
+    }
     if "assignment" in snapshot:  # an officer's stream
         setup["post"] = snapshot["post"]
     return lists | setup
@@ -79,7 +89,7 @@ class Screen:
         self.socket = self._connect(socketio)
         ack = self.socket.emit("join", {"event_id": event_id}, namespace="/live", callback=True)
         assert ack["ok"], ack
-        self.kind = "officer" if ack["stream"].startswith("officer:") else "command"
+        self.kind = envelopes_kind(ack["stream"])
         self.snapshot, self.seq = ack["snapshot"], ack["seq"]
 
     def _connect(self, socketio):
@@ -460,7 +470,25 @@ def drilling(stage, make_user):
     started = stage.scene.command.post(f"/api/v1/events/{stage.scene.id}/drills", json=body)
     assert started.status_code == 201, started.get_json()
     stage.drill = started.get_json()
+    gym = next(a for a in stage.drill["areas"] if a["name"] == "Gym")
+    joined = stage.scene.app.test_client().post(
+        "/api/v1/lead/join",
+        json={"code": _staff_code(stage, admin), "name": "Ms Rivera", "area_ids": [gym["id"]]},
+    )
+    assert joined.status_code == 201, joined.get_json()
+    stage.lead = joined.get_json()["device_token"]
+    stage.gym = gym
     return stage
+
+
+def _staff_code(stage, admin) -> str:
+    events = admin.client.get("/api/v1/events").get_json()["events"]
+    return next(e for e in events if e["id"] == stage.scene.id)["staff_code"]
+
+
+def watch_with_lead(stage) -> list:
+    """The stage's screens and an area lead's phone (its own stream)."""
+    return [*stage.watch(stage.lee), Screen(stage.scene.app, stage.scene.id, token=stage.lead)]
 
 
 def test_command_starts_a_lockdown_drill(stage, make_user):
@@ -482,7 +510,7 @@ def test_command_starts_a_lockdown_drill(stage, make_user):
 
 
 def test_an_officer_reports_an_area_secured(drilling):
-    screens = drilling.watch(drilling.lee)
+    screens = watch_with_lead(drilling)
     area = drilling.drill["areas"][0]
     body = {"client_id": "gym-1", "area_id": area["id"], "state": "secured", "accounted": 22}
     response = drilling.scene.app.test_client().post(
@@ -494,8 +522,20 @@ def test_an_officer_reports_an_area_secured(drilling):
     assert_screens_tell_the_truth(screens, caused={"drill"})
 
 
+def test_an_area_lead_reports_their_area_evacuated(drilling):
+    screens = watch_with_lead(drilling)
+    body = {"client_id": "lead-1", "area_id": drilling.gym["id"], "state": "evacuated"}
+    response = drilling.scene.app.test_client().post(
+        f"/api/v1/drills/{drilling.drill['id']}/reports",
+        json=body | {"accounted": 24},
+        headers={"Authorization": f"Bearer {drilling.lead}"},
+    )
+    assert response.status_code == 201, response.get_json()
+    assert_screens_tell_the_truth(screens, caused={"drill"})
+
+
 def test_command_gives_the_all_clear(drilling):
-    screens = drilling.watch(drilling.kim)
+    screens = watch_with_lead(drilling)
     url = f"/api/v1/drills/{drilling.drill['id']}/all-clear"
     response = drilling.scene.command.post(url, json={"notes": "Well done"})
     assert response.status_code == 200, response.get_json()
