@@ -53,6 +53,7 @@ class Demo:
         log = self.process.log()
         self.logins = dict(re.findall(r"username (\w+)\s+password (\S+)", log))
         self.codes = re.findall(r"enrollment code ([A-Z0-9]{6})", log)
+        self.staff_code = re.search(r"with staff code ([A-Z0-9]{6})", log)[1]
         human = re.search(r"name (.+?), badge (\d+), join PIN (\d+)", log)
         self.human = {"name": human[1], "badge": human[2], "pin": human[3]}
         self.command = StaffSession(self.url)
@@ -352,10 +353,71 @@ def command_screens(browser, demo: Demo, out: Path) -> None:
         context.close()
 
 
+def school_screens(browser, demo: Demo, out: Path) -> None:
+    """The school: a lockdown drill on the desk and on a teacher's phone, the campus editor."""
+    admin = StaffSession(demo.url)
+    admin.login("admin", demo.logins["admin"])
+    school = demo.school["id"]
+    started = admin.post(
+        f"/api/v1/events/{school}/drills",
+        json={"client_id": str(uuid.uuid4()), "action": "lockdown", "mode": "drill"},
+    )
+    started.raise_for_status()
+    drill = started.json()
+    gym = next(a for a in drill["areas"] if a["name"] == "Gym")
+    admin.post(
+        f"/api/v1/drills/{drill['id']}/reports",
+        json={
+            "client_id": str(uuid.uuid4()),
+            "area_id": gym["id"],
+            "state": "secured",
+            "accounted": 24,
+            "problems": ["door_would_not_lock"],
+        },
+    ).raise_for_status()
+    context = browser.new_context(viewport=LAPTOP)
+    page = context.new_page()
+    try:
+        sign_in(page, demo, "command")
+        page.goto(f"{demo.url}/command?event={school}")
+        expect(page.get_by_test_id("drill-banner")).to_be_visible(timeout=20_000)
+        shoot(page, out, "command-school-drill")
+    finally:
+        context.close()
+    context = browser.new_context(viewport=LAPTOP)
+    page = context.new_page()
+    try:
+        page.goto(f"{demo.url}/login?next=/events/{school}/campus/edit")
+        page.fill("input[name=username]", "admin")
+        page.fill("input[name=password]", demo.logins["admin"])
+        page.click("button[type=submit]")
+        expect(page.get_by_test_id("campus-feature").first).to_be_visible(timeout=20_000)
+        shoot(page, out, "campus-editor")
+    finally:
+        context.close()
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{demo.url}/lead")
+        page.get_by_test_id("lead-code").fill(demo.staff_code)
+        page.get_by_test_id("lead-code-go").click()
+        page.get_by_label("Classroom wing").check()
+        page.get_by_test_id("lead-name").fill("Ms Rivera")
+        shoot(page, out, "lead-join", sizes=(PHONE,))
+        page.get_by_test_id("lead-join-go").click()
+        expect(page.get_by_test_id("drill-card")).to_be_visible(timeout=20_000)
+        shoot(page, out, "lead-drill", sizes=(PHONE,))
+    finally:
+        context.close()
+    admin.post(f"/api/v1/drills/{drill['id']}/all-clear", json={}).raise_for_status()
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "test-artifacts" / "screenshots"))
-    parser.add_argument("--only", choices=["officer", "command"], help="only these screens")
+    parser.add_argument(
+        "--only", choices=["officer", "command", "school"], help="only these screens"
+    )
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -373,6 +435,8 @@ def main(argv=None) -> int:
                     arrival_screens(browser, demo, out, (40.77, -73.95))
                 if args.only in (None, "command"):
                     command_screens(browser, demo, out)
+                if args.only in (None, "school"):
+                    school_screens(browser, demo, out)
                 browser.close()
         finally:
             demo.stop()

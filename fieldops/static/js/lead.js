@@ -81,7 +81,16 @@ $("lead-join-form").addEventListener("submit", async (e) => {
   start();
 });
 
+let leaving = null; // a first tap: the second, within a few seconds, leaves
 $("lead-leave").addEventListener("click", () => {
+  if (!leaving) {
+    $("lead-leave").textContent = "Tap again to leave (drills stop reaching this phone)";
+    leaving = setTimeout(() => {
+      leaving = null;
+      $("lead-leave").textContent = "Leave on this phone";
+    }, 4000);
+    return;
+  }
   localStorage.removeItem(SESSION_KEY);
   if (stream) stream.close();
   stream = null;
