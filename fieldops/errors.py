@@ -52,6 +52,11 @@ class Unauthorized(ApiError):
         super().__init__(message, code="unauthorized")
 
 
+def invalid(message: str, field: str) -> ApiError:
+    """The 422 naming the field a body got wrong (raise it)."""
+    return ApiError(message, code="invalid", field=field, status=422)
+
+
 def choice(enum_cls, value, field: str):
     """value as a member of enum_cls, or a 422 naming the field and the allowed values."""
     try:

@@ -56,6 +56,7 @@ Number = Annotated[float, Strict()]
 Integer = Annotated[int, Strict()]
 Flag = Annotated[bool, Strict()]
 Latitude = Annotated[float, Strict(), Field(ge=-90, le=90)]
+Id = Annotated[int, Strict(), Field(ge=1, le=2**63 - 1)]  # a row's id: a database integer
 Longitude = Annotated[float, Strict(), Field(ge=-180, le=180)]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fieldops.campus.models import CampusFeature
 from fieldops.campus.schemas import MAX_FEATURES, FeatureChange, FeatureIn
 from fieldops.db import get_or_404
-from fieldops.errors import ApiError
+from fieldops.errors import invalid
 from fieldops.events.models import Event
 from fieldops.events.services import publish_setup
 from fieldops.extensions import db
@@ -19,15 +19,11 @@ def _centre(corners: list[list[float]]) -> tuple[float, float]:
     )
 
 
-def _invalid(message: str, field: str) -> ApiError:
-    return ApiError(message, code="invalid", field=field, status=422)
-
-
 def _feature(event: Event, body: FeatureIn) -> CampusFeature:
     if body.kind.is_area and body.polygon is None:
-        raise _invalid("a building or area needs its polygon", "polygon")
+        raise invalid("a building or area needs its polygon", "polygon")
     if not body.kind.is_area and (body.lat is None or body.lon is None):
-        raise _invalid("an exit or assembly point needs lat and lon", "lat")
+        raise invalid("an exit or assembly point needs lat and lon", "lat")
     corners = body.polygon if body.kind.is_area else None
     lat, lon = _centre(corners) if corners else (body.lat, body.lon)
     return CampusFeature(
@@ -37,7 +33,7 @@ def _feature(event: Event, body: FeatureIn) -> CampusFeature:
 
 def _room_for(event: Event, adding: int) -> None:
     if len(event.campus) + adding > MAX_FEATURES:
-        raise _invalid(f"a campus holds at most {MAX_FEATURES} features", "features")
+        raise invalid(f"a campus holds at most {MAX_FEATURES} features", "features")
 
 
 def add_feature(event: Event, body: FeatureIn) -> CampusFeature:
@@ -68,13 +64,13 @@ def change_feature(feature: CampusFeature, change: FeatureChange) -> CampusFeatu
         feature.name = change.name
     if feature.kind.is_area:
         if change.lat is not None or change.lon is not None:
-            raise _invalid("a building or area moves by its polygon", "polygon")
+            raise invalid("a building or area moves by its polygon", "polygon")
         if change.polygon is not None:
             feature.polygon = change.polygon
             feature.lat, feature.lon = _centre(change.polygon)
     else:
         if change.polygon is not None:
-            raise _invalid("an exit or assembly point is a point: give lat and lon", "polygon")
+            raise invalid("an exit or assembly point is a point: give lat and lon", "polygon")
         feature.lat = change.lat if change.lat is not None else feature.lat
         feature.lon = change.lon if change.lon is not None else feature.lon
     db.session.flush()

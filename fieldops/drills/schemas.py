@@ -11,10 +11,9 @@ from pydantic import Field
 from fieldops.drills.models import AreaState, Drill, DrillAction, DrillMode, Hazard, Problem
 from fieldops.drills.protocol import ACTIONS, DONE_STATE, directive
 from fieldops.formats import iso
-from fieldops.payloads import Payload, Text
+from fieldops.payloads import Id, Payload, Text
 
 Count = Annotated[int, Field(ge=0, le=5000, strict=True)]
-Id = Annotated[int, Field(ge=1, le=2**63 - 1, strict=True)]
 
 
 class DrillStart(Payload):

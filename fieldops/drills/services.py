@@ -12,17 +12,13 @@ from fieldops.campus.models import CampusFeature, FeatureKind
 from fieldops.db import get_or_404, insert_once, utcnow
 from fieldops.drills.models import Drill, DrillAction, DrillAreaReport
 from fieldops.drills.schemas import AreaReportIn, DrillStart, drill_to_dict, organizer_copy
-from fieldops.errors import ApiError, Forbidden
+from fieldops.errors import ApiError, Forbidden, invalid
 from fieldops.events.models import Event
 from fieldops.events.services import member_ids
 from fieldops.extensions import db
 from fieldops.leads.services import lead_of
 
 STAFF = (Role.ADMIN, Role.COMMAND)
-
-
-def _invalid(message: str, field: str) -> ApiError:
-    return ApiError(message, code="invalid", field=field, status=422)
 
 
 def open_drill(event_id: int) -> Drill | None:
@@ -51,13 +47,13 @@ def to_dict(drill: Drill) -> dict:
 def _scope(event: Event, body: DrillStart) -> list[dict]:
     areas = [f for f in event.campus if f.kind.is_area]
     if not areas:
-        raise _invalid("the campus has no buildings or areas yet: an admin draws them", "area_ids")
+        raise invalid("the campus has no buildings or areas yet: an admin draws them", "area_ids")
     if not body.area_ids:
         return [{"id": f.id, "name": f.name} for f in areas]
     by_id = {f.id: f for f in areas}
     unknown = [i for i in body.area_ids if i not in by_id]
     if unknown:
-        raise _invalid(f"no building or area {unknown[0]} on this campus", "area_ids")
+        raise invalid(f"no building or area {unknown[0]} on this campus", "area_ids")
     return [{"id": i, "name": by_id[i].name} for i in dict.fromkeys(body.area_ids)]
 
 
@@ -66,7 +62,7 @@ def _assembly_point(event: Event, point_id: int | None, field: str) -> CampusFea
         return None
     point = next((f for f in event.campus if f.id == point_id), None)
     if point is None or point.kind != FeatureKind.ASSEMBLY_POINT:
-        raise _invalid(f"no assembly point {point_id} on this campus", field)
+        raise invalid(f"no assembly point {point_id} on this campus", field)
     return point
 
 
@@ -75,9 +71,9 @@ def start(event: Event, user: User, body: DrillStart) -> tuple[Drill, bool]:
     if user.role not in STAFF:
         raise Forbidden("only command staff start a drill")
     if body.action == DrillAction.EVACUATE and body.assembly_point_id is None:
-        raise _invalid("an evacuation names its assembly point", "assembly_point_id")
+        raise invalid("an evacuation names its assembly point", "assembly_point_id")
     if body.action == DrillAction.SHELTER and body.hazard is None:
-        raise _invalid("a shelter names its hazard", "hazard")
+        raise invalid("a shelter names its hazard", "hazard")
     areas = _scope(event, body)
     point = _assembly_point(event, body.assembly_point_id, "assembly_point_id")
     now = utcnow()
@@ -122,7 +118,7 @@ def report_area(drill: Drill, user: User, body: AreaReportIn) -> tuple[Drill, bo
         raise ApiError("this drill has ended (All clear)", code="drill_concluded", status=409)
     area = next((a for a in drill.areas if a["id"] == body.area_id), None)
     if area is None:
-        raise _invalid(f"area {body.area_id} is not in this drill", "area_id")
+        raise invalid(f"area {body.area_id} is not in this drill", "area_id")
     if user.role == Role.AREA_LEAD:
         lead = lead_of(user, drill.event_id)
         if lead is None or area["id"] not in lead.area_ids:

@@ -9,25 +9,21 @@ from datetime import datetime
 from sqlalchemy import select
 
 from fieldops.auth.models import Role, User
-from fieldops.errors import ApiError
+from fieldops.errors import invalid
 from fieldops.events.models import Assignment, Event, EventOfficer, Post
 from fieldops.events.signals import roster_changed
 from fieldops.extensions import db
-
-
-def _invalid(message: str, field: str) -> ApiError:
-    return ApiError(message, code="invalid", field=field, status=422)
 
 
 def clean_officer(name: str, badge: str) -> tuple[str, str]:
     """The name and badge as stored, or a 422 naming the field."""
     name, badge = name.strip(), badge.strip()
     if not name:
-        raise _invalid("name is required", "name")
+        raise invalid("name is required", "name")
     if not badge:
-        raise _invalid("badge is required", "badge")
+        raise invalid("badge is required", "badge")
     if len(name) > 120 or len(badge) > 40:
-        raise _invalid("name or badge is too long", "name" if len(name) > 120 else "badge")
+        raise invalid("name or badge is too long", "name" if len(name) > 120 else "badge")
     return name, badge
 
 
@@ -73,7 +69,7 @@ def assign(
     hourly_rate: float | None = None,
 ) -> Assignment:
     if post.event_id != event.id:
-        raise _invalid("that post belongs to another event", "post_id")
+        raise invalid("that post belongs to another event", "post_id")
     assignment = Assignment(
         event_id=event.id,
         officer_id=officer.id,
@@ -91,9 +87,9 @@ def assign(
 
 def _check_shift(assignment: Assignment) -> None:
     if assignment.ends_at <= assignment.starts_at:
-        raise _invalid("the shift must end after it starts", "ends_at")
+        raise invalid("the shift must end after it starts", "ends_at")
     if assignment.hourly_rate is not None and not 0 <= assignment.hourly_rate <= 10_000:
-        raise _invalid("hourly_rate must be between 0 and 10,000", "hourly_rate")
+        raise invalid("hourly_rate must be between 0 and 10,000", "hourly_rate")
 
 
 ASSIGNMENT_DETAILS = ("starts_at", "ends_at", "hourly_rate")
@@ -106,7 +102,7 @@ def change_assignment(assignment: Assignment, *, post: Post | None = None, **cha
         raise TypeError(f"not a roster detail: {', '.join(sorted(unknown))}")
     if post is not None:
         if post.event_id != assignment.event_id:
-            raise _invalid("that post belongs to another event", "post_id")
+            raise invalid("that post belongs to another event", "post_id")
         assignment.post_id = post.id
     for name, value in changes.items():
         setattr(assignment, name, value)

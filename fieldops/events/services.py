@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from fieldops import realtime
 from fieldops.db import after_commit, before_commit_once
-from fieldops.errors import ApiError, choice
+from fieldops.errors import choice, invalid
 from fieldops.events import course_display, course_import
 from fieldops.events.models import (
     Assignment,
@@ -31,10 +31,6 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
 
 
-def _invalid(message: str, field: str) -> ApiError:
-    return ApiError(message, code="invalid", field=field, status=422)
-
-
 def new_enrollment_code() -> str:
     """A code no event uses, as an officer's or a staff code."""
     while True:
@@ -46,17 +42,17 @@ def new_enrollment_code() -> str:
 
 def _check_event(event: Event) -> None:
     if not event.name.strip():
-        raise _invalid("name is required", "name")
+        raise invalid("name is required", "name")
     event.name = event.name.strip()
     event.kind = choice(EventKind, event.kind, "kind")
     try:
         ZoneInfo(event.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise _invalid(f"unknown time zone {event.timezone!r}", "timezone") from None
+        raise invalid(f"unknown time zone {event.timezone!r}", "timezone") from None
     if event.distance_unit not in ("km", "mi"):
-        raise _invalid("distance_unit must be km or mi", "distance_unit")
+        raise invalid("distance_unit must be km or mi", "distance_unit")
     if event.ends_at <= event.starts_at:
-        raise _invalid("the event must end after it starts", "ends_at")
+        raise invalid("the event must end after it starts", "ends_at")
 
 
 def create_event(
@@ -121,7 +117,7 @@ def set_course(event: Event, data: bytes, source_name: str = "", start_m: float 
 
 def check_course_start(start_m: float) -> None:
     if not 0 <= start_m <= 1_000_000:
-        raise _invalid("the course start must be between 0 and 1,000 km into the race", "start")
+        raise invalid("the course start must be between 0 and 1,000 km into the race", "start")
 
 
 def store_course(
@@ -161,7 +157,7 @@ def store_course(
 def set_course_start(event: Event, start_m: float) -> Course:
     """How far into the race the event's course file begins (a recording that started late)."""
     if event.course is None:
-        raise _invalid("the event has no course yet", "start")
+        raise invalid("the event has no course yet", "start")
     check_course_start(start_m)
     event.course.start_m = start_m
     db.session.flush()
@@ -200,17 +196,17 @@ def add_post(
 
 def _check_post(post: Post) -> None:
     if not post.name.strip():
-        raise _invalid("name is required", "name")
+        raise invalid("name is required", "name")
     post.name = post.name.strip()
     post.kind = choice(PostKind, post.kind, "kind")
     if not (-90 <= post.lat <= 90):
-        raise _invalid("lat must be between -90 and 90", "lat")
+        raise invalid("lat must be between -90 and 90", "lat")
     if not (-180 <= post.lon <= 180):
-        raise _invalid("lon must be between -180 and 180", "lon")
+        raise invalid("lon must be between -180 and 180", "lon")
     if not (1 <= post.radius_m <= 5000):
-        raise _invalid("radius_m must be between 1 and 5000", "radius_m")
+        raise invalid("radius_m must be between 1 and 5000", "radius_m")
     if post.polygon is not None and len(post.polygon) < 3:
-        raise _invalid("a polygon needs at least 3 points", "polygon")
+        raise invalid("a polygon needs at least 3 points", "polygon")
 
 
 POST_DETAILS = ("name", "kind", "lat", "lon", "radius_m", "polygon", "orders", "is_exit")

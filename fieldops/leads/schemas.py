@@ -7,9 +7,7 @@ from typing import Annotated
 from pydantic import Field
 
 from fieldops.leads.models import AreaLead
-from fieldops.payloads import Payload, Text
-
-Id = Annotated[int, Field(ge=1, le=2**63 - 1, strict=True)]
+from fieldops.payloads import Id, Payload, Text
 
 
 class LeadJoinIn(Payload):

@@ -8,20 +8,16 @@ from sqlalchemy import select
 from fieldops.auth.models import Role, User
 from fieldops.auth.services import issue_device_token
 from fieldops.db import utcnow
-from fieldops.errors import ApiError
+from fieldops.errors import invalid
 from fieldops.events.models import Event
 from fieldops.extensions import db
 from fieldops.leads.models import AreaLead
 
 
-def _invalid(message: str, field: str) -> ApiError:
-    return ApiError(message, code="invalid", field=field, status=422)
-
-
 def event_by_staff_code(code: str) -> Event:
     event = db.session.scalar(select(Event).where(Event.staff_code == code.strip().upper()))
     if event is None:
-        raise _invalid("no event has this staff code", "code")
+        raise invalid("no event has this staff code", "code")
     return event
 
 
@@ -39,10 +35,10 @@ def join(code: str, name: str, area_ids: list[int]) -> tuple[AreaLead, str, Even
     event = event_by_staff_code(code)
     areas = {a["id"] for a in campus_areas(event)}
     if not area_ids:
-        raise _invalid("pick the areas you lead", "area_ids")
+        raise invalid("pick the areas you lead", "area_ids")
     unknown = [i for i in area_ids if i not in areas]
     if unknown:
-        raise _invalid(f"no building or area {unknown[0]} on this campus", "area_ids")
+        raise invalid(f"no building or area {unknown[0]} on this campus", "area_ids")
     user = User(role=Role.AREA_LEAD, display_name=name, created_at=utcnow())
     db.session.add(user)
     db.session.flush()

@@ -4,12 +4,10 @@ snapshot, an envelope, a report or an export)."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime
 
 from fieldops.formats import iso
-from fieldops.payloads import Payload, Text
+from fieldops.payloads import Id, Payload, Text
 from fieldops.students.models import StudentAccess, StudentRecord
 
 
@@ -49,4 +47,4 @@ def access_to_dict(entry: StudentAccess) -> dict:
 
 
 class SchoolAdminIn(Payload):
-    user_id: Annotated[int, Field(ge=1, le=2**63 - 1, strict=True)] | None
+    user_id: Id | None
