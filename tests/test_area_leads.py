@@ -142,3 +142,52 @@ def test_a_lead_sees_the_drill_at_once_and_reports_only_their_own_areas(school, 
         headers=bearer(token),
     )
     assert other.status_code == 403
+
+
+def test_the_contract_join_areas_and_a_problem_report(school, client):
+    """The issue's contract: a lead joins with the staff code at `POST /events/<id>/join`, the
+    campus reads and grows as `/areas` with GeoJSON geometry, an area reports `problem`."""
+    event_id = school["event"]["id"]
+    areas = school["admin"].client.get(f"/api/v1/events/{event_id}/areas").get_json()["areas"]
+    gym = next(a for a in areas if a["name"] == "Gym")
+    assert gym["kind"] == "building" and gym["geometry"]["type"] == "Polygon"
+    point = next(a for a in areas if a["kind"] == "assembly")
+    assert point["geometry"]["type"] == "Point"
+    added = school["admin"].post(
+        f"/api/v1/events/{event_id}/areas",
+        json={
+            "name": "Side gate",
+            "kind": "exit",
+            "geometry": {"type": "Point", "coordinates": [-73.971, 40.6449]},
+        },
+    )
+    assert added.status_code == 201, added.get_json()
+    assert added.get_json()["geometry"]["coordinates"] == [-73.971, 40.6449]
+    bad = school["admin"].post(
+        f"/api/v1/events/{event_id}/areas",
+        json={"name": "X", "kind": "building", "geometry": {"type": "Polygon", "coordinates": []}},
+    )
+    assert bad.status_code == 422 and bad.get_json()["error"]["field"].startswith("geometry")
+
+    joined = client.post(
+        f"/api/v1/events/{event_id}/join",
+        json={"code": school["staff_code"], "name": "Mr Okafor", "area_ids": [gym["id"]]},
+    )
+    assert joined.status_code == 201, joined.get_json()
+    token = joined.get_json()["device_token"]
+    assert joined.get_json()["lead"]["areas"] == [{"id": gym["id"], "name": "Gym"}]
+    drill = (
+        school["command"]
+        .post(
+            f"/api/v1/events/{event_id}/drills",
+            json={"client_id": "hold-1", "action": "hold", "mode": "drill"},
+        )
+        .get_json()
+    )
+    body = {"client_id": "gym-p", "area_id": gym["id"], "state": "problem", "problems": ["other"]}
+    answer = client.post(f"/api/v1/drills/{drill['id']}/reports", json=body, headers=bearer(token))
+    assert answer.status_code == 201, answer.get_json()
+    area = next(a for a in answer.get_json()["areas"] if a["id"] == gym["id"])
+    assert area["state"] == "problem" and area["done_at"] is None
+    again = client.post(f"/api/v1/drills/{drill['id']}/reports", json=body, headers=bearer(token))
+    assert again.status_code == 200 and len(again.get_json()["reports"]) == 1  # idempotent

@@ -49,7 +49,7 @@ def test_an_imported_file_becomes_the_campus_every_screen_draws(school, auth):
     features = campus(auth, school["id"])
     kinds = {f["name"]: f["kind"] for f in features}
     assert kinds["Gym"] == "building" and kinds["Field"] == "area"
-    assert kinds["East exit"] == "exit" and kinds["Assembly point A (field)"] == "assembly_point"
+    assert kinds["East exit"] == "exit" and kinds["Assembly point A (field)"] == "assembly"
     gym = next(f for f in features if f["name"] == "Gym")
     assert len(gym["polygon"]) == 4  # the closing repeat of the ring is dropped
     lats = [c[0] for c in gym["polygon"]]

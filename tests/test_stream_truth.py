@@ -501,7 +501,7 @@ def test_command_starts_a_lockdown_drill(stage, make_user):
     points = [
         f
         for f in admin.client.get(f"/api/v1/events/{stage.scene.id}/campus").get_json()["features"]
-        if f["kind"] == "assembly_point"
+        if f["kind"] == "assembly"
     ]
     body["assembly_point_id"] = points[0]["id"]
     response = stage.scene.command.post(f"/api/v1/events/{stage.scene.id}/drills", json=body)

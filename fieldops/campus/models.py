@@ -17,7 +17,7 @@ class FeatureKind(enum.StrEnum):
     BUILDING = "building"  # a classroom wing, the gym, the cafeteria
     AREA = "area"  # a field, a car park, a courtyard
     EXIT = "exit"
-    ASSEMBLY_POINT = "assembly_point"
+    ASSEMBLY = "assembly"  # an assembly point
 
     @property
     def is_area(self) -> bool:

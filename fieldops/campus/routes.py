@@ -10,9 +10,11 @@ from fieldops.auth.models import Role
 from fieldops.auth.principal import require
 from fieldops.campus import services
 from fieldops.campus.schemas import (
+    AreaIn,
     FeatureChange,
     FeatureCollectionIn,
     FeatureIn,
+    area_to_dict,
     campus_geojson,
     feature_to_dict,
 )
@@ -66,6 +68,25 @@ def post_feature(event_id: int):
     with write_transaction():
         feature = services.add_feature(event, body)
         data = feature_to_dict(feature)
+    return jsonify(data), 201
+
+
+@bp.get("/api/v1/events/<int:event_id>/areas")
+@require()
+def get_areas(event_id: int):
+    """The campus as the issue's contract words it: each feature's name, kind (building, area,
+    exit, assembly) and GeoJSON geometry."""
+    _user, event = caller_and_event(event_id)
+    return jsonify(areas=[area_to_dict(f) for f in event.campus])
+
+
+@bp.post("/api/v1/events/<int:event_id>/areas")
+@require(Role.ADMIN)
+def post_area(event_id: int):
+    _user, event = caller_and_event(event_id)
+    body = body_as(AreaIn)
+    with write_transaction():
+        data = area_to_dict(services.add_feature(event, body.as_feature()))
     return jsonify(data), 201
 
 

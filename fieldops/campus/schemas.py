@@ -118,15 +118,21 @@ def feature_to_dict(feature: CampusFeature) -> dict:
     }
 
 
+def geometry(f: CampusFeature) -> dict:
+    """A feature's shape as GeoJSON ([lon, lat]; a polygon's ring closed)."""
+    if f.polygon:
+        ring = [[lon, lat] for lat, lon in f.polygon]
+        return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
+    return {"type": "Point", "coordinates": [f.lon, f.lat]}
+
+
+def area_to_dict(f: CampusFeature) -> dict:
+    """`/areas` (the issue's contract): name, kind and GeoJSON geometry."""
+    return {"id": f.id, "name": f.name, "kind": f.kind.value, "geometry": geometry(f)}
+
+
 def campus_geojson(features: list[CampusFeature]) -> dict:
     """The campus as the GeoJSON an admin can edit elsewhere and send back."""
-
-    def geometry(f: CampusFeature) -> dict:
-        if f.polygon:
-            ring = [[lon, lat] for lat, lon in f.polygon]
-            return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
-        return {"type": "Point", "coordinates": [f.lon, f.lat]}
-
     return {
         "type": "FeatureCollection",
         "features": [
@@ -139,3 +145,18 @@ def campus_geojson(features: list[CampusFeature]) -> dict:
             for f in features
         ],
     }
+
+
+class AreaIn(Payload):
+    """A feature as `POST /areas` takes it: its name, kind and GeoJSON geometry."""
+
+    name: Text(80, strip=True)
+    kind: FeatureKind
+    geometry: Annotated[GeoPoint | GeoPolygon, Field(discriminator="type")]
+
+    def as_feature(self) -> FeatureIn:
+        return GeoFeature(
+            type="Feature",
+            geometry=self.geometry,
+            properties=GeoProperties(name=self.name, kind=self.kind),
+        ).as_feature()

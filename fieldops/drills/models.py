@@ -37,6 +37,7 @@ class Hazard(enum.StrEnum):
 class AreaState(enum.StrEnum):
     SECURED = "secured"
     EVACUATED = "evacuated"
+    PROBLEM = "problem"  # neither, yet: say why in `problems`
 
 
 class Problem(enum.StrEnum):

@@ -70,7 +70,7 @@ def _report_to_dict(report) -> dict:
 def _area_state(latest) -> str:
     if latest is None:
         return "not_reported"
-    if latest.problems or latest.missing:
+    if latest.state == AreaState.PROBLEM or latest.problems or latest.missing:
         return "problem"
     return latest.state.value
 

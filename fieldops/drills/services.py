@@ -61,7 +61,7 @@ def _assembly_point(event: Event, point_id: int | None, field: str) -> CampusFea
     if point_id is None:
         return None
     point = next((f for f in event.campus if f.id == point_id), None)
-    if point is None or point.kind != FeatureKind.ASSEMBLY_POINT:
+    if point is None or point.kind != FeatureKind.ASSEMBLY:
         raise invalid(f"no assembly point {point_id} on this campus", field)
     return point
 

@@ -76,8 +76,16 @@ def _join(event: Event):
 @bp.post("/api/v1/events/<int:event_id>/join")
 def api_join(event_id: int):
     """An officer's phone joins an event with its code, name, badge (and PIN): 201 with a
-    device token, or 202 when command must approve this phone first."""
-    return _join(get_or_404(Event, event_id, "event"))
+    device token, or 202 when command must approve this phone first. With the event's staff
+    code instead, a teacher's phone joins as an area lead (fieldops.leads: name, area_ids)."""
+    event = get_or_404(Event, event_id, "event")
+    body = request.get_json(silent=True)
+    code = body.get("code") if isinstance(body, dict) else None
+    if isinstance(code, str) and event.staff_code and code.strip().upper() == event.staff_code:
+        from fieldops.leads.routes import join as lead_join
+
+        return lead_join()
+    return _join(event)
 
 
 @bp.post("/api/v1/join")

@@ -86,7 +86,7 @@ class Gazetteer:
         self.areas = [c for c in campus if c.is_area]  # buildings before open areas
         self.areas.sort(key=lambda c: c.kind != "building")
         self.exits = [c for c in campus if c.kind == "exit"]
-        self.assembly_points = [c for c in campus if c.kind == "assembly_point"]
+        self.assembly_points = [c for c in campus if c.kind == "assembly"]
         self._points: list[tuple[float, float, float]] = []  # (lat, lon, race distance)
         self._breaks: set[int] = set()  # indexes where a new line starts (no segment before)
         travelled = self.start_m

@@ -20,7 +20,7 @@ def upgrade():
     op.create_table('campus_features',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.Enum('building', 'area', 'exit', 'assembly_point', name='featurekind', native_enum=False, length=24), nullable=False),
+    sa.Column('kind', sa.Enum('building', 'area', 'exit', 'assembly', name='featurekind', native_enum=False, length=24), nullable=False),
     sa.Column('name', sa.String(length=80), nullable=False),
     sa.Column('polygon', sa.JSON(), nullable=True),
     sa.Column('lat', sa.Float(), nullable=False),

@@ -49,7 +49,7 @@ def upgrade():
     sa.Column('client_id', sa.String(length=64), nullable=False),
     sa.Column('area_id', sa.Integer(), nullable=False),
     sa.Column('area_name', sa.String(length=80), nullable=False),
-    sa.Column('state', sa.Enum('secured', 'evacuated', name='areastate', native_enum=False, length=24), nullable=False),
+    sa.Column('state', sa.Enum('secured', 'evacuated', 'problem', name='areastate', native_enum=False, length=24), nullable=False),
     sa.Column('accounted', sa.Integer(), nullable=False),
     sa.Column('missing', sa.Integer(), nullable=False),
     sa.Column('extra', sa.Integer(), nullable=False),

@@ -9,8 +9,8 @@ import { escapeHtml } from "./shared/html.js";
 
 const config = JSON.parse(document.getElementById("campus-config").textContent);
 const eventId = config.event.id;
-const KIND_LABELS = { building: "Building", area: "Area", exit: "Exit", assembly_point: "Assembly point" };
-const SHAPE = { building: "Polygon", area: "Polygon", exit: "CircleMarker", assembly_point: "CircleMarker" };
+const KIND_LABELS = { building: "Building", area: "Area", exit: "Exit", assembly: "Assembly point" };
+const SHAPE = { building: "Polygon", area: "Polygon", exit: "CircleMarker", assembly: "CircleMarker" };
 
 const map = L.map("map", { zoomSnap: 0.5, maxZoom: config.map.max_zoom || 20 }).setView([39.5, -98.35], 4);
 if (config.map.tile_url) L.tileLayer(config.map.tile_url, { maxZoom: config.map.max_zoom || 19 }).addTo(map);

@@ -22,7 +22,7 @@ export function createDrills({ drawers, say, canAct, serverNow, eventId, accept,
   let notesDraft = null; // {drillId, text}: what is typed in the notes survives a redraw
 
   const areasOfCampus = () => campus().filter((f) => f.kind === "building" || f.kind === "area");
-  const assemblyPoints = () => campus().filter((f) => f.kind === "assembly_point");
+  const assemblyPoints = () => campus().filter((f) => f.kind === "assembly");
 
   // --- the start form -------------------------------------------------------------------------
   function startForm() {

@@ -59,7 +59,7 @@ export function campusLabels(map, features, spotsAround) {
       text: f.name,
       kind,
       spots: area ? spots : spots.slice(1),
-      priority: f.kind === "assembly_point" ? 19 : area ? 21 : 22,
+      priority: f.kind === "assembly" ? 19 : area ? 21 : 22,
       owner: `campus-${f.id}`,
     });
   }

@@ -7,7 +7,7 @@ import { el } from "../shared/html.js";
 /** A campus's names where they fit: assembly points first, then buildings, then areas; a name
  * that would cover one already shown (or run off the map) is hidden, its shape still drawn. */
 function declutter(container) {
-  const order = ["campus-assembly_point", "campus-building", "campus-area"];
+  const order = ["campus-assembly", "campus-building", "campus-area"];
   const labels = [...container.querySelectorAll(".campus-label")]
     .sort((a, b) => order.findIndex((c) => a.classList.contains(c)) - order.findIndex((c) => b.classList.contains(c)));
   const frame = container.getBoundingClientRect();
