@@ -255,11 +255,10 @@ def test_the_lost_child_loop_plays_out_over_the_api():
             return 200, {}
 
     class FakeIncidents:
-        login = {"username": "command", "password": "x"}
         command_api = FakeApi()
 
-        def _sign_in(self):
-            return True
+        def command(self, method, path, body=None):
+            return self.command_api.call(method, path, None, body)
 
     def posted(officer_id, name, kind, lat):
         post = {"id": officer_id, "name": name, "kind": kind, "lat": lat, "lon": -73.97}
@@ -438,3 +437,39 @@ def test_fieldops_demo_serves_simulated_officers_from_the_first_seconds(tmp_path
     tokens = json.loads((tmp_path / "instance" / "demo-tokens.json").read_text())
     assert len(tokens["events"]) == 2
     assert "Traceback" not in log_path.read_text()
+
+
+def test_the_demo_school_has_two_area_leads_who_report_their_areas_when_a_drill_starts(app):
+    """The seed joins two teachers as area leads; the simulator's player has them report
+    their areas secured within the minute after a drill starts (here on a fake clock)."""
+    from fieldops.demo.drill_leads import REPORT_WITHIN, DrillLeadsPlayer
+
+    first = _seed(app)
+    school = next(e for e in first.tokens["events"].values() if e["key"] == "school")
+    assert [lead["name"] for lead in school["leads"]] == ["Ms Rivera", "Mr Okafor"]
+    assert _seed(app).tokens["events"][str(school["id"])]["leads"] == school["leads"]
+    areas = [{"id": i} for lead in school["leads"] for i in lead["area_ids"]]
+    drill = {"id": 7, "open": True, "action": "lockdown", "areas": areas}
+
+    class Commands:
+        def command(self, method, path, body=None):
+            assert path == f"/api/v1/events/{school['id']}/drills"
+            return 200, {"drills": [drill]}
+
+    class Phones:
+        sent: list = []
+
+        def call(self, method, path, token, body):
+            self.sent.append((path, token, body))
+            return 201, {}
+
+    phones = Phones()
+    player = DrillLeadsPlayer(phones, Commands(), school, random.Random(3))
+    player.step(0.0)
+    assert phones.sent == []  # not at once: a teacher takes a moment
+    player.step(REPORT_WITHIN[1] + 1)
+    assert sorted(b["area_id"] for _p, _t, b in phones.sent) == sorted(a["id"] for a in areas)
+    assert {b["state"] for _p, _t, b in phones.sent} == {"secured"}
+    assert {t for _p, t, _b in phones.sent} == {lead["token"] for lead in school["leads"]}
+    player.step(REPORT_WITHIN[1] + 10)
+    assert len(phones.sent) == len(areas)  # each area once per drill

@@ -57,6 +57,10 @@ def banner(info: DemoInfo, base_url: str, *, bind_host: str, phones: Phones | No
                 f"join as a teacher (area lead) on a phone: {lead_url} with staff code "
                 f"{event.staff_code} ({event.name}; no location is shared)"
             )
+            lines.append(
+                "  start a lockdown from the dashboard's Drills button: two simulated teachers "
+                "report their areas within a minute"
+            )
     if not phones:
         if bind_host in LOCAL_HOSTS:
             lines.append(

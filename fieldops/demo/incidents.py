@@ -122,6 +122,12 @@ class IncidentPlayer:
 
     # - responding -
 
+    def command(self, method: str, path: str, body: dict | None = None):
+        """(status, answer) of a call as the command user; (None, None) without a login."""
+        if not self.login or not self._sign_in():
+            return None, None
+        return self.command_api.call(method, path, None, body)
+
     def _sign_in(self) -> bool:
         if not self.signed_in:
             status, _ = self.command_api.call("POST", "/api/v1/auth/login", None, self.login)

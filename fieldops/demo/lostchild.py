@@ -94,9 +94,7 @@ class LostChildPlayer:
             self.finished = True
 
     def _command(self, method: str, path: str, body: dict | None = None):
-        if not self.incidents.login or not self.incidents._sign_in():
-            return None, None
-        return self.incidents.command_api.call(method, path, None, body)
+        return self.incidents.command(method, path, body)
 
     def _report(self, officers: list, now: float) -> None:
         ours = [

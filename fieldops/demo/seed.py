@@ -31,6 +31,7 @@ from fieldops.auth.models import Role, User
 from fieldops.auth.services import (
     authenticate,
     create_user,
+    find_device_token,
     issue_device_token,
     officer_for_token,
     set_password,
@@ -439,6 +440,8 @@ def seed_demo(progress: bool = False) -> DemoInfo:
         school_post_ids = _ensure_posts(school_event, school, advance)
         _ensure_campus(school_event)
         school_tokens = _ensure_officers(school_event, school_crew, school_post_ids, saved, advance)
+        saved_school = (saved.get("events") or {}).get(str(school_event.id)) or {}
+        school_leads = _ensure_leads(school_event, saved_school.get("leads") or [])
         human_pin = _ensure_human_pin(marathon, (saved.get("human") or {}).get("pin"))
 
     data = {
@@ -447,7 +450,8 @@ def seed_demo(progress: bool = False) -> DemoInfo:
         "logins": {row["role"]: row for row in logins},
         "events": {
             str(marathon.id): _event_entry(marathon, "marathon", marathon_tokens),
-            str(school_event.id): _event_entry(school_event, "school", school_tokens),
+            str(school_event.id): _event_entry(school_event, "school", school_tokens)
+            | {"leads": school_leads},
         },
         "human": {"event_id": marathon.id, **HUMAN, "pin": human_pin},
     }
@@ -586,6 +590,42 @@ def _ensure_campus(event: Event) -> None:
         text = (resources.files("fieldops") / "data" / CAMPUS_FILE).read_text()
         collection = FeatureCollectionIn.model_validate(json.loads(text))
         campus.replace_campus(event, [f.as_feature() for f in collection.features])
+
+
+# The school's simulated area leads (teachers): who they are and the areas they lead.
+LEADS = [("Ms Rivera", ["Classroom wing"]), ("Mr Okafor", ["Gym", "Cafeteria"])]
+
+
+def _ensure_leads(event: Event, saved: list[dict]) -> list[dict]:
+    """Two teachers joined as area leads, as a phone joins with the staff code; their tokens
+    kept in the tokens file (reused while they still work; reissued, not duplicated, if lost)."""
+    from fieldops.leads import services as leads
+    from fieldops.leads.models import AreaLead
+
+    if saved and all(find_device_token(entry.get("token", "")) for entry in saved):
+        return saved
+    with write_transaction():
+        event = db.session.get(Event, event.id)
+        if not event.staff_code:
+            leads.new_staff_code(event)
+        ids = {area["name"]: area["id"] for area in leads.campus_areas(event)}
+        joined = {
+            lead.user.display_name: lead
+            for lead in db.session.scalars(select(AreaLead).where(AreaLead.event_id == event.id))
+        }
+        out = []
+        for name, areas in LEADS:
+            chosen = [ids[a] for a in areas if a in ids]
+            if not chosen:
+                continue
+            if name in joined:
+                user = joined[name].user
+                revoke_tokens(user, event.id)
+                token = issue_device_token(user, event.id).token
+            else:
+                _lead, token, _event = leads.join(event.staff_code, name, chosen)
+            out.append({"name": name, "token": token, "area_ids": chosen})
+        return out
 
 
 def _ensure_posts(event: Event, specs: list[PostSpec], advance) -> dict[str, int]:

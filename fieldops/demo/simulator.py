@@ -31,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fieldops.demo.drill_leads import DrillLeadsPlayer
 from fieldops.demo.incidents import IncidentPlayer
 from fieldops.demo.lostchild import LostChildPlayer
 from fieldops.demo.phone_api import Api, ServerUnavailable, error_message, iso_now
@@ -203,6 +204,8 @@ class Simulator:
         )
         marathon = next((int(e["id"]) for e in events if e.get("key") == "marathon"), None)
         self.lost_child = LostChildPlayer(self.api, self.incidents, marathon, lost_child_after)
+        school = next((e for e in events if e.get("key") == "school"), None)
+        self.drill_leads = DrillLeadsPlayer(self.api, self.incidents, school, self.rng)
         self.officers: list[SimOfficer] = []
         self.paths: dict[int, CoursePath | None] = {}
         self.sent = 0
@@ -531,6 +534,7 @@ class Simulator:
         try:
             self.incidents.step(self.officers, now)
             self.lost_child.step(self.officers, now)
+            self.drill_leads.step(now)
         except ServerUnavailable as exc:
             self._outage(exc)
             return
