@@ -21,6 +21,19 @@ from tests.test_campus import CAMPUS_FILE, at
 WAIT = 10_000
 
 
+def join_as_lead(page, live_server, school: dict, name: str, area: str) -> None:
+    """A teacher's phone joins /lead with the school's staff code for one area."""
+    events = school["admin"].get("/api/v1/events").json()["events"]
+    staff_code = next(e for e in events if e["id"] == school["id"])["staff_code"]
+    page.goto(f"{live_server.url}/lead")
+    page.get_by_test_id("lead-code").fill(staff_code)
+    page.get_by_test_id("lead-code-go").click()
+    page.get_by_test_id("lead-name").fill(name)
+    page.get_by_label(area, exact=True).check()
+    page.get_by_test_id("lead-join-go").click()
+    expect(page.get_by_test_id("lead-connection")).to_contain_text("Connected")
+
+
 @pytest.fixture(scope="module")
 def school(live_server) -> dict:
     """A school event with its main gate, and the demo school's campus imported by the admin."""
@@ -119,10 +132,13 @@ def test_a_lockdown_drill_from_the_desk_to_the_phone_and_back(
     errors: list[str] = []
     desk.on("pageerror", lambda exc: errors.append(str(exc)))
     phone, phone_errors = phone_at(browser, *at(80, -30))  # in the gym
+    teacher_context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     try:
         officer = phone.new_page()
         join_on_page(officer, live_server, school, "Dee Ward", badge)
         open_main(officer)
+        teacher = teacher_context.new_page()
+        join_as_lead(teacher, live_server, school, "Ms Chen", "Classroom wing")
         sign_in(desk, live_server, school)
         desk.get_by_test_id("drills-toggle").click()
         desk.get_by_test_id("drill-pick-lockdown").click()
@@ -139,6 +155,18 @@ def test_a_lockdown_drill_from_the_desk_to_the_phone_and_back(
         expect(card.get_by_test_id("drill-mode")).to_have_text("DRILL")
         expect(card.get_by_test_id("drill-words")).to_have_text("Locks, lights, out of sight.")
         officer.screenshot(path=screenshots("phone-lockdown"))
+        # The teacher's phone too, and she reports her classroom wing with its counts.
+        lead_card = teacher.get_by_test_id("drill-card")
+        expect(lead_card.get_by_test_id("drill-words")).to_have_text(
+            "Locks, lights, out of sight.", timeout=WAIT
+        )
+        lead_card.get_by_test_id("drill-report-open").click()
+        lead_card.get_by_test_id("drill-count-accounted").fill("300")
+        lead_card.get_by_test_id("drill-count-extra").fill("2")
+        lead_card.get_by_test_id("drill-report-send").click()
+        expect(lead_card.get_by_test_id("drill-sent")).to_have_text(
+            "Classroom wing: Secured ✓ recorded", timeout=WAIT
+        )
         card.get_by_test_id("drill-report-open").click()
         card.get_by_test_id("drill-report-area").select_option(label="Gym — Not reported")
         card.get_by_test_id("drill-state-secured").click()
@@ -160,7 +188,9 @@ def test_a_lockdown_drill_from_the_desk_to_the_phone_and_back(
         form.get_by_label("Accounted for", exact=True).fill("110")
         form.get_by_test_id("drill-relay-send").click()
         expect(cafeteria.get_by_test_id("drill-area-state")).to_have_text("Secured", timeout=WAIT)
-        expect(desk.get_by_test_id("drill-totals")).to_contain_text("Accounted for 134")
+        expect(desk.get_by_test_id("drill-totals")).to_contain_text("Accounted for 434")
+        wing = desk.locator('[data-testid="drill-area"]', has_text="Classroom wing")
+        expect(wing).to_contain_text("Secured at +")  # the timing, from the alarm
         desk.screenshot(path=screenshots("desk-lockdown-laptop"))
         desk.set_viewport_size(PHONE)
         desk.screenshot(path=screenshots("desk-lockdown-phone"), full_page=True)
@@ -172,6 +202,7 @@ def test_a_lockdown_drill_from_the_desk_to_the_phone_and_back(
         desk.get_by_test_id("drill-all-clear").click()
         expect(desk.get_by_test_id("drill-banner")).to_be_hidden(timeout=WAIT)
         expect(officer.get_by_test_id("drill-ended")).to_contain_text("ALL CLEAR", timeout=WAIT)
+        expect(teacher.get_by_test_id("drill-ended")).to_contain_text("ALL CLEAR", timeout=WAIT)
         drills = school["admin"].get(f"/api/v1/events/{school['id']}/drills").json()["drills"]
         assert drills[0]["notes"] == "Gym kitchen door to be fixed" and not drills[0]["open"]
         gym_record = next(a for a in drills[0]["areas"] if a["name"] == "Gym")
@@ -182,10 +213,12 @@ def test_a_lockdown_drill_from_the_desk_to_the_phone_and_back(
         record = desk.get_by_test_id("drill-record").first
         expect(record).to_contain_text("Door would not lock")
         expect(record).to_contain_text("Gym kitchen door to be fixed")
+        expect(record.locator("tr", has_text="Classroom wing")).to_contain_text("300")
         desk.screenshot(path=screenshots("drill-record-laptop"), full_page=True)
     finally:
         desk_context.close()
         phone.close()
+        teacher_context.close()
     assert errors == [] and phone_errors == []
 
 
