@@ -264,3 +264,29 @@ def test_the_drill_record_keeps_the_timings_and_counts_drills_per_school_year(sc
         headers={"Authorization": f"Bearer {people['officer_token']}"},
     )
     assert phone.status_code in (401, 403)
+
+
+def test_the_schools_report_holds_its_drills_with_timings_and_problems(school):
+    import csv
+    import io
+    import zipfile
+
+    event, people = school
+    command, places = people["command"], people["places"]
+    drill = start(command, event["id"], action="lockdown").get_json()
+    for name in AREAS:
+        problems = ["lights_left_on"] if name == "Gym" else []
+        report(command, drill["id"], places[name], accounted=10, problems=problems)
+    command.post(f"/api/v1/drills/{drill['id']}/all-clear", json={"notes": "Gym lights: Ms Lee"})
+    page = command.client.get(f"/events/{event['id']}/report").get_data(as_text=True)
+    assert "Drills" in page and "Gym: Lights left on" in page and "Gym lights: Ms Lee" in page
+    for who, notes in (("command", True), ("organizer", False)):
+        archive = zipfile.ZipFile(
+            io.BytesIO(people[who].client.get(f"/events/{event['id']}/report.zip").data)
+        )
+        rows = list(csv.DictReader(io.StringIO(archive.read("drills.csv").decode("utf-8-sig"))))
+        assert [(r["action"], r["areas"], r["problems"]) for r in rows] == [
+            ("Lockdown", "5 of 5", "Gym: Lights left on")
+        ]
+        assert float(rows[0]["complete_s"]) >= 0
+        assert ("notes" in rows[0]) is notes

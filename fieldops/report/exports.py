@@ -34,6 +34,7 @@ class Table:
     title: str
     columns: list[Column]
     rows: list[dict]
+    optional: bool = False  # left out when it has no rows (drills, at a marathon)
 
 
 C = Column
@@ -306,6 +307,25 @@ def _messages(r: Report) -> Table:
     return Table("messages", "Messages", columns, rows)
 
 
+def _drills(r: Report) -> Table:
+    rows = [d | {"started_by": r.name(d["started_by"])} for d in r.drills]
+    columns = [
+        C("id", "Drill", "number"),
+        C("action", "Action"),
+        C("mode", "Drill or real"),
+        C("started_by", "Started by"),
+        C("started_at", "Alarm sounded", "time"),
+        C("complete_s", "Time to complete", "seconds"),
+        C("concluded_at", "All clear", "time"),
+        C("areas", "Areas reported"),
+        C("accounted", "Accounted for", "number"),
+        C("missing", "Missing", "number"),
+        C("problems", "Problems found"),
+        C("notes", "Notes", private=True),
+    ]
+    return Table("drills", "Drills", columns, rows, optional=True)
+
+
 def _activity(r: Report) -> Table:
     rows = [
         {
@@ -339,6 +359,7 @@ BUILDERS = (
     _persons,
     _alarms,
     _messages,
+    _drills,
     _activity,
 )
 
@@ -348,6 +369,8 @@ def tables(report: Report) -> list[Table]:
     out = []
     for build in BUILDERS:
         table = build(report)
+        if table.optional and not table.rows:
+            continue
         if not report.private:
             table.columns = [c for c in table.columns if not c.private]
         out.append(table)

@@ -53,6 +53,7 @@ class Report:
     persons: list[dict]
     alarms: list[dict]
     messages: list[dict]
+    drills: list[dict]
     activity: list[dict]
     timelines: dict[int, list[tuple[datetime, str, str]]]
     summary: dict
@@ -104,6 +105,7 @@ def build(event: Event, *, private: bool, now: datetime | None = None) -> Report
         persons=_persons(event.id, private),
         alarms=_alarms(event.id, private),
         messages=_messages(event.id, private),
+        drills=_drills(event.id),
         activity=[],
         timelines={},
         summary={},
@@ -252,6 +254,43 @@ def _alarms(event_id: int, private: bool) -> list[dict]:
                 "ack_s": ack_s,
                 "cancelled": alert.cancelled_at is not None,
                 "text": alert.message if private else "",
+            }
+        )
+    return out
+
+
+def _drills(event_id: int) -> list[dict]:
+    """Each drill with its timings and the problems found per area (issue 11); the notes
+    column is private (drills/schemas.organizer_copy's rule)."""
+    from fieldops.drills import services as drills
+    from fieldops.drills.protocol import PROBLEMS
+    from fieldops.drills.schemas import drill_to_dict
+
+    names = drills.place_names(event_id)
+    out = []
+    for drill in reversed(drills.drills_of(event_id)):
+        data = drill_to_dict(drill, names)
+        found = [
+            f"{area['name']}: {', '.join(PROBLEMS.get(p, p) for p in area['problems'])}"
+            for area in data["areas"]
+            if area["problems"]
+        ]
+        reported = sum(1 for area in data["areas"] if area["state"] != "not_reported")
+        completed = data["time_to_complete_s"]
+        out.append(
+            {
+                "id": drill.id,
+                "action": data["action_label"],
+                "mode": "real" if drill.mode.value == "real" else "drill",
+                "started_by": drill.started_by_id,
+                "started_at": drill.started_at,
+                "complete_s": completed,
+                "concluded_at": drill.concluded_at,
+                "areas": f"{reported} of {len(data['areas'])}",
+                "accounted": data["totals"]["accounted"],
+                "missing": data["totals"]["missing"],
+                "problems": "; ".join(found),
+                "notes": drill.notes,
             }
         )
     return out
