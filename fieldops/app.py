@@ -81,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from fieldops.lostpersons.routes import bp as lostpersons_bp
     from fieldops.messages.routes import bp as messages_bp
     from fieldops.places.routes import bp as places_bp
+    from fieldops.proactive.routes import bp as proactive_bp
     from fieldops.report.routes import bp as report_bp
     from fieldops.students.routes import bp as students_bp
     from fieldops.tracking.protocol_routes import bp as protocol_bp
@@ -106,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
         lostpersons_bp,
         students_bp,
         leads_bp,
+        proactive_bp,
     )
     for bp in (*api_blueprints, protocol_bp, web_bp, report_bp):
         app.register_blueprint(bp)

@@ -19,6 +19,7 @@ from fieldops.incidents.models import (
 from fieldops.lostfound.models import Category, IdentityMethod, ItemStatus, LostStatus
 from fieldops.lostfound.vocabulary import COLOURS
 from fieldops.lostpersons.models import LostPersonStatus
+from fieldops.proactive.schemas import vocabulary as proactive_vocabulary
 
 # label: the phone's report buttons and every full sentence; short: a queue row or a map tip.
 # severity: the one suggested when the type is chosen.
@@ -195,4 +196,5 @@ def vocabulary() -> dict:
         "identity_methods": _labels(IdentityMethod, IDENTITY_METHOD_LABELS),
         "lost_person_statuses": _labels(LostPersonStatus, LOST_PERSON_STATUS_LABELS),
         **drill_protocol.vocabulary(),
+        **proactive_vocabulary(),
     }

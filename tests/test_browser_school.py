@@ -396,3 +396,38 @@ def test_an_admin_draws_a_building_and_an_exit_on_the_map_and_imports_a_file(
     finally:
         context.close()
     assert errors == []
+
+
+def test_an_officer_logs_a_safety_walk_and_a_class_from_the_phone(
+    browser, live_server, school, screenshots
+):
+    _officer_id, badge = roster(school, "Flo Diaz")
+    phone, errors = phone_at(browser, *at(-5, -40))
+    try:
+        page = phone.new_page()
+        join_on_page(page, live_server, school, "Flo Diaz", badge)
+        open_main(page)
+        card = page.get_by_test_id("school-work")
+        card.get_by_test_id("work-safety_walk").click()
+        card.get_by_label("Door propped open").check()
+        card.get_by_test_id("work-note").fill("West exit wedged open")
+        card.get_by_test_id("work-log").click()
+        card.get_by_test_id("work-programme").click()
+        card.get_by_test_id("work-topic").select_option(label="Internet safety")
+        card.get_by_test_id("work-attendees").fill("24")
+        page.screenshot(path=screenshots("school-work-form"))
+        card.get_by_test_id("work-log").click()
+        items = card.get_by_test_id("work-item")
+        expect(items).to_have_count(2)
+        expect(items.first).to_have_text("Class or programme: Internet safety — logged ✓")
+        expect(items.last).to_have_text("Safety walk — logged ✓")
+        logged = school["admin"].get(f"/api/v1/events/{school['id']}/proactive").json()["entries"]
+        mine = [e for e in logged if e["officer"]["name"] == "Flo Diaz"]
+        assert [(e["kind"], e["findings"], e["attendees"]) for e in mine] == [
+            ("safety_walk", ["door_propped_open"], 0),
+            ("programme", [], 24),
+        ]
+        assert mine[0]["place"]  # where it was logged, in words
+    finally:
+        phone.close()
+    assert errors == []

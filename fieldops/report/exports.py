@@ -326,6 +326,19 @@ def _drills(r: Report) -> Table:
     return Table("drills", "Drills", columns, rows, optional=True)
 
 
+def _proactive(r: Report) -> Table:
+    rows = [p | {"officer": r.name(p["officer_id"])} for p in r.proactive]
+    columns = [
+        C("logged_at", "Logged", "time"),
+        C("officer", "Officer"),
+        C("what", "Proactive work"),
+        C("attendees", "Attended", "number"),
+        C("place", "Place"),
+        C("note", "Note", private=True),
+    ]
+    return Table("proactive_work", "Proactive work", columns, rows, optional=True)
+
+
 def _activity(r: Report) -> Table:
     rows = [
         {
@@ -360,6 +373,7 @@ BUILDERS = (
     _alarms,
     _messages,
     _drills,
+    _proactive,
     _activity,
 )
 

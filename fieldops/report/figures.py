@@ -54,6 +54,7 @@ class Report:
     alarms: list[dict]
     messages: list[dict]
     drills: list[dict]
+    proactive: list[dict]
     activity: list[dict]
     timelines: dict[int, list[tuple[datetime, str, str]]]
     summary: dict
@@ -106,6 +107,7 @@ def build(event: Event, *, private: bool, now: datetime | None = None) -> Report
         alarms=_alarms(event.id, private),
         messages=_messages(event.id, private),
         drills=_drills(event.id),
+        proactive=_proactive(event.id),
         activity=[],
         timelines={},
         summary={},
@@ -294,6 +296,24 @@ def _drills(event_id: int) -> list[dict]:
             }
         )
     return out
+
+
+def _proactive(event_id: int) -> list[dict]:
+    """The officers' proactive work at a school (issue 11); the note column is private."""
+    from fieldops.proactive import services as proactive
+    from fieldops.proactive.schemas import describe, entry_to_dict
+
+    return [
+        {
+            "officer_id": e.officer_id,
+            "logged_at": e.logged_at,
+            "what": describe(entry_to_dict(e)),
+            "attendees": e.attendees or None,
+            "place": e.place,
+            "note": e.note,
+        }
+        for e in proactive.entries_of(event_id)
+    ]
 
 
 def _messages(event_id: int, private: bool) -> list[dict]:

@@ -11,7 +11,7 @@
  * offline. Change VERSION when the list of shell files changes; old caches are deleted on
  * activate.
  */
-const VERSION = "officer-shell-v9";
+const VERSION = "officer-shell-v10";
 const PAGE = "/officer";
 const SHELL = [
   PAGE,
@@ -37,6 +37,7 @@ const SHELL = [
   "/static/js/officer/outbox.js",
   "/static/js/officer/photos.js",
   "/static/js/officer/post-map.js",
+  "/static/js/officer/proactive.js",
   "/static/js/officer/record-sender.js",
   "/static/js/officer/place-words.js",
   "/static/js/officer/found-items.js",

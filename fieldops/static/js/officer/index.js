@@ -12,6 +12,7 @@ import { openStream } from "../shared/stream.js";
 import { createStreamModel } from "../streams/model.js";
 import { createAlarm } from "./alarm.js";
 import { createDrill } from "./drill.js";
+import { createProactive } from "./proactive.js";
 import { createConfirm } from "./confirm.js";
 import { createDispatch } from "./dispatch.js";
 import { $, online, setText } from "./dom.js";
@@ -73,6 +74,7 @@ const helpCalls = createHelpCalls({
   model, officerId: session.officerId, request, eventPath: session.eventPath, outbox, freshPosition, lastFix, maps, alarm,
 });
 createHelpButton({ outbox, freshPosition, onRaised: () => helpCalls.render() });
+const proactive = createProactive({ request, outbox, eventPath: session.eventPath, lastFix });
 const drill = createDrill({ model, outbox, request, alarm, serverNow: session.serverNow });
 const lostPerson = createLostPerson({ model, outbox, request, token: session.token, freshPosition, lastFix, alarm });
 const messages = createMessages({ model, officerId: session.officerId, request, outbox, alarm });
@@ -95,6 +97,7 @@ outbox.handle("steps", dispatchSheet.send);
 outbox.handle("acks", messages.sendAck);
 outbox.handle("searched", lostPerson.sendSearched);
 outbox.handle("drillReports", drill.sendReport);
+outbox.handle("proactive", proactive.send);
 outbox.handle("reports", createRecordSender({
   request, outbox, token: session.token, path: () => session.eventPath("incidents"),
   photosUrl: (id) => `/api/v1/incidents/${id}/photos`, idKey: "incidentId", onRecord: (incident) => incidents.upsert(incident),
@@ -132,6 +135,7 @@ const LANE_VIEWS = {
   acks: () => messages.render(),
   searched: () => lostPerson.render(),
   drillReports: () => drill.render(),
+  proactive: () => proactive.render(),
   found: () => foundItems.render(),
   handoffs: () => foundItems.render(),
 };
@@ -203,6 +207,7 @@ function renderLists() {
   incidents.render();
   helpCalls.render();
   drill.render();
+  proactive.render();
   lostPerson.render();
   foundItems.render();
   messages.render();
@@ -245,7 +250,7 @@ function onEnded(notice) {
   photoStore.clear().catch(() => {});
   health.reset();
   model.clear();
-  for (const module of [helpCalls, drill, lostPerson, messages, dispatchSheet, report, foundItems]) module.reset();
+  for (const module of [helpCalls, drill, proactive, lostPerson, messages, dispatchSheet, report, foundItems]) module.reset();
   incidents.render();
   foundItems.render();
   screens.showJoin(notice);

@@ -14,6 +14,7 @@ export function createOfficerOutbox({ active, onChange }) {
       help: { keepDone: 30 }, // the help alarm first: it never waits behind anything
       helpCancel: { keepDone: 30 },
       drillReports: { keepDone: 30 }, // a drill's area reported secured or evacuated: "✓ recorded"
+      proactive: { keepDone: 30 }, // a school's proactive work: "logged ✓"
       shift: { backoff: true, retryMs: 2000 }, // check-in, check-out, status
       steps: { keepDone: 30 }, // a dispatch's acknowledge → en route → on scene → resolve
       acks: { keepDone: 30 }, // priority messages acknowledged

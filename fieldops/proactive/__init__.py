@@ -1,0 +1,1 @@
+"""An officer's proactive work at a school: safety walks, conversations, classes delivered."""
