@@ -174,6 +174,22 @@ def create_assignment(event_id: int):
     return jsonify(data), 201
 
 
+@bp.post("/api/v1/events/<int:event_id>/recur")
+@require(Role.ADMIN)
+def recur_event(event_id: int):
+    """A school day that repeats: the first day's roster on `weekdays` (0 Monday … 6 Sunday)
+    until `until` (a date), at the same local times; the event's window grows to match."""
+    from fieldops.events.recurrence import recur
+    from fieldops.events.schemas import RecurIn
+
+    _user, event = caller_and_event(event_id)
+    body = body_as(RecurIn)
+    with write_transaction():
+        added = recur(event, sorted(set(body.weekdays)), body.until)
+        data = event_to_dict(event) | {"assignments_added": added}
+    return jsonify(data)
+
+
 @bp.get("/api/v1/events/<int:event_id>/officers")
 @require(Role.ADMIN, Role.COMMAND, Role.ORGANIZER)
 def list_members(event_id: int):

@@ -3,7 +3,10 @@ resources, shared by REST responses and socket snapshots."""
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime
+from datetime import date
+from typing import Annotated
+
+from pydantic import AwareDatetime, Field
 
 from fieldops.events import course_display
 from fieldops.events.models import Assignment, Course, Event, EventOfficer, Post
@@ -38,6 +41,15 @@ class PostIn(Payload):
 
     def polygon_points(self) -> list[list[float]] | None:
         return [list(point) for point in self.polygon] if self.polygon is not None else None
+
+
+class RecurIn(Payload):
+    """Weekdays as 0 (Monday) to 6 (Sunday); `until` the last school day (a date)."""
+
+    weekdays: Annotated[
+        list[Annotated[int, Field(ge=0, le=6, strict=True)]], Field(min_length=1, max_length=7)
+    ]
+    until: date
 
 
 class PostChange(Payload):
