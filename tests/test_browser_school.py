@@ -244,6 +244,7 @@ def test_a_bullying_report_involving_students_and_who_they_were_for_command_only
         sign_in(desk, live_server, school)
         row = desk.locator("#queue-list li", has_text="Bullying")
         expect(row).to_contain_text("Field", timeout=WAIT)
+        expect(row.get_by_test_id("row-students")).to_be_visible()  # that it does, not who
         row.click()
         section = desk.get_by_test_id("students")
         expect(section).to_contain_text("No student recorded.")

@@ -103,3 +103,39 @@ def test_without_a_first_day_roster_there_is_nothing_to_repeat(make_event, make_
     assert auth.login(name).status_code == 200
     answer = recur(auth, event, weekdays=[0], until=str(date.today() + timedelta(days=30)))
     assert answer.status_code == 422 and answer.get_json()["error"]["field"] == "weekdays"
+
+
+def test_a_terms_report_reads_week_by_week(school, app):
+    """Over more than a week, the report adds a row per week: its incidents by type, drills
+    and proactive work."""
+    import uuid
+
+    from fieldops.db import write_transaction
+    from fieldops.extensions import db
+    from fieldops.incidents.models import Incident
+
+    event, admin, _post_id, _pin = school
+    today = datetime.now(UTC).date()
+    recur(admin, event, weekdays=[0, 1, 2, 3, 4], until=str(today + timedelta(days=14)))
+    ids = []
+    for kind in ("bullying", "medical"):
+        made = admin.post(
+            f"/api/v1/events/{event['id']}/incidents",
+            json={
+                "client_id": str(uuid.uuid4()),
+                "type": kind,
+                "lat": 40.6,
+                "lon": -74.0,
+                "reported_at": datetime.now(UTC).isoformat(),
+            },
+        )
+        assert made.status_code == 201, made.get_json()
+        ids.append(made.get_json()["id"])
+    with app.app_context(), write_transaction():  # the first one a week earlier
+        earlier = db.session.get(Incident, ids[0])
+        earlier.received_at = earlier.reported_at = earlier.received_at - timedelta(days=7)
+    page = admin.client.get(f"/events/{event['id']}/report").get_data(as_text=True)
+    assert "Week by week" in page
+    section = page[page.index("Week by week") :]
+    assert "Bullying 1" in section and "Medical 1" in section
+    assert section.index("Bullying 1") < section.index("Medical 1")  # oldest week first

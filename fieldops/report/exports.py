@@ -339,6 +339,47 @@ def _proactive(r: Report) -> Table:
     return Table("proactive_work", "Proactive work", columns, rows, optional=True)
 
 
+def _weekly(r: Report) -> Table:
+    """A school term (an event over more than a week): each week's incidents by type, drills
+    and proactive work, so the report reads as the weekly reports too."""
+    from collections import Counter, defaultdict
+    from datetime import timedelta
+
+    rows: list[dict] = []
+    if r.event.ends_at - r.event.starts_at > timedelta(days=7):
+        weeks: dict = defaultdict(lambda: {"incidents": Counter(), "drills": [], "work": 0})
+
+        def monday(value):
+            day = value.astimezone(r.zone).date()
+            return day - timedelta(days=day.weekday())
+
+        for incident in r.incidents:
+            weeks[monday(incident.received_at)]["incidents"][type_label(incident.type)] += 1
+        for drill in r.drills:
+            weeks[monday(drill["started_at"])]["drills"].append(drill["action"])
+        for entry in r.proactive:
+            weeks[monday(entry["logged_at"])]["work"] += 1
+        for start in sorted(weeks):
+            week = weeks[start]
+            rows.append(
+                {
+                    "week": f"{start:%d %b} – {start + timedelta(days=6):%d %b %Y}",
+                    "incidents": sum(week["incidents"].values()),
+                    "by_type": ", ".join(f"{k} {n}" for k, n in sorted(week["incidents"].items())),
+                    "drills": ", ".join(week["drills"]),
+                    "proactive": week["work"],
+                }
+            )
+    columns = [
+        C("week", "Week"),
+        C("incidents", "Incidents", "number"),
+        C("by_type", "By type"),
+        C("drills", "Drills held"),
+        C("proactive", "Proactive work", "number"),
+    ]
+    return Table("weekly", "Week by week", columns, rows, optional=True)
+
+
 def _activity(r: Report) -> Table:
     rows = [
         {
@@ -374,6 +415,7 @@ BUILDERS = (
     _messages,
     _drills,
     _proactive,
+    _weekly,
     _activity,
 )
 

@@ -143,6 +143,7 @@ export function createDetail({ store, actions, drawers, serverNow, onOpenChange,
           title="Show on the map (${incident.lat.toFixed(5)}, ${incident.lon.toFixed(5)})">${escapeHtml(incident.place || `${incident.lat.toFixed(5)}, ${incident.lon.toFixed(5)}`)}</button></dd>
         <dt>Reported</dt><dd>${formatClock(incident.received_at)} by ${escapeHtml(incident.reported_by?.name || "unknown")}</dd>
         ${incident.note ? `<dt>Note</dt><dd class="note">${escapeHtml(incident.note)}</dd>` : ""}
+        ${incident.involves_students ? `<dt>Students</dt><dd data-testid="detail-students">Involves students</dd>` : ""}
         ${incident.disposition ? `<dt>Outcome</dt><dd>${escapeHtml(DISPOSITIONS[incident.disposition] || incident.disposition)}</dd>` : ""}
       </dl>
       ${assignedHtml(incident)}

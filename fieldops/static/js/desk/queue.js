@@ -98,7 +98,8 @@ export function createQueue({ store, serverNow, canAct, onOpen, onAction }) {
         <span class="inc-icon sev-${incident.severity}">${typeIcon(incident.type, 26)}</span>
         <span class="inc-main">
           <span class="inc-title"><strong>${escapeHtml(typeLabel(incident.type))}</strong>
-            ${incident.type === "officer_help" ? "" : `<span class="sev-word sev-${incident.severity}" data-testid="row-severity">${incident.severity.toUpperCase()}</span>`}</span>
+            ${incident.type === "officer_help" ? "" : `<span class="sev-word sev-${incident.severity}" data-testid="row-severity">${incident.severity.toUpperCase()}</span>`}
+            ${incident.involves_students ? '<span class="students-chip" data-testid="row-students" title="Involves students: who, in the incident (command only)">STUDENTS</span>' : ""}</span>
           ${incident.place ? `<span class="inc-place" data-testid="row-place">${escapeHtml(incident.place)}</span>` : ""}
           <span class="inc-sub"><span class="status-chip st-${incident.status}" data-testid="row-status">${STATUS_LABEL[incident.status]}</span>
             <span class="inc-reporter" title="Reported by ${escapeHtml(reporter)}">by ${escapeHtml(reporter)}</span></span>
