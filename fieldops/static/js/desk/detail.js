@@ -12,6 +12,8 @@ import {
 const $ = (selector, root = document) => root.querySelector(selector);
 
 const RESOLVABLE = ["acknowledged", "dispatched", "en_route", "on_scene"];
+// A behavioural incident's restorative outcomes: offered at a school only.
+const RESTORATIVE = ["mediation", "counsellor_referral", "guardian_contacted", "administration_referral"];
 const RESPONSE_TEXT = {
   acknowledged: "Acknowledged the dispatch",
   en_route: "En route",
@@ -200,7 +202,7 @@ function actionsHtml(incident, disposition) {
   let resolve = "";
   if (RESOLVABLE.includes(incident.status)) {
     const options = Object.entries(DISPOSITIONS).map(([value, label]) =>
-      `<option value="${value}"${value === disposition ? " selected" : ""}>${label}</option>`).join("");
+      `<option value="${value}"${value === disposition ? " selected" : ""}${RESTORATIVE.includes(value) ? ' class="at-school-only"' : ""}>${label}</option>`).join("");
     resolve = `<div class="resolve">
       <label for="resolve-disposition" class="sr-only">Outcome</label>
       <select id="resolve-disposition" data-testid="resolve-disposition">
