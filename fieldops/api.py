@@ -11,8 +11,54 @@ from fieldops.events.access import visible_event
 from fieldops.events.models import Event
 from fieldops.payloads import M, parse
 
+MAX_JSON_BYTES = 4_000_000  # a big campus file; every other body is far smaller
+MAX_JSON_DEPTH = 32  # the deepest body (a GeoJSON polygon) nests 6 levels
+
+
+def json_depth(raw: bytes, limit: int) -> bool:
+    """True when `raw` nests arrays and objects deeper than `limit`, counted before parsing
+    (a parser would recurse once per level: 950 levels stop Python's)."""
+    depth, in_string, escaped = 0, False, False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return False
+
+
+def check_json_bounds() -> None:
+    """Before any JSON of this request is parsed: too big is a 413, too deep a 400."""
+    if request.content_length is not None and request.content_length > MAX_JSON_BYTES:
+        raise ApiError(
+            f"a JSON body is at most {MAX_JSON_BYTES:,} bytes", code="too_large", status=413
+        )
+    raw = request.get_data(cache=True)
+    if len(raw) > MAX_JSON_BYTES:
+        raise ApiError(
+            f"a JSON body is at most {MAX_JSON_BYTES:,} bytes", code="too_large", status=413
+        )
+    if json_depth(raw, MAX_JSON_DEPTH):
+        raise ApiError(
+            f"the body nests deeper than {MAX_JSON_DEPTH} levels", code="invalid_json", status=400
+        )
+
 
 def json_body(required: bool = True):
+    """The request's JSON, refused before parsing when too big (413) or too deep (400)."""
+    if request.is_json:
+        check_json_bounds()
     if not request.is_json:
         if required:
             raise ApiError(

@@ -38,12 +38,12 @@ def request_user() -> User | None:
         user, g.token_event_id = found.user, found.event_id
     elif current_user.is_authenticated:
         user = current_user._get_current_object()
-        _check_csrf()
+        check_csrf()
     g.principal = user
     return user
 
 
-def _check_csrf() -> None:
+def check_csrf() -> None:
     """Cookie sessions must echo the CSRF token on writes (X-CSRF-Token header)."""
     if request.method in SAFE_METHODS:
         return

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from fieldops.api import body_as
 from fieldops.auth import ending, services, sessions
 from fieldops.auth.models import STAFF_ROLES, Role, User
-from fieldops.auth.principal import bearer_token, csrf_token, request_user, require
+from fieldops.auth.principal import bearer_token, check_csrf, csrf_token, request_user, require
 from fieldops.auth.schemas import LoginIn, user_to_dict
 from fieldops.db import write_transaction
 from fieldops.errors import ApiError, Unauthorized
@@ -43,6 +43,7 @@ def api_login():
     user = services.authenticate(body.username, body.password)
     if user is None:
         raise ApiError("wrong username or password", code="invalid_credentials", status=401)
+    session.pop("csrf_token", None)  # a new CSRF token for the signed-in session
     _sign_in(user)
     return jsonify(user=user_to_dict(user), csrf_token=csrf_token())
 
@@ -53,6 +54,8 @@ def api_logout():
     session on the server, so no copy of the cookie works any more, and with a Bearer device
     token ends that token too; their live sockets are dropped."""
     token = bearer_token()
+    if not token:  # a page of this site must not sign the dispatcher out
+        check_csrf()
     with write_transaction():
         ended = sessions.end_cookie_session()
         ending.drop_on_commit(session_ids=ended)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from fieldops.api import body_as, caller_and_event
+from fieldops.api import body_as, caller_and_event, json_body
 from fieldops.auth.models import Role, User
 from fieldops.auth.principal import csrf_token, request_user, require
 from fieldops.auth.qr import qr_svg
@@ -79,7 +79,7 @@ def api_join(event_id: int):
     device token, or 202 when command must approve this phone first. With the event's staff
     code instead, a teacher's phone joins as an area lead (fieldops.leads: name, area_ids)."""
     event = get_or_404(Event, event_id, "event")
-    body = request.get_json(silent=True)
+    body = json_body(required=False)
     code = body.get("code") if isinstance(body, dict) else None
     if isinstance(code, str) and event.staff_code and code.strip().upper() == event.staff_code:
         from fieldops.leads.routes import join as lead_join

@@ -13,6 +13,7 @@ import logging
 
 from flask import Blueprint, jsonify, request
 
+from fieldops.api import check_json_bounds
 from fieldops.auth.services import officer_for_token
 from fieldops.errors import ApiError, Unauthorized
 from fieldops.tracking import services
@@ -55,6 +56,7 @@ def osmand():
     query = {**request.args.to_dict(), **request.form.to_dict()}
     body = None
     if request.is_json or request.get_data()[:1] == b"{":  # some builds omit the content type
+        check_json_bounds()
         body = request.get_json(silent=True, force=True)
     try:
         fix = parse_osmand(query, body)
@@ -97,6 +99,7 @@ def owntracks():
             401,
             {"WWW-Authenticate": 'Basic realm="fieldops"'},
         )
+    check_json_bounds()
     body = request.get_json(silent=True, force=True)
     try:
         fix = parse_owntracks(body)

@@ -2,6 +2,8 @@
 // "ground" pane, between the tiles and the officers, for the course, the posts and the lines
 // drawn on the ground.
 
+import { escapeHtml } from "../shared/html.js";
+
 const DEFAULT_VIEW = { center: [39.5, -98.35], zoom: 4 };
 
 export function createBaseMap(element, settings) {
@@ -17,7 +19,8 @@ export function createBaseMap(element, settings) {
 
   if (settings.tile_url) {
     L.tileLayer(settings.tile_url, {
-      attribution: settings.attribution || "",
+      // Leaflet shows an attribution as HTML: a tile file's text is not trusted as such.
+      attribution: escapeHtml(settings.attribution || ""),
       maxZoom: settings.max_zoom || 19,
     }).addTo(map);
   } else {

@@ -1,0 +1,77 @@
+"""What every response says to the browser about what it may do with it (issue 12): a Content
+Security Policy (scripts only from this site, never framed), no referrer across sites, no
+sniffing; cookies marked Secure when the request came over TLS; and ids in paths bounded to
+the database's integer range (a bigger one is a 404, not an overflow)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
+from werkzeug.routing import IntegerConverter
+
+MAX_ID = 2**63 - 1  # PostgreSQL's BIGINT, and SQLite's INTEGER
+
+
+class BoundedInt(IntegerConverter):
+    """`<int:…>` in every route: at most MAX_ID."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's signature
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+class SecureOverTls(SecureCookieSessionInterface):
+    """The session cookie is Secure whenever the request came over TLS (the same server
+    answers phones over HTTPS and this computer over HTTP)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url.replace("{s}", "a").replace("{z}", "0").replace("{x}", "0"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def content_security_policy(tile_url: str, host: str) -> str:
+    tiles = _origin(tile_url) if tile_url and not tile_url.startswith("/") else ""
+    images = " ".join(x for x in ("'self'", "data:", "blob:", tiles) if x)
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",  # the templates have no inline script: keep it that way
+            "style-src 'self' 'unsafe-inline'",  # Leaflet and the charts style elements inline
+            f"img-src {images}",
+            f"connect-src 'self' ws://{host} wss://{host}",
+            "worker-src 'self'",
+            "manifest-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = BoundedInt
+    app.session_interface = SecureOverTls()
+
+    @app.after_request
+    def _headers(response):
+        headers = response.headers
+        csp = content_security_policy(app.config.get("TILE_URL") or "", request.host)
+        headers.setdefault("Content-Security-Policy", csp)
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        if request.is_secure:
+            cookies = headers.getlist("Set-Cookie")
+            if cookies:
+                headers.remove("Set-Cookie")
+                for cookie in cookies:
+                    secure = "; Secure" not in cookie and "; secure" not in cookie.lower()
+                    headers.add("Set-Cookie", f"{cookie}; Secure" if secure else cookie)
+        return response

@@ -1,0 +1,99 @@
+"""Hostile input and what a browser may do with a response (issue 12, first steps): headers on
+every response, ids past the database's range, bodies too deep or too big, the CSRF token on
+logout and renewed at login, Secure cookies over TLS."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import STAFF_PASSWORD
+
+DEEP = "[" * 950 + "]" * 950
+
+
+@pytest.mark.parametrize("path", ["/login", "/api/v1/auth/me", "/api/v1/nope", "/officer"])
+def test_every_response_says_what_the_browser_may_do_with_it(client, path):
+    response = client.get(path)
+    csp = response.headers["Content-Security-Policy"]
+    assert (
+        "script-src 'self'" in csp
+        and "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+    )
+    assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/events/99999999999999999999",
+        "/api/v1/incidents/9223372036854775808",
+        "/api/v1/drills/99999999999999999999",
+        "/events/99999999999999999999/report",
+    ],
+)
+def test_an_id_past_the_databases_range_is_not_found(auth, make_user, path):
+    _id, name = make_user("command")
+    assert auth.login(name).status_code == 200
+    response = auth.client.get(path)
+    assert response.status_code == 404, response.get_data(as_text=True)[:200]
+
+
+@pytest.mark.parametrize(
+    ("path", "headers"),
+    [
+        ("/api/v1/join", {"Content-Type": "application/json"}),
+        ("/api/v1/auth/login", {"Content-Type": "application/json"}),
+        ("/api/v1/lead/join", {"Content-Type": "application/json"}),
+        ("/track/osmand", {"Content-Type": "application/json"}),
+        ("/track/owntracks", {"Content-Type": "application/json"}),
+    ],
+)
+def test_a_body_nested_too_deep_is_refused_before_it_is_parsed(
+    client, make_event, make_officer, path, headers
+):
+    import base64
+
+    event = make_event()
+    _id, token = make_officer(event, name="Pat Officer", badge="7001")
+    basic = base64.b64encode(f"7001:{token}".encode()).decode()
+    response = client.post(path, data=DEEP, headers=headers | {"Authorization": f"Basic {basic}"})
+    assert response.status_code == 400, response.get_data(as_text=True)[:200]
+    assert response.get_json()["error"]["code"] == "invalid_json"
+
+
+def test_a_body_too_big_is_refused(client):
+    body = '{"code": "' + "x" * 4_100_000 + '"}'
+    response = client.post("/api/v1/join", data=body, content_type="application/json")
+    assert response.status_code == 413
+
+
+def test_signing_out_needs_the_csrf_token_and_signing_in_renews_it(client, make_user):
+    _id, name = make_user("command")
+    import re
+
+    page = client.get("/login").get_data(as_text=True)
+    before = re.search(r'name="csrf-token" content="([^"]+)"', page)[1]
+    login = client.post("/api/v1/auth/login", json={"username": name, "password": STAFF_PASSWORD})
+    after = login.get_json()["csrf_token"]
+    assert before and after and before != after
+    refused = client.post("/api/v1/auth/logout")
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "csrf"
+    assert client.get("/api/v1/auth/me").status_code == 200  # still signed in
+    done = client.post("/api/v1/auth/logout", headers={"X-CSRF-Token": after})
+    assert done.status_code == 204
+
+
+def test_cookies_are_secure_over_tls(client, make_user):
+    _id, name = make_user("command")
+    response = client.post(
+        "/api/v1/auth/login",
+        json={"username": name, "password": STAFF_PASSWORD},
+        base_url="https://localhost",
+    )
+    cookies = response.headers.getlist("Set-Cookie")
+    assert cookies and all("Secure" in c for c in cookies)
+    plain = client.post("/api/v1/auth/login", json={"username": name, "password": STAFF_PASSWORD})
+    assert not any("Secure" in c for c in plain.headers.getlist("Set-Cookie"))
