@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 import uuid
@@ -324,10 +325,34 @@ def live_server(tmp_path_factory):
     server.stop()
 
 
+def _waits_without_eval() -> None:
+    """Playwright runs a bare-expression predicate ("window.x > 1") with eval, which the
+    pages' Content-Security-Policy forbids, as it should: a bare expression becomes an arrow
+    function, which Playwright compiles without eval."""
+    from playwright.sync_api import Page
+
+    if getattr(Page.wait_for_function, "_without_eval", False):
+        return
+    original = Page.wait_for_function
+
+    function = re.compile(r"^(async\s+)?(\(|function\b|[A-Za-z_$][\w$]*\s*=>)")
+
+    def wait_for_function(self, expression: str, *args, **kwargs):
+        text = expression.strip()
+        if not function.match(text):
+            expression = f"() => ({text})"
+        return original(self, expression, *args, **kwargs)
+
+    wait_for_function._without_eval = True
+    Page.wait_for_function = wait_for_function
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One headless chromium for the session."""
     from playwright.sync_api import sync_playwright
+
+    _waits_without_eval()
 
     from tests.support.browser import CHROMIUM_ARGS, chromium_path
 
