@@ -7,7 +7,7 @@ import os
 
 from flask import Flask
 
-from fieldops import realtime, security, snapshots
+from fieldops import realtime, security, snapshots, throttle
 from fieldops.config import load_config
 from fieldops.db import configure_sqlite
 from fieldops.errors import register_error_handlers
@@ -22,6 +22,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(config)  # PERMANENT_SESSION_LIFETIME from SESSION_HOURS (config.py)
     os.makedirs(app.instance_path, exist_ok=True)
     security.init_app(app)  # before the routes: its bounded <int:…> converter
+    throttle.init_app(app)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

@@ -57,6 +57,9 @@ def load_config(overrides: dict | None = None) -> dict:
         or f"sqlite:///{instance / 'fieldops.sqlite3'}",
         "ASYNC_MODE": async_mode_from_env(),
         "MESSAGE_QUEUE": _env("MESSAGE_QUEUE") or None,
+        # Where failed sign-ins and codes are counted (fieldops.throttle): a limits storage URI;
+        # empty: the message queue's Redis if there is one, else this process's memory.
+        "THROTTLE_STORAGE": _env("THROTTLE_STORAGE") or "",
         # Tile URL template for the base map; empty string = no remote tiles (plain background).
         "TILE_URL": _env("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
         "TILE_ATTRIBUTION": _env(

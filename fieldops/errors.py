@@ -19,11 +19,13 @@ class ApiError(Exception):
         code: str = "bad_request",
         field: str | None = None,
         status: int | None = None,
+        headers: dict | None = None,
     ):
         super().__init__(message)
         self.message = message
         self.code = code
         self.field = field
+        self.headers = headers or {}  # e.g. Retry-After on a 429
         if status is not None:
             self.status = status
 
@@ -80,7 +82,7 @@ def from_validation_error(exc: ValidationError, prefix: str = "") -> ApiError:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
-        return jsonify(exc.to_dict()), exc.status
+        return jsonify(exc.to_dict()), exc.status, exc.headers
 
     @app.errorhandler(ValidationError)
     def _validation_error(exc: ValidationError):

@@ -97,3 +97,51 @@ def test_cookies_are_secure_over_tls(client, make_user):
     assert cookies and all("Secure" in c for c in cookies)
     plain = client.post("/api/v1/auth/login", json={"username": name, "password": STAFF_PASSWORD})
     assert not any("Secure" in c for c in plain.headers.getlist("Set-Cookie"))
+
+
+def test_guessing_a_password_is_stopped_after_five_tries_known_user_or_not(client, make_user):
+    _id, name = make_user("command")
+    for username in (name, "nobody-here"):
+        for _ in range(5):
+            wrong = client.post("/api/v1/auth/login", json={"username": username, "password": "x"})
+            assert wrong.status_code == 401
+        locked = client.post(
+            "/api/v1/auth/login", json={"username": username, "password": STAFF_PASSWORD}
+        )
+        assert locked.status_code == 429, locked.get_json()
+        assert locked.get_json()["error"]["code"] == "throttled"
+        assert 500 <= int(locked.headers["Retry-After"]) <= 600  # about ten minutes
+    # Someone else at the same address still signs in (a command post shares one).
+    _id, other = make_user("command")
+    ok = client.post("/api/v1/auth/login", json={"username": other, "password": STAFF_PASSWORD})
+    assert ok.status_code == 200
+
+
+def test_the_sign_in_form_is_throttled_too(client, make_user):
+    import re
+
+    _id, name = make_user("command")
+    for _ in range(6):
+        page = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+        answer = client.post(
+            "/login", data={"csrf_token": token, "username": name, "password": "wrong"}
+        )
+    assert answer.status_code == 429 and "too many failed attempts" in answer.get_data(as_text=True)
+
+
+def test_guessing_codes_is_stopped_per_address_and_a_right_code_never_counts(client, make_event):
+    event = make_event()
+    for n in range(3):
+        right = client.post(
+            "/api/v1/join", json={"code": event["code"], "name": f"Pat {n}", "badge": f"9{n}"}
+        )
+        assert right.status_code == 201
+    for _ in range(20):
+        wrong = client.post("/api/v1/join", json={"code": "ZZZZZZ", "name": "Pat", "badge": "1"})
+        assert wrong.status_code == 404
+    for attempt in (
+        client.post("/api/v1/join", json={"code": event["code"], "name": "Pat", "badge": "8"}),
+        client.get("/api/v1/lead/areas?code=ZZZZZZ"),
+    ):
+        assert attempt.status_code == 429 and attempt.headers["Retry-After"]

@@ -17,6 +17,7 @@ from fieldops.auth.schemas import LoginIn, user_to_dict
 from fieldops.db import write_transaction
 from fieldops.errors import ApiError, Unauthorized
 from fieldops.extensions import db
+from fieldops.throttle import client_address, throttle
 
 bp = Blueprint("auth", __name__)
 
@@ -36,11 +37,24 @@ def _sign_in(user: User) -> None:
     sessions.sign_in(user, sid)
 
 
+def _authenticate(username: str, password: str) -> User | None:
+    """The user, or None for a wrong password; a 429 once this username or this address has
+    failed too often (the same answer whether the user exists or not)."""
+    gate, name, address = throttle(), username.strip().lower(), client_address()
+    gate.refuse_if_spent("login-user", name)
+    gate.refuse_if_spent("login-address", address)
+    user = services.authenticate(username, password)
+    if user is None:
+        gate.failed("login-user", name)
+        gate.failed("login-address", address)
+    return user
+
+
 @bp.post("/api/v1/auth/login")
 def api_login():
     """Staff (admin, command, organizer) sign in; sets the session cookie."""
     body = body_as(LoginIn)
-    user = services.authenticate(body.username, body.password)
+    user = _authenticate(body.username, body.password)
     if user is None:
         raise ApiError("wrong username or password", code="invalid_credentials", status=401)
     session.pop("csrf_token", None)  # a new CSRF token for the signed-in session
@@ -108,9 +122,20 @@ def login_page():
         except ValidationError:
             error = "The form expired. Please try again."
         else:
-            user = services.authenticate(
-                request.form.get("username", ""), request.form.get("password", "")
-            )
+            try:
+                user = _authenticate(
+                    request.form.get("username", ""), request.form.get("password", "")
+                )
+            except ApiError as exc:  # throttled
+                return (
+                    render_template(
+                        "login.html",
+                        error=exc.message,
+                        app_name=current_app.config.get("APP_NAME", "fieldops"),
+                    ),
+                    exc.status,
+                    exc.headers,
+                )
             if user is None:
                 error = "Wrong username or password."
             elif user.disabled_at is not None:

@@ -28,6 +28,7 @@ from fieldops.joining.schemas import (
     device_request_to_dict,
     phone_view,
 )
+from fieldops.throttle import code_guess
 
 bp = Blueprint("joining", __name__)
 
@@ -85,18 +86,20 @@ def api_join(event_id: int):
         from fieldops.leads.routes import join as lead_join
 
         return lead_join()
-    return _join(event)
+    with code_guess():
+        return _join(event)
 
 
 @bp.post("/api/v1/join")
 def api_join_by_code():
     """The same, when the phone knows only the code (the usual case)."""
-    event = event_services.event_by_code(body_as(CodeIn).code)
-    if event is None:
-        raise ApiError(
-            "no event has that enrollment code", code="invalid_code", field="code", status=404
-        )
-    return _join(event)
+    with code_guess():
+        event = event_services.event_by_code(body_as(CodeIn).code)
+        if event is None:
+            raise ApiError(
+                "no event has that enrollment code", code="invalid_code", field="code", status=404
+            )
+        return _join(event)
 
 
 # --- the waiting phone (no device token yet: its request secret is its credential) ----------

@@ -13,6 +13,7 @@ from fieldops.errors import ApiError
 from fieldops.events.schemas import event_to_dict
 from fieldops.leads import services
 from fieldops.leads.schemas import LeadJoinIn, lead_to_dict
+from fieldops.throttle import code_guess
 
 bp = Blueprint("leads", __name__)
 
@@ -23,7 +24,8 @@ def areas_for_code():
     code = request.args.get("code", "")
     if not code.strip():
         raise ApiError("give the staff code", code="invalid", field="code", status=422)
-    event = services.event_by_staff_code(code)
+    with code_guess():
+        event = services.event_by_staff_code(code)
     return jsonify(event={"id": event.id, "name": event.name}, areas=services.campus_areas(event))
 
 
@@ -32,7 +34,7 @@ def join():
     """A teacher or staff member joins for the areas they lead: a device token for their
     phone, which reaches only the drills (no location is shared, no officer is shown)."""
     body = body_as(LeadJoinIn)
-    with write_transaction():
+    with code_guess(), write_transaction():
         lead, token, event = services.join(body.code, body.name, body.area_ids)
         names = {a["id"]: a["name"] for a in services.campus_areas(event)}
         data = {"lead": lead_to_dict(lead, names), "event": event_to_dict(event)}

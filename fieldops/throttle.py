@@ -1,0 +1,76 @@
+"""Guessing slowed to uselessness (issue 12): failed sign-ins counted per username and per
+client address, wrong codes per client address, with the `limits` library (the engine of
+Flask-Limiter) in Redis when the processes share one, else in this process's memory.
+
+A throttled request answers 429 with `Retry-After` and the usual JSON error; a success never
+counts, so a command post behind one address signs in as often as it likes."""
+
+from __future__ import annotations
+
+import math
+import time
+from contextlib import contextmanager
+
+from flask import Flask, current_app, request
+from limits import parse, storage, strategies
+
+from fieldops.errors import ApiError
+
+# (name, limit): how many failures in the window before the door closes for the rest of it.
+RULES = {
+    "login-user": "5 per 10 minutes",  # a password guessed at one account
+    "login-address": "30 per 10 minutes",  # a password sprayed over many accounts
+    "code-address": "20 per 10 minutes",  # enrollment and staff codes guessed
+}
+
+
+class Throttle:
+    def __init__(self, uri: str):
+        self.limiter = strategies.MovingWindowRateLimiter(storage.storage_from_string(uri))
+        self.limits = {name: parse(rule) for name, rule in RULES.items()}
+
+    def refuse_if_spent(self, rule: str, key: str) -> None:
+        limit = self.limits[rule]
+        if self.limiter.test(limit, rule, key):
+            return
+        reset, _remaining = self.limiter.get_window_stats(limit, rule, key)
+        wait = max(1, math.ceil(reset - time.time()))
+        raise ApiError(
+            f"too many failed attempts: try again in {math.ceil(wait / 60)} min",
+            code="throttled",
+            status=429,
+            headers={"Retry-After": str(wait)},
+        )
+
+    def failed(self, rule: str, key: str) -> None:
+        self.limiter.hit(self.limits[rule], rule, key)
+
+
+@contextmanager
+def code_guess():
+    """Around a join: refused while this address has guessed wrong too often, and a wrong
+    code or PIN counted against it."""
+    gate, address = throttle(), client_address()
+    gate.refuse_if_spent("code-address", address)
+    try:
+        yield
+    except ApiError as exc:
+        if exc.field in ("code", "pin"):
+            gate.failed("code-address", address)
+        raise
+
+
+def init_app(app: Flask) -> None:
+    uri = app.config.get("THROTTLE_STORAGE") or ""
+    queue = app.config.get("MESSAGE_QUEUE") or ""
+    if not uri:
+        uri = queue if queue.startswith(("redis://", "rediss://")) else "memory://"
+    app.extensions["fieldops.throttle"] = Throttle(uri)
+
+
+def throttle() -> Throttle:
+    return current_app.extensions["fieldops.throttle"]
+
+
+def client_address() -> str:
+    return request.remote_addr or "unknown"
