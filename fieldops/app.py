@@ -7,7 +7,7 @@ import os
 
 from flask import Flask
 
-from fieldops import realtime, security, snapshots, throttle
+from fieldops import realtime, security, snapshots, socket_json, throttle
 from fieldops.config import load_config
 from fieldops.db import configure_sqlite
 from fieldops.errors import register_error_handlers
@@ -57,6 +57,7 @@ def _init_socketio(app: Flask) -> None:
         ping_interval=10,
         ping_timeout=20,
         max_http_buffer_size=1_000_000,
+        json=socket_json,  # a payload nested too deep gets an error ack, not a dead parser
     )
 
 

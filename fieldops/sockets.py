@@ -23,6 +23,7 @@ from fieldops.errors import ApiError, Forbidden
 from fieldops.events.access import visible_event
 from fieldops.extensions import db, socketio
 from fieldops.payloads import Integer, Payload, Text, parse
+from fieldops.socket_json import TOO_DEEP
 from fieldops.tracking import services as tracking
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,15 @@ def handler(event_name: str):
     def decorator(fn):
         @functools.wraps(fn)
         def wrapper(*args):
+            if any(arg is TOO_DEEP for arg in args):
+                return {
+                    "ok": False,
+                    "error": {
+                        "code": "invalid_json",
+                        "message": "the payload nests too deep",
+                        "field": None,
+                    },
+                }
             try:
                 result = fn(*args)
                 return {"ok": True, **(result or {})}

@@ -192,3 +192,42 @@ def test_a_dashboard_switching_events_stops_receiving_the_old_one(live_server, m
         if e["type"] == "officer" and e["data"]["id"] == joined["officer"]["id"]
     ]
     dashboard.disconnect()
+
+
+def test_a_socket_payload_nested_too_deep_gets_an_error_ack_and_the_socket_lives_on(
+    live_server, marathon
+):
+    """Sent raw over the websocket (a Python client could not even encode it): 5,000 levels
+    of nesting answer with an error ack instead of killing the parser, and the next call works."""
+    import json
+
+    import websocket
+
+    _phone, joined = live_server.join_officer(marathon["enrollment_code"], "Ray Deep", "9777")
+    ws = websocket.create_connection(
+        live_server.url.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket",
+        timeout=10,
+    )
+
+    def until(prefix: str) -> str:
+        for _ in range(20):
+            frame = ws.recv()
+            if frame == "2":  # the server's ping
+                ws.send("3")
+            elif frame.startswith(prefix):
+                return frame
+        raise AssertionError(f"no frame starting {prefix!r}")
+
+    try:
+        assert until("0").startswith("0{")  # engine.io open
+        ws.send("40/live," + json.dumps({"token": joined["device_token"]}))
+        until("40/live,")
+        deep = "[" * 5000 + "]" * 5000
+        ws.send(f'42/live,1["join",{deep}]')
+        answer = json.loads(until("43/live,1")[len("43/live,1") :])[0]
+        assert answer["ok"] is False and answer["error"]["code"] == "invalid_json"
+        ws.send("42/live,2" + json.dumps(["join", {"event_id": marathon["id"]}]))
+        again = json.loads(until("43/live,2")[len("43/live,2") :])[0]
+        assert again["ok"] is True
+    finally:
+        ws.close()
