@@ -9,10 +9,12 @@ one error shape: 422, code `invalid`, naming the field.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, TypeVar
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -52,6 +54,24 @@ def Text(max_length: int = 200, *, blank: bool = False, strip: bool = False):  #
     ]
 
 
+def _this_century(value: datetime) -> datetime:
+    if value.year < 2000:
+        raise PydanticCustomError("implausible_time", "is before the year 2000")
+    return value
+
+
+def _plausible(value: datetime) -> datetime:
+    """A time a person or a phone could have meant: this century, and not days ahead."""
+    _this_century(value)
+    if value > datetime.now(UTC) + timedelta(days=1):
+        raise PydanticCustomError("implausible_time", "is more than a day ahead; check the clock")
+    return value
+
+
+# An ISO 8601 time with its offset, within the years the product can have been used.
+When = Annotated[AwareDatetime, AfterValidator(_plausible)]
+# A time planned ahead (an event's window): this century.
+Planned = Annotated[AwareDatetime, AfterValidator(_this_century)]
 Number = Annotated[float, Strict()]
 Integer = Annotated[int, Strict()]
 Flag = Annotated[bool, Strict()]

@@ -145,3 +145,25 @@ def test_guessing_codes_is_stopped_per_address_and_a_right_code_never_counts(cli
         client.get("/api/v1/lead/areas?code=ZZZZZZ"),
     ):
         assert attempt.status_code == 429 and attempt.headers["Retry-After"]
+
+
+@pytest.mark.parametrize(
+    "when", ["0001-01-01T00:00:00Z", "1999-12-31T23:00:00Z", "2999-01-01T00:00:00Z"]
+)
+def test_a_report_from_another_century_or_the_future_is_refused(
+    client, make_event, make_officer, when
+):
+    event = make_event()
+    _id, token = make_officer(event)
+    answer = client.post(
+        f"/api/v1/events/{event['id']}/incidents",
+        json={
+            "client_id": "abcdefgh1",
+            "type": "crowd",
+            "lat": 40.6,
+            "lon": -74.0,
+            "reported_at": when,
+        },
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert answer.status_code == 422 and answer.get_json()["error"]["field"] == "reported_at"

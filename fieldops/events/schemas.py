@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from fieldops.events import course_display
 from fieldops.events.models import Assignment, Course, Event, EventOfficer, Post
 from fieldops.formats import iso
-from fieldops.payloads import Flag, Integer, Latitude, Longitude, Number, Payload, Text
+from fieldops.payloads import Flag, Integer, Latitude, Longitude, Number, Payload, Planned, Text
 
 UNIT_METRES = {"km": 1000.0, "mi": 1609.344}
 UNIT_WORD = {"km": "Km", "mi": "Mile"}  # "Mile 25.8", "Km 41.5": distances said on the radio
@@ -21,8 +21,8 @@ class EventIn(Payload):
     name: Text(200)
     kind: Text(24) = "other"
     venue: Text(200, blank=True) = ""
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Planned
+    ends_at: Planned
     timezone: Text(64) = "UTC"
     distance_unit: Text(8) = "km"
 
@@ -77,8 +77,8 @@ class AssignmentIn(Payload):
     post_id: Integer
     name: Text(200)
     badge: Text(40)
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Planned
+    ends_at: Planned
     hourly_rate: Number | None = None
 
 

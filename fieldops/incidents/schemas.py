@@ -7,7 +7,7 @@ import hashlib
 import json
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, Strict
+from pydantic import AfterValidator, ConfigDict, Field, Strict
 from pydantic_core import PydanticCustomError
 
 from fieldops.formats import iso
@@ -20,7 +20,7 @@ from fieldops.incidents.models import (
     Severity,
     TimelineEntry,
 )
-from fieldops.payloads import Flag, Latitude, Longitude, Payload, Position, Text, parse
+from fieldops.payloads import Flag, Latitude, Longitude, Payload, Position, Text, When, parse
 
 DEFAULT_SEVERITY = {
     IncidentType.MEDICAL: Severity.HIGH,
@@ -60,7 +60,7 @@ class IncidentIn(Payload):
     lon: Longitude
     note: Text(2000, blank=True) = ""
     involves_students: Flag = False
-    reported_at: AwareDatetime
+    reported_at: When
 
     @property
     def effective_severity(self) -> Severity:

@@ -11,7 +11,7 @@ import hashlib
 import json
 from typing import Annotated
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from fieldops.formats import iso
 from fieldops.incidents.schemas import ClientId, person
@@ -26,7 +26,7 @@ from fieldops.lostfound.models import (
     LostReport,
     Match,
 )
-from fieldops.payloads import Flag, Integer, Latitude, Longitude, Payload, Text
+from fieldops.payloads import Flag, Integer, Latitude, Longitude, Payload, Text, When
 
 Colours = Annotated[list[Text(30, strip=True)], Field(max_length=6)]
 
@@ -45,7 +45,7 @@ class FoundItemIn(Payload):
     lat: Latitude | None = None
     lon: Longitude | None = None
     place: Text(200, blank=True, strip=True) = ""  # where found, in words, when there is no GPS
-    found_at: AwareDatetime
+    found_at: When
     # A member of the public handing it in; without one, the one logging it found it.
     finder_name: Text(120, blank=True, strip=True) = ""
     finder_contact: Text(200, blank=True, strip=True) = ""
@@ -73,7 +73,7 @@ class LostReportIn(Payload):
     lat: Latitude | None = None  # where last seen
     lon: Longitude | None = None
     place: Text(200, blank=True, strip=True) = ""  # where last seen, in the owner's words
-    last_seen_at: AwareDatetime
+    last_seen_at: When
     owner_name: Text(120, strip=True)
     owner_contact: Text(200, blank=True, strip=True) = ""
 

@@ -14,7 +14,7 @@ import json
 from datetime import datetime
 
 from flask import current_app
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from fieldops.formats import iso
 from fieldops.incidents.schemas import ClientId
@@ -25,7 +25,7 @@ from fieldops.lostpersons.models import (
     LostPersonPhoto,
     SearchedArea,
 )
-from fieldops.payloads import Integer, Latitude, Longitude, Number, Payload, Text
+from fieldops.payloads import Integer, Latitude, Longitude, Number, Payload, Text, When
 
 WATCH_EXIT = (
     "Watch your exit: stop and check every child or vulnerable adult leaving who matches "
@@ -56,7 +56,7 @@ class Description(Payload):
     guardian_name: Text(120, blank=True, strip=True) = ""
     guardian_contact: Text(120, blank=True, strip=True) = ""
     meeting_point: Text(200, blank=True, strip=True) = ""
-    reported_at: AwareDatetime
+    reported_at: When
 
     def fingerprint(self, event_id: int) -> str:
         """Same body, same hash: a repeat is recognised, another body under the id is not
@@ -75,7 +75,7 @@ class LostPersonIn(Description):
     last_seen_lat: Latitude
     last_seen_lon: Longitude
     last_seen_place: Text(200, blank=True, strip=True) = ""
-    last_seen_at: AwareDatetime | None = None
+    last_seen_at: When | None = None
 
 
 class FoundPersonIn(Description):

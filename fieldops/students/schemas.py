@@ -4,10 +4,8 @@ snapshot, an envelope, a report or an export)."""
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime
-
 from fieldops.formats import iso
-from fieldops.payloads import Id, Payload, Text
+from fieldops.payloads import Id, Payload, Text, When
 from fieldops.students.models import StudentAccess, StudentRecord
 
 
@@ -16,7 +14,7 @@ class StudentIn(Payload):
     grade: Text(20, blank=True, strip=True) = ""
     role_in_incident: Text(40, blank=True, strip=True) = ""  # "involved", "witness", "target"…
     details: Text(4000, blank=True) = ""
-    guardian_contacted_at: AwareDatetime | None = None
+    guardian_contacted_at: When | None = None
 
 
 def student_to_dict(record: StudentRecord) -> dict:
