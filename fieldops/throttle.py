@@ -21,6 +21,10 @@ RULES = {
     "login-user": "5 per 10 minutes",  # a password guessed at one account
     "login-address": "30 per 10 minutes",  # a password sprayed over many accounts
     "code-address": "20 per 10 minutes",  # enrollment and staff codes guessed
+    # New alarms and reports from one officer's phone: more than a real emergency needs.
+    "help-officer": "5 per 10 minutes",
+    "incident-officer": "30 per 10 minutes",
+    "flood-told": "1 per 10 minutes",  # command hears of a flood once, not once per refusal
 }
 
 
@@ -29,14 +33,19 @@ class Throttle:
         self.limiter = strategies.MovingWindowRateLimiter(storage.storage_from_string(uri))
         self.limits = {name: parse(rule) for name, rule in RULES.items()}
 
+    def spent(self, rule: str, key: str) -> bool:
+        return not self.limiter.test(self.limits[rule], rule, key)
+
     def refuse_if_spent(self, rule: str, key: str) -> None:
-        limit = self.limits[rule]
-        if self.limiter.test(limit, rule, key):
+        if not self.spent(rule, key):
             return
-        reset, _remaining = self.limiter.get_window_stats(limit, rule, key)
+        raise self.refusal(rule, key)
+
+    def refusal(self, rule: str, key: str) -> ApiError:
+        reset, _remaining = self.limiter.get_window_stats(self.limits[rule], rule, key)
         wait = max(1, math.ceil(reset - time.time()))
-        raise ApiError(
-            f"too many failed attempts: try again in {math.ceil(wait / 60)} min",
+        return ApiError(
+            f"too many attempts: try again in {math.ceil(wait / 60)} min",
             code="throttled",
             status=429,
             headers={"Retry-After": str(wait)},

@@ -102,6 +102,7 @@ ALERT_LABELS = {
     AlertKind.LOST_PERSON: "Lost person",
     AlertKind.DISPATCH_UNACKNOWLEDGED: "Dispatch not acknowledged",
     AlertKind.STALE_ASSIGNED: "Assigned officer silent",
+    AlertKind.FLOOD: "Too many from one phone",
 }
 
 OFFICER_STATUS_LABELS = {

@@ -127,7 +127,7 @@ def test_the_sign_in_form_is_throttled_too(client, make_user):
         answer = client.post(
             "/login", data={"csrf_token": token, "username": name, "password": "wrong"}
         )
-    assert answer.status_code == 429 and "too many failed attempts" in answer.get_data(as_text=True)
+    assert answer.status_code == 429 and "too many attempts" in answer.get_data(as_text=True)
 
 
 def test_guessing_codes_is_stopped_per_address_and_a_right_code_never_counts(client, make_event):
@@ -167,3 +167,30 @@ def test_a_report_from_another_century_or_the_future_is_refused(
         headers={"Authorization": f"Bearer {token}"},
     )
     assert answer.status_code == 422 and answer.get_json()["error"]["field"] == "reported_at"
+
+
+def test_a_flood_of_alarms_from_one_phone_is_refused_and_told_to_command_once(
+    client, make_event, make_officer, make_user, app
+):
+    import uuid
+
+    event = make_event()
+    _id, token = make_officer(event, name="Kit Flood", badge="4242")
+    headers = {"Authorization": f"Bearer {token}"}
+    url = f"/api/v1/events/{event['id']}/help"
+    first = str(uuid.uuid4())
+    answers = [
+        client.post(url, json={"client_id": cid, "lat": 40.6, "lon": -74.0}, headers=headers)
+        for cid in [first, *(str(uuid.uuid4()) for _ in range(9))]
+    ]
+    assert [a.status_code for a in answers] == [201] * 5 + [429] * 5
+    assert answers[-1].headers["Retry-After"]
+    repeat = client.post(url, json={"client_id": first, "lat": 40.6, "lon": -74.0}, headers=headers)
+    assert repeat.status_code == 200  # a retry of the same press is never refused
+    _uid, name = make_user("command")
+    client.post("/api/v1/auth/login", json={"username": name, "password": STAFF_PASSWORD})
+    alerts = client.get(f"/api/v1/events/{event['id']}/alerts").get_json()["alerts"]
+    kinds = [a["kind"] for a in alerts]
+    assert kinds.count("help") == 5 and kinds.count("flood") == 1
+    flood = next(a for a in alerts if a["kind"] == "flood")
+    assert "Kit Flood" in flood["message"]

@@ -18,6 +18,7 @@ class AlertKind(enum.StrEnum):
     LOST_PERSON = "lost_person"
     DISPATCH_UNACKNOWLEDGED = "dispatch_unacknowledged"
     STALE_ASSIGNED = "stale_assigned"
+    FLOOD = "flood"  # one phone sent too many alarms or reports (alerts.flood)
 
 
 PRIORITY = {kind: rank for rank, kind in enumerate(AlertKind, start=1)}

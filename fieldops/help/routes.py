@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from fieldops.alerts import flood
 from fieldops.alerts.routes import act_on_alert
 from fieldops.alerts.schemas import alert_to_dict
 from fieldops.api import caller_and_event, json_body
@@ -24,6 +25,7 @@ def post_help(event_id: int):
     within 1 km."""
     user, event = caller_and_event(event_id)
     body = parse_help(json_body())
+    flood.guard(event, user, "help", body.client_id)
     with write_transaction():
         alert, created = services.raise_help(event, user, body.client_id, body.lat, body.lon)
         data = alert_to_dict(alert)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fieldops.alerts import flood
 from fieldops.alerts.schemas import alert_to_dict
 from fieldops.db import write_transaction
 from fieldops.errors import Forbidden
@@ -20,6 +21,7 @@ def on_help(payload):
         raise Forbidden()
     event = visible_event(user, event_id, token_event)
     body = parse_help(payload)
+    flood.guard(event, user, "help", body.client_id)
     with write_transaction():
         alert, _created = services.raise_help(event, user, body.client_id, body.lat, body.lon)
         data = alert_to_dict(alert)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request
 
+from fieldops.alerts import flood
 from fieldops.api import body_as, caller_and_event, json_body, photo_file, uploaded_photo
 from fieldops.auth.principal import request_user, require
 from fieldops.db import write_transaction
@@ -47,6 +48,7 @@ def create_incident(event_id: int):
     """An officer's phone or a command user: 201 new, 200 a repeat of the same report."""
     user, event = caller_and_event(event_id)
     body = parse_incident(json_body())
+    flood.guard(event, user, "incident", body.client_id)
     with write_transaction():
         incident, created = services.report(event, user, body)
         data = incident_to_dict(incident)

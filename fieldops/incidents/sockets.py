@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fieldops.alerts import flood
 from fieldops.db import write_transaction
 from fieldops.events.access import visible_event
 from fieldops.incidents import services
@@ -15,6 +16,7 @@ def on_report(payload):
     user, token_event = principal()
     event = visible_event(user, joined_event(), token_event)
     body = parse_incident(payload)
+    flood.guard(event, user, "incident", body.client_id)
     with write_transaction():
         incident, created = services.report(event, user, body)
         data = incident_to_dict(incident)
