@@ -93,6 +93,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAX_ACCURACY": _env_float("MAX_ACCURACY", 10_000.0),
         "ALLOWED_ORIGINS": [o for o in (_env("ALLOWED_ORIGINS", "") or "").split(",") if o],
         "MAX_CONNECTIONS": int(_env("MAX_CONNECTIONS", "10000")),
+        # A connection that sends nothing this long is closed (a half-sent request, a dead
+        # phone); Socket.IO pings every 10 s, so a live socket is never idle this long.
+        "IDLE_TIMEOUT": float(_env("IDLE_TIMEOUT", "60")),
         # A sign-in lasts this long, however often the cookie is refreshed (auth.sessions).
         "SESSION_HOURS": _env_float("SESSION_HOURS", 16.0),
         # HTTPS (fieldops serve --tls, the demo's phone address): a PEM certificate (chain) and

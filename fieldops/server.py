@@ -68,7 +68,7 @@ def serve(app: Flask, listeners: list[Listener]) -> None:
     for certificate in {item.tls for item in secure}:
         log.info("HTTPS with the %s", certificate.describe())
     if mode == "eventlet":
-        _serve_eventlet(app, listeners, max_connections)
+        _serve_eventlet(app, listeners, max_connections, app.config["IDLE_TIMEOUT"])
     elif mode == "gevent":
         _serve_gevent(app, listeners)
     else:
@@ -95,7 +95,9 @@ def _refused(address, exc: ssl.SSLError) -> None:
     log.info("HTTPS: no secure connection with %s (%s)", client, exc.reason or exc)
 
 
-def _serve_eventlet(app: Flask, listeners: list[Listener], max_connections: int) -> None:
+def _serve_eventlet(
+    app: Flask, listeners: list[Listener], max_connections: int, idle_timeout: float
+) -> None:
     import eventlet
     import eventlet.wsgi
 
@@ -125,7 +127,7 @@ def _serve_eventlet(app: Flask, listeners: list[Listener], max_connections: int)
             max_size=max_connections,
             log_output=False,
             keepalive=True,
-            socket_timeout=None,
+            socket_timeout=idle_timeout,
             protocol=Protocol,
         )
 

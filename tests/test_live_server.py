@@ -231,3 +231,26 @@ def test_a_socket_payload_nested_too_deep_gets_an_error_ack_and_the_socket_lives
         assert again["ok"] is True
     finally:
         ws.close()
+
+
+@pytest.mark.live
+def test_a_half_sent_request_is_dropped_after_the_idle_timeout(tmp_path):
+    """500 such requests used to be held for ever; now each is closed once idle
+    (FIELDOPS_IDLE_TIMEOUT, 2 s here), while a live socket (pinged every 10 s) is not."""
+    import socket
+    import time
+
+    from tests.support.live_server import LiveServer
+
+    server = LiveServer(tmp_path, seed=False, FIELDOPS_IDLE_TIMEOUT="2")
+    server.start()
+    try:
+        half = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        half.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # and nothing more
+        started = time.monotonic()
+        assert half.recv(1024) == b""  # the server closes it
+        assert 1.5 <= time.monotonic() - started < 8
+        half.close()
+        assert requests.get(f"{server.url}/healthz", timeout=5).ok
+    finally:
+        server.stop()
