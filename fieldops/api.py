@@ -18,6 +18,8 @@ MAX_JSON_DEPTH = 32  # the deepest body (a GeoJSON polygon) nests 6 levels
 def json_depth(raw: bytes, limit: int) -> bool:
     """True when `raw` nests arrays and objects deeper than `limit`, counted before parsing
     (a parser would recurse once per level: 950 levels stop Python's)."""
+    if raw.count(b"[") + raw.count(b"{") <= limit:  # a fix, a report: no scan needed
+        return False
     depth, in_string, escaped = 0, False, False
     for byte in raw:
         if in_string:

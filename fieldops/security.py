@@ -67,11 +67,4 @@ def init_app(app: Flask) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("X-Content-Type-Options", "nosniff")
-        if request.is_secure:
-            cookies = headers.getlist("Set-Cookie")
-            if cookies:
-                headers.remove("Set-Cookie")
-                for cookie in cookies:
-                    secure = "; Secure" not in cookie and "; secure" not in cookie.lower()
-                    headers.add("Set-Cookie", f"{cookie}; Secure" if secure else cookie)
         return response

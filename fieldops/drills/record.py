@@ -40,8 +40,8 @@ def build(event: Event, *, private: bool) -> dict:
     zone = ZoneInfo(event.timezone or "UTC")
     drills = []
     for each in school_events(event):
-        for drill in services.drills_of(each.id):
-            data = services.to_dict(drill)
+        found = services.drills_of(each.id)
+        for drill, data in zip(found, services.to_dicts(found, each.id), strict=True):
             drills.append((drill, data if private else organizer_copy(data), each))
     drills.sort(key=lambda row: row[0].started_at, reverse=True)
 

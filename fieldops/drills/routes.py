@@ -48,7 +48,10 @@ def start_drill(event_id: int):
 def list_drills(event_id: int):
     """Every drill of the event, newest first."""
     user, event = caller_and_event(event_id)
-    return jsonify(drills=[_copy(user, d) for d in services.drills_of(event.id)])
+    copies = services.to_dicts(services.drills_of(event.id), event.id)
+    if user.role == Role.ORGANIZER:
+        copies = [organizer_copy(c) for c in copies]
+    return jsonify(drills=copies)
 
 
 @bp.get("/api/v1/drills/<int:drill_id>")

@@ -44,6 +44,12 @@ def to_dict(drill: Drill) -> dict:
     return drill_to_dict(drill, place_names(drill.event_id))
 
 
+def to_dicts(drills: list[Drill], event_id: int) -> list[dict]:
+    """Several drills of one event: its campus names read once."""
+    names = place_names(event_id)
+    return [drill_to_dict(d, names) for d in drills]
+
+
 def _scope(event: Event, body: DrillStart) -> list[dict]:
     areas = [f for f in event.campus if f.kind.is_area]
     if not areas:
@@ -76,6 +82,17 @@ def start(event: Event, user: User, body: DrillStart) -> tuple[Drill, bool]:
         raise invalid("a shelter names its hazard", "hazard")
     areas = _scope(event, body)
     point = _assembly_point(event, body.assembly_point_id, "assembly_point_id")
+    same = select(Drill).where(Drill.event_id == event.id, Drill.client_id == body.client_id)
+    repeat = db.session.scalar(same)
+    if repeat is not None:
+        return repeat, False
+    current = open_drill(event.id)
+    if current is not None:
+        raise ApiError(
+            f"{current.action.value} {current.mode.value} is still on: end it with All clear first",
+            code="drill_in_progress",
+            status=409,
+        )
     now = utcnow()
     drill = Drill(
         event_id=event.id,
@@ -91,21 +108,7 @@ def start(event: Event, user: User, body: DrillStart) -> tuple[Drill, bool]:
         notes="",
         updated_at=now,
     )
-    repeat = db.session.scalar(
-        select(Drill).where(Drill.event_id == event.id, Drill.client_id == body.client_id)
-    )
-    if repeat is not None:
-        return repeat, False
-    current = open_drill(event.id)
-    if current is not None:
-        raise ApiError(
-            f"{current.action.value} {current.mode.value} is still on: end it with All clear first",
-            code="drill_in_progress",
-            status=409,
-        )
-    drill, created = insert_once(
-        drill, select(Drill).where(Drill.event_id == event.id, Drill.client_id == body.client_id)
-    )
+    drill, created = insert_once(drill, same)
     if created:
         _push(drill)
     return drill, created

@@ -20,7 +20,7 @@ def drills(event, viewer) -> dict:
     kept = [
         d for d in services.drills_of(event.id) if d.concluded_at is None or d.updated_at >= since
     ]
-    copies = [services.to_dict(d) for d in kept]
+    copies = services.to_dicts(kept, event.id)
     if viewer.role == Role.ORGANIZER:
         copies = [organizer_copy(c) for c in copies]
     return {"drills": copies, "kept_closed_drills": {"for_s": CLOSED_KEPT_FOR.total_seconds()}}

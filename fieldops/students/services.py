@@ -15,11 +15,13 @@ from fieldops.students.models import StudentAccess, StudentRecord
 from fieldops.students.schemas import StudentIn
 
 
+def _school_admin(user: User, event: Event) -> bool:
+    return event.school_admin_id is not None and user.id == event.school_admin_id
+
+
 def may_see(user: User, event: Event) -> bool:
     """Command and admin, and the school's designated administrator for its events."""
-    return user.role in (Role.ADMIN, Role.COMMAND) or (
-        event.school_admin_id is not None and user.id == event.school_admin_id
-    )
+    return user.role in (Role.ADMIN, Role.COMMAND) or _school_admin(user, event)
 
 
 def _check(user: User, event: Event) -> None:
@@ -71,9 +73,7 @@ def add_student(incident: Incident, user: User, body: StudentIn) -> StudentRecor
 
 
 def access_log(event: Event, user: User) -> list[StudentAccess]:
-    if user.role != Role.ADMIN and not (
-        event.school_admin_id is not None and user.id == event.school_admin_id
-    ):
+    if user.role != Role.ADMIN and not _school_admin(user, event):
         raise Forbidden("the access log is for admins and the school's administrator")
     query = select(StudentAccess).where(StudentAccess.event_id == event.id)
     return list(db.session.scalars(query.order_by(StudentAccess.id)))

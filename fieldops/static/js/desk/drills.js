@@ -5,12 +5,11 @@
 
 import { clientId, post } from "./api.js";
 import { escapeHtml, parseTime } from "./looks.js";
-import { AREA_STATE_LABELS, clockSpan, drillElapsed, openDrill, reportedCount } from "../shared/drill.js";
+import { AREA_STATE_LABELS, DRILL_COUNTS, clockSpan, drillElapsed, openDrill, reportedCount } from "../shared/drill.js";
 import { DRILL_ACTIONS, DRILL_HAZARDS, DRILL_PROBLEMS, DRILL_PROBLEM_LABELS } from "../shared/vocabulary.js";
 
-const COUNTS = [["accounted", "Accounted for"], ["missing", "Missing"], ["extra", "Extra"], ["injured", "Injured"]];
 
-export function createDrills({ drawers, say, canAct, serverNow, eventId, accept, campus, recordUrl }) {
+export function createDrills({ drawers, say, canAct, serverNow, eventId, accept, campus }) {
   const drawer = document.getElementById("drills");
   const body = drawer.querySelector(".drill-body");
   const toggle = document.getElementById("drills-toggle");
@@ -85,7 +84,7 @@ export function createDrills({ drawers, say, canAct, serverNow, eventId, accept,
   }
 
   function areaRow(drill, area) {
-    const counts = area.accounted == null ? "" : COUNTS
+    const counts = area.accounted == null ? "" : DRILL_COUNTS
       .filter(([key]) => key === "accounted" || area[key])
       .map(([key, label]) => `${label} ${area[key]}`).join(" · ");
     const problems = area.problems.map((p) => DRILL_PROBLEM_LABELS[p] || p).join(", ");
@@ -105,7 +104,7 @@ export function createDrills({ drawers, say, canAct, serverNow, eventId, accept,
 
   function relayForm(drill, area) {
     const state = drill.action === "evacuate" ? "evacuated" : "secured";
-    const counts = COUNTS.map(([key, label]) => `
+    const counts = DRILL_COUNTS.map(([key, label]) => `
       <label>${label} <input type="number" name="${key}" min="0" max="5000" value="0" inputmode="numeric"></label>`).join("");
     const problems = DRILL_PROBLEMS.map((p) => `
       <label><input type="checkbox" name="problems" value="${p.value}"> ${escapeHtml(p.label)}</label>`).join("");
@@ -129,7 +128,7 @@ export function createDrills({ drawers, say, canAct, serverNow, eventId, accept,
       problems: [...form.querySelectorAll("input[name=problems]:checked")].map((i) => i.value),
       note: form.elements.note.value,
     };
-    for (const [key] of COUNTS) request[key] = Number(form.elements[key].value) || 0;
+    for (const [key] of DRILL_COUNTS) request[key] = Number(form.elements[key].value) || 0;
     const answer = await post(`/api/v1/drills/${drill.id}/reports`, request);
     if (answer.ok) {
       relaying = null;
@@ -139,7 +138,7 @@ export function createDrills({ drawers, say, canAct, serverNow, eventId, accept,
 
   function current(drill) {
     const mode = drill.mode === "real" ? "REAL" : "DRILL";
-    const totals = COUNTS.map(([key, label]) => `${label} <strong>${drill.totals[key]}</strong>`).join(" · ");
+    const totals = DRILL_COUNTS.map(([key, label]) => `${label} <strong>${drill.totals[key]}</strong>`).join(" · ");
     const points = drill.assembly_totals.map((p) => `<li>${escapeHtml(p.name)}: <strong>${p.accounted}</strong></li>`).join("");
     const done = drill.completed_at ? `<p class="drill-done" data-testid="drill-complete">Complete at +${since(drill, drill.completed_at)}</p>` : "";
     const end = canAct ? `
@@ -178,8 +177,8 @@ export function createDrills({ drawers, say, canAct, serverNow, eventId, accept,
     if (drawer.hidden) return;
     deferred = typing();
     if (deferred) return;
-    const record = `<p><a href="${recordUrl()}" data-testid="drill-record-link">Past drills and the drill record</a>
-      · <a href="${recordUrl().replace(/\/drills$/, "/campus/edit")}" data-testid="campus-edit-link">Draw the campus (admins)</a></p>`;
+    const record = `<p><a href="/events/${eventId()}/drills" data-testid="drill-record-link">Past drills and the drill record</a>
+      · <a href="/events/${eventId()}/campus/edit" data-testid="campus-edit-link">Draw the campus (admins)</a></p>`;
     if (drill) body.innerHTML = current(drill) + record;
     else if (!canAct) body.innerHTML = `<p class="muted">No drill is on.</p>${record}`;
     else body.innerHTML = (hasCampus ? startForm() : `<p class="muted">An admin draws the campus first.</p>`) + record;

@@ -113,7 +113,6 @@ export function startDesk(page) {
   const campus = () => model.info().campus || [];
   const drills = createDrills({
     drawers, say, canAct, serverNow, eventId, accept: accept("drill"), campus,
-    recordUrl: () => `/events/${eventId()}/drills`,
   });
   const drillMap = createDrillMap({ map, campus });
 

@@ -4,7 +4,7 @@
 // (secured or evacuated, counts, problems) through the outbox's `drillReports` lane; "All
 // clear" shows briefly when command ends it.
 
-import { AREA_STATE_LABELS, drillElapsed, openDrill, reportedCount } from "../shared/drill.js";
+import { AREA_STATE_LABELS, DRILL_COUNTS, drillElapsed, openDrill, reportedCount } from "../shared/drill.js";
 import { el } from "../shared/html.js";
 import { clientId, outcome } from "../shared/outbox.js";
 import { DRILL_PROBLEMS } from "../shared/vocabulary.js";
@@ -12,7 +12,6 @@ import { $, online } from "./dom.js";
 import { KEYS, load, store } from "./storage.js";
 
 const ENDED_MS = 10_000; // how long "ALL CLEAR" stays
-const COUNTS = [["accounted", "Accounted for"], ["missing", "Missing"], ["extra", "Extra"], ["injured", "Injured"]];
 
 /** areasFor(drill): the areas this phone reports (an area lead: their own; an officer: all). */
 export function createDrill({ model, outbox, request, alarm, serverNow, areasFor = (drill) => drill.areas }) {
@@ -43,7 +42,7 @@ export function createDrill({ model, outbox, request, alarm, serverNow, areasFor
   function openForm(drill) {
     const state = drill.action === "evacuate" ? "evacuated" : "secured";
     const areas = areasFor(drill).map((a) => el("option", { value: String(a.id), text: `${a.name} — ${AREA_STATE_LABELS[a.state]}` }));
-    const counts = COUNTS.map(([key, label]) => el(
+    const counts = DRILL_COUNTS.map(([key, label]) => el(
       "label", { class: "drill-count" }, el("span", { text: label }),
       el("input", { type: "number", name: key, min: "0", max: "5000", value: "0", inputmode: "numeric", "data-testid": `drill-count-${key}` }),
     ));
@@ -78,7 +77,7 @@ export function createDrill({ model, outbox, request, alarm, serverNow, areasFor
       problems: [...form.querySelectorAll("input[name=problems]:checked")].map((i) => i.value),
       note: form.elements.note.value,
     };
-    for (const [key] of COUNTS) body[key] = Math.max(0, Number(form.elements[key].value) || 0);
+    for (const [key] of DRILL_COUNTS) body[key] = Math.max(0, Number(form.elements[key].value) || 0);
     const area = drill.areas.find((a) => a.id === body.area_id);
     outbox.add({ lane: "drillReports", drillId: drill.id, areaName: area ? area.name : "", body });
     form = null;

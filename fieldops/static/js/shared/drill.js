@@ -3,6 +3,9 @@
 
 import { parseTime } from "./format.js";
 
+/** The counts an area's report carries, with their labels: [[key, label]]. */
+export const DRILL_COUNTS = [["accounted", "Accounted for"], ["missing", "Missing"], ["extra", "Extra"], ["injured", "Injured"]];
+
 export const AREA_STATE_LABELS = {
   not_reported: "Not reported",
   secured: "Secured",
