@@ -71,6 +71,7 @@ def _import_socket_handlers() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from fieldops.alerts.routes import bp as alerts_bp
+    from fieldops.audit.routes import bp as audit_bp
     from fieldops.auth import sessions
     from fieldops.auth.routes import bp as auth_bp
     from fieldops.campus.routes import bp as campus_bp
@@ -83,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     from fieldops.lostfound.routes import bp as lostfound_bp
     from fieldops.lostpersons.routes import bp as lostpersons_bp
     from fieldops.messages.routes import bp as messages_bp
+    from fieldops.openapi.routes import bp as openapi_bp
     from fieldops.places.routes import bp as places_bp
     from fieldops.proactive.routes import bp as proactive_bp
     from fieldops.report.routes import bp as report_bp
@@ -111,6 +113,8 @@ def _register_blueprints(app: Flask) -> None:
         students_bp,
         leads_bp,
         proactive_bp,
+        openapi_bp,
+        audit_bp,
     )
     for bp in (*api_blueprints, protocol_bp, web_bp, report_bp):
         app.register_blueprint(bp)

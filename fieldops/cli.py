@@ -70,14 +70,16 @@ def user_create(role, username, password, password_stdin, name):
 
 
 def _attach_commands() -> None:
+    from fieldops.audit.commands import audit_command
     from fieldops.auth.commands import attach, officer_group
     from fieldops.events.commands import officer_enroll
 
     attach(cli, user_group)
     officer_group.add_command(officer_enroll)
+    cli.add_command(audit_command)
 
 
-# user set-password/import/disable/enable/list, officer enroll/revoke-devices/join-pin
+# user set-password/import/disable/enable/list, officer enroll/revoke-devices/join-pin, audit
 _attach_commands()
 
 

@@ -3,12 +3,18 @@ envelopes, enums in database columns."""
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from sqlalchemy import Enum
 
 
 def iso(value) -> str | None:
     """An aware UTC datetime as ISO 8601 with a `Z` ("2026-11-01T14:03:07.5Z"), or None."""
-    return value.isoformat().replace("+00:00", "Z") if value is not None else None
+    if value is None:
+        return None
+    if value.tzinfo is not None:  # a time just parsed may still carry the sender's offset
+        value = value.astimezone(UTC)
+    return value.isoformat().replace("+00:00", "Z")
 
 
 def str_enum(cls):

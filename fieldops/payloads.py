@@ -57,12 +57,14 @@ def Text(max_length: int = 200, *, blank: bool = False, strip: bool = False):  #
 def _this_century(value: datetime) -> datetime:
     if value.year < 2000:
         raise PydanticCustomError("implausible_time", "is before the year 2000")
-    return value
+    if value.year > 2999:  # and 9999-12-31 with an offset behind UTC has no UTC time at all
+        raise PydanticCustomError("implausible_time", "is after the year 2999")
+    return value.astimezone(UTC)
 
 
 def _plausible(value: datetime) -> datetime:
-    """A time a person or a phone could have meant: this century, and not days ahead."""
-    _this_century(value)
+    """A time a person or a phone could have meant: this century, and not days ahead (in UTC)."""
+    value = _this_century(value)
     if value > datetime.now(UTC) + timedelta(days=1):
         raise PydanticCustomError("implausible_time", "is more than a day ahead; check the clock")
     return value
@@ -81,6 +83,16 @@ Longitude = Annotated[float, Strict(), Field(ge=-180, le=180)]
 
 
 M = TypeVar("M", bound=BaseModel)
+
+
+def _no_default(schema: dict) -> None:
+    schema.pop("default", None)
+
+
+def unchanged():
+    """The default of a field a change may leave out but never set to null: it only marks the
+    field as not given (so its schema shows no default)."""
+    return Field(default=None, json_schema_extra=_no_default)
 
 
 class Payload(BaseModel):

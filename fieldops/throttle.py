@@ -25,6 +25,7 @@ RULES = {
     "help-officer": "5 per 10 minutes",
     "incident-officer": "30 per 10 minutes",
     "flood-told": "1 per 10 minutes",  # command hears of a flood once, not once per refusal
+    "audit-told": "1 per 10 minutes",  # the audit trail records a lockout once per key, too
 }
 
 
@@ -39,7 +40,16 @@ class Throttle:
     def refuse_if_spent(self, rule: str, key: str) -> None:
         if not self.spent(rule, key):
             return
+        self.tell_audit_once(rule, key)
         raise self.refusal(rule, key)
+
+    def tell_audit_once(self, rule: str, key: str) -> None:
+        """The first refusal of this key in a window goes into the audit trail (in its own
+        transaction: call it outside one); the many after it do not."""
+        if self.limiter.hit(self.limits["audit-told"], "audit-told", f"{rule}:{key}"):
+            from fieldops.audit import services as audit  # (it imports this module)
+
+            audit.throttled(rule, key, RULES[rule])
 
     def refusal(self, rule: str, key: str) -> ApiError:
         reset, _remaining = self.limiter.get_window_stats(self.limits[rule], rule, key)

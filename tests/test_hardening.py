@@ -194,3 +194,64 @@ def test_a_flood_of_alarms_from_one_phone_is_refused_and_told_to_command_once(
     assert kinds.count("help") == 5 and kinds.count("flood") == 1
     flood = next(a for a in alerts if a["kind"] == "flood")
     assert "Kit Flood" in flood["message"]
+
+
+# --- what the fuzzer found (tests/test_openapi.py) -------------------------------------------
+
+
+def test_a_time_with_an_offset_is_answered_in_utc(scene):
+    """A lost report's `last_seen_at` sent as -16:36 came back with its offset, breaking the
+    `lost_report` envelope's contract (times are UTC with a Z)."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from tests.test_lostfound_api import lost_body
+
+    seen = (datetime.now(UTC) - timedelta(hours=1)).astimezone(timezone(timedelta(hours=-16.6)))
+    response = scene.command.post(
+        f"/api/v1/events/{scene.id}/lost-reports", json=lost_body(last_seen_at=seen.isoformat())
+    )
+    assert response.status_code == 201, response.get_json()
+    answered = response.get_json()["last_seen_at"]
+    assert answered.endswith("Z")
+    assert datetime.fromisoformat(answered) == seen
+
+
+@pytest.mark.parametrize("field", ["name", "kind", "lat", "lon", "radius_m", "orders", "is_exit"])
+def test_a_post_change_cannot_null_what_a_post_must_have(scene, make_user, field):
+    """PATCH with `"name": null` reached the database check and was a 500."""
+    admin = scene.staff(make_user, "admin")
+    response = admin.client.patch(
+        f"/api/v1/posts/{scene.post_id}", json={field: None}, headers={"X-CSRF-Token": admin.csrf}
+    )
+    assert response.status_code == 422, response.get_json()
+    assert response.get_json()["error"]["field"] == field
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/events/{id}/replay?at=9999-12-31T23:59:59-05:00",
+        "/api/v1/audit?since=9999-12-31T23:59:59-05:00",
+    ],
+)
+def test_a_time_past_what_utc_can_hold_is_refused_by_name(auth, make_user, make_event, path):
+    _id, name = make_user("admin")
+    assert auth.login(name).status_code == 200
+    response = auth.client.get(path.format(id=make_event()["id"]))
+    assert response.status_code == 422
+    assert response.get_json()["error"]["field"] in ("at", "since")
+
+
+def test_a_traccar_time_past_what_utc_can_hold_is_refused_by_name(client, make_event, make_officer):
+    _id, token = make_officer(make_event())
+    response = client.get(
+        "/track/osmand",
+        query_string={
+            "id": token,
+            "lat": 40.6,
+            "lon": -74.0,
+            "timestamp": "9999-12-31T23:59:59-05:00",
+        },
+    )
+    assert response.status_code == 400
+    assert response.get_json()["error"]["field"] == "timestamp"

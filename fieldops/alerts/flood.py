@@ -9,12 +9,14 @@ from sqlalchemy import select
 
 from fieldops.alerts import services as alerts
 from fieldops.alerts.models import Alert, AlertKind
+from fieldops.audit import services as audit
+from fieldops.audit.models import AuditAction
 from fieldops.auth.models import Role, User
 from fieldops.db import write_transaction
 from fieldops.events.models import Event
 from fieldops.extensions import db
 from fieldops.incidents.models import Incident
-from fieldops.throttle import throttle
+from fieldops.throttle import RULES, throttle
 
 WHAT = {"help": "help alarms", "incident": "incident reports"}
 
@@ -49,5 +51,11 @@ def guard(event: Event, officer: User, what: str, client_id: str) -> None:
                 AlertKind.FLOOD,
                 f"{label}'s phone sent too many {WHAT[what]}: more are refused for a while",
                 officer_id=officer.id,
+            )
+            audit.record(  # with the alarm, once per officer and window like it
+                AuditAction.THROTTLE_TRIGGERED,
+                subject=audit.user_subject(officer.id),
+                actor=officer,
+                detail={"rule": rule, "limit": RULES[rule], "event_id": event.id},
             )
     raise gate.refusal(rule, key)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
+from fieldops import openapi
 from fieldops.alerts import services
 from fieldops.alerts.schemas import alert_to_dict
 from fieldops.api import caller_and_event
@@ -17,6 +18,7 @@ bp = Blueprint("alerts", __name__)
 
 @bp.get("/api/v1/events/<int:event_id>/alerts")
 @require()
+@openapi.query(open="`1`: only alarms still open")
 def list_alerts(event_id: int):
     """Staff: the event's alarms (`?open=1`: not yet acknowledged or called off). An officer:
     their own help alarms and the colleagues' they were told of."""

@@ -1,4 +1,4 @@
-"""`fieldops user set-password|import|disable|enable|list` and `fieldops officer
+"""`fieldops user set-password|import|disable|enable|set-role|list` and `fieldops officer
 revoke-devices|join-pin`.
 
 A command ends credentials in the database; the serving processes' sweep (auth.ending) drops
@@ -117,6 +117,23 @@ def user_enable(username):
     click.echo(f"enabled {username}: may sign in again")
 
 
+@click.command("set-role")
+@click.option("--username", required=True)
+@click.option("--role", required=True, type=click.Choice(["admin", "command", "organizer"]))
+@with_appcontext
+def user_set_role(username, role):
+    """Give a staff login another role; its sessions end (it signs in again as the new role)."""
+    from fieldops.auth.services import update_user
+
+    try:
+        with write_transaction():
+            user = update_user(_staff_by_username(username), by=None, role=role)
+            now = user.role.value
+    except ApiError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"{username} is now {now}: signed out everywhere")
+
+
 @click.command("list")
 @with_appcontext
 def user_list():
@@ -179,6 +196,13 @@ def officer_join_pin(event_id, badge):
 
 
 def attach(cli: click.Group, user_group: click.Group) -> None:
-    for command in (user_set_password, user_import, user_disable, user_enable, user_list):
+    for command in (
+        user_set_password,
+        user_import,
+        user_disable,
+        user_enable,
+        user_set_role,
+        user_list,
+    ):
         user_group.add_command(command)
     cli.add_command(officer_group)

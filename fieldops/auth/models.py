@@ -24,6 +24,9 @@ class Role(enum.StrEnum):
 
 
 STAFF_ROLES = (Role.ADMIN, Role.COMMAND, Role.ORGANIZER)
+# Who acts at an event (reports, logs, hands on, searches): organizers only read, and an area
+# lead's token reaches only the drills.
+FIELD_ROLES = (Role.ADMIN, Role.COMMAND, Role.OFFICER)
 
 
 class User(UserMixin, db.Model):

@@ -70,6 +70,7 @@ def require(*roles: Role):
                 raise Forbidden(f"this needs the role {' or '.join(r.value for r in roles)}")
             return view(*args, **kwargs)
 
+        wrapper.roles = allowed  # fieldops.openapi and the access table read it
         return wrapper
 
     return decorator

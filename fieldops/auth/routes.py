@@ -9,11 +9,13 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask_login import logout_user
 from sqlalchemy import select
 
+from fieldops import openapi
 from fieldops.api import body_as
+from fieldops.audit import services as audit
 from fieldops.auth import ending, services, sessions
 from fieldops.auth.models import STAFF_ROLES, Role, User
 from fieldops.auth.principal import bearer_token, check_csrf, csrf_token, request_user, require
-from fieldops.auth.schemas import LoginIn, user_to_dict
+from fieldops.auth.schemas import LoginIn, UserChangeIn, user_to_dict
 from fieldops.db import write_transaction
 from fieldops.errors import ApiError, Unauthorized
 from fieldops.extensions import db
@@ -34,6 +36,7 @@ def _sign_in(user: User) -> None:
     services.refuse_disabled(user)
     with write_transaction():
         sid = sessions.start_session(user)
+        audit.login_succeeded(user)
     sessions.sign_in(user, sid)
 
 
@@ -47,6 +50,9 @@ def _authenticate(username: str, password: str) -> User | None:
     if user is None:
         gate.failed("login-user", name)
         gate.failed("login-address", address)
+        audit.login_failed(username, "invalid_credentials")
+    elif user.disabled_at is not None:
+        audit.login_failed(username, "account_disabled")
     return user
 
 
@@ -63,6 +69,7 @@ def api_login():
 
 
 @bp.post("/api/v1/auth/logout")
+@openapi.returns(status="204")
 def api_logout():
     """Anyone (the command page's Sign out, the officer page's Leave): ends this cookie's
     session on the server, so no copy of the cookie works any more, and with a Bearer device
@@ -176,5 +183,20 @@ def enable_user(user_id: int):
     """Admin: a disabled staff login may sign in again."""
     with write_transaction():
         user = services.enable_user(services.staff_user(user_id))
+        data = user_to_dict(user)
+    return jsonify(data)
+
+
+@bp.patch("/api/v1/users/<int:user_id>")
+@require(Role.ADMIN)
+def update_user(user_id: int):
+    """Admin: rename a staff login or give it another staff role; both are audited.
+
+    A new `role` ends the login's sessions and sockets: it signs in again as that role."""
+    body = body_as(UserChangeIn)
+    with write_transaction():
+        user = services.update_user(
+            services.staff_user(user_id), by=request_user(), role=body.role, display_name=body.name
+        )
         data = user_to_dict(user)
     return jsonify(data)

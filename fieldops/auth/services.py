@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from fieldops.audit import services as audit
+from fieldops.audit.models import AuditAction
 from fieldops.auth import ending
 from fieldops.auth.models import STAFF_ROLES, DeviceToken, Role, User, UserSession, hash_token
 from fieldops.auth.sessions import revoke_sessions
@@ -40,6 +42,11 @@ def create_user(*, username: str, password: str, role: Role | str, display_name:
     )
     db.session.add(user)
     db.session.flush()
+    audit.record(
+        AuditAction.USER_CREATED,
+        subject=audit.user_subject(user.id),
+        detail={"username": user.username, "role": user.role.value},
+    )
     return user
 
 
@@ -62,6 +69,11 @@ def set_password(user: User, password: str) -> User:
     sessions = revoke_sessions(UserSession.user_id == user.id)
     ending.drop_on_commit(session_ids=sessions)
     db.session.flush()
+    audit.record(
+        AuditAction.USER_PASSWORD_CHANGED,
+        subject=audit.user_subject(user.id),
+        detail={"sessions_ended": len(sessions)},
+    )
     return user
 
 
@@ -100,6 +112,11 @@ def issue_device_token(officer: User, event_id: int) -> Enrollment:
     row = DeviceToken(token_hash=hash_token(token), user_id=officer.id, event_id=event_id)
     db.session.add(row)
     db.session.flush()
+    audit.record(
+        AuditAction.TOKEN_ISSUED,
+        subject=audit.user_subject(officer.id),
+        detail={"event_id": event_id, "token_id": row.id, "role": officer.role.value},
+    )
     return Enrollment(officer=officer, token=token, token_id=row.id)
 
 
@@ -118,16 +135,19 @@ def officer_for_token(token: str) -> tuple[User, int] | None:
     return (row.user, row.event_id) if row else None
 
 
-def revoke_tokens(*conditions) -> list[int]:
+def revoke_tokens(*conditions, reason: str = "revoked") -> list[int]:
     """Inside a write transaction: end the live device tokens matching the conditions, and the
-    phone sessions started with them; their sockets are dropped after the commit."""
-    ids = list(
-        db.session.scalars(
-            select(DeviceToken.id).where(DeviceToken.revoked_at.is_(None), *conditions)
+    phone sessions started with them; their sockets are dropped after the commit. The audit
+    trail says why (`reason`: revoked, signed_out, replaced, collected_again)."""
+    rows = db.session.execute(
+        select(DeviceToken.id, DeviceToken.user_id, DeviceToken.event_id).where(
+            DeviceToken.revoked_at.is_(None), *conditions
         )
-    )
+    ).all()
+    ids = [row[0] for row in rows]
     if not ids:
         return []
+    audit.tokens_revoked(rows, reason)
     db.session.execute(
         update(DeviceToken).where(DeviceToken.id.in_(ids)).values(revoked_at=utcnow())
     )
@@ -144,7 +164,7 @@ def revoke_device_tokens(officer: User, event_id: int) -> int:
 
 def revoke_token(token: str) -> int:
     """One device token by its secret (the phone leaving the event); returns 1 or 0."""
-    return len(revoke_tokens(DeviceToken.token_hash == hash_token(token)))
+    return len(revoke_tokens(DeviceToken.token_hash == hash_token(token), reason="signed_out"))
 
 
 def staff_user(user_id: int) -> User:
@@ -164,16 +184,61 @@ def disable_user(user: User, *, by: User | None) -> User:
         )
     if by is not None and by.id == user.id:
         raise ApiError("you cannot disable your own account", code="invalid", status=422)
-    if user.disabled_at is None:
+    was_active = user.disabled_at is None
+    if was_active:
         user.disabled_at = utcnow()
     sessions = revoke_sessions(UserSession.user_id == user.id)
     ending.drop_on_commit(user_ids=[user.id], session_ids=sessions)
     db.session.flush()
+    if was_active:
+        audit.record(
+            AuditAction.USER_DEACTIVATED,
+            subject=audit.user_subject(user.id),
+            actor=by,
+            detail={"sessions_ended": len(sessions)},
+        )
     return user
 
 
 def enable_user(user: User) -> User:
     """An admin gives a disabled staff login back (it signs in afresh: old sessions stay ended)."""
+    if user.disabled_at is not None:
+        audit.record(AuditAction.USER_REACTIVATED, subject=audit.user_subject(user.id))
     user.disabled_at = None
+    db.session.flush()
+    return user
+
+
+def update_user(
+    user: User, *, by: User | None, role: Role | str | None = None, display_name: str | None = None
+) -> User:
+    """An admin renames a staff login or gives it another staff role. A new role ends its
+    sessions and sockets (it signs in again as the new role: a socket keeps the rooms of the
+    role it connected with); the audit trail keeps the old role and the new."""
+    if user.role not in STAFF_ROLES:
+        raise ApiError("officers and area leads have no staff role", code="invalid", status=422)
+    if display_name is not None and display_name.strip() and display_name != user.display_name:
+        user.display_name = display_name.strip()
+        audit.record(
+            AuditAction.USER_UPDATED,
+            subject=audit.user_subject(user.id),
+            actor=by,
+            detail={"changed": ["name"]},
+        )
+    if role is not None and Role(role) != user.role:
+        role = Role(role)
+        if role not in STAFF_ROLES:
+            raise ApiError("a staff login is admin, command or organizer", field="role", status=422)
+        if by is not None and by.id == user.id:
+            raise ApiError("you cannot change your own role", code="invalid", status=422)
+        old, user.role = user.role, role
+        sessions = revoke_sessions(UserSession.user_id == user.id)
+        ending.drop_on_commit(user_ids=[user.id], session_ids=sessions)
+        audit.record(
+            AuditAction.USER_ROLE_CHANGED,
+            subject=audit.user_subject(user.id),
+            actor=by,
+            detail={"from": old.value, "to": role.value, "sessions_ended": len(sessions)},
+        )
     db.session.flush()
     return user

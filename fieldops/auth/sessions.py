@@ -17,6 +17,8 @@ from flask import current_app, g, session
 from flask_login import login_user
 from sqlalchemy import or_, select, update
 
+from fieldops.audit import services as audit
+from fieldops.audit.models import AuditAction
 from fieldops.auth.models import DeviceToken, User, UserSession, hash_token
 from fieldops.db import utcnow
 from fieldops.extensions import db
@@ -108,4 +110,14 @@ def end_cookie_session() -> list[int]:
     sid = session.get(SESSION_KEY)
     if not isinstance(sid, str):
         return []
-    return revoke_sessions(UserSession.token_hash == hash_token(sid))
+    ended = revoke_sessions(UserSession.token_hash == hash_token(sid))
+    if ended:
+        owners = db.session.scalars(select(UserSession.user_id).where(UserSession.id.in_(ended)))
+        for user_id in set(owners):
+            audit.record(
+                AuditAction.LOGOUT,
+                subject=audit.user_subject(user_id),
+                actor=user_id,
+                detail={"agent": audit.agent()},
+            )
+    return ended

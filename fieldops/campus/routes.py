@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, jsonify, render_template
 from flask_login import current_user
 
+from fieldops import openapi
 from fieldops.api import body_as, caller_and_event
 from fieldops.auth.models import Role
 from fieldops.auth.principal import require
@@ -39,6 +40,7 @@ def get_campus(event_id: int):
 
 @bp.get("/api/v1/events/<int:event_id>/campus.geojson")
 @require(Role.ADMIN, Role.COMMAND)
+@openapi.returns("application/geo+json")
 def get_campus_geojson(event_id: int):
     """The campus as GeoJSON ([lon, lat] positions), to edit elsewhere and send back."""
     _user, event = caller_and_event(event_id)
@@ -103,6 +105,7 @@ def patch_feature(feature_id: int):
 
 @bp.delete("/api/v1/campus/features/<int:feature_id>")
 @require(Role.ADMIN)
+@openapi.returns(status="204")
 def delete_feature(feature_id: int):
     feature = services.get_feature(feature_id)
     caller_and_event(feature.event_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from fieldops import offload
+from fieldops import offload, openapi
 from fieldops.api import body_as, caller_and_event
 from fieldops.auth.models import Role, User
 from fieldops.auth.principal import request_user, require
@@ -92,8 +92,18 @@ def _course_start(event) -> float:
     return value * UNIT_METRES[event.distance_unit]
 
 
+COURSE_FILE = {"type": "string", "description": "the GPX or GeoJSON file, as it is"}
+
+
 @bp.put("/api/v1/events/<int:event_id>/course")
 @require(Role.ADMIN)
+@openapi.upload("file", "application/gpx+xml")
+@openapi.body(
+    {"type": "string", "description": "the GPX or GeoJSON file"}, "application/octet-stream"
+)
+@openapi.query(
+    start="how far into the race the file begins", filename="the file's name, for its kind"
+)
 def put_course(event_id: int):
     """Admin uploads the course (GPX or GeoJSON, raw body or multipart field `file`);
     `?start=` says how far into the race the file begins.

@@ -11,7 +11,17 @@ from pydantic import Field
 from fieldops.events import course_display
 from fieldops.events.models import Assignment, Course, Event, EventOfficer, Post
 from fieldops.formats import iso
-from fieldops.payloads import Flag, Integer, Latitude, Longitude, Number, Payload, Planned, Text
+from fieldops.payloads import (
+    Flag,
+    Integer,
+    Latitude,
+    Longitude,
+    Number,
+    Payload,
+    Planned,
+    Text,
+    unchanged,
+)
 
 UNIT_METRES = {"km": 1000.0, "mi": 1609.344}
 UNIT_WORD = {"km": "Km", "mi": "Mile"}  # "Mile 25.8", "Km 41.5": distances said on the radio
@@ -53,16 +63,17 @@ class RecurIn(Payload):
 
 
 class PostChange(Payload):
-    """What an admin changes of a post: only the fields given."""
+    """What an admin changes of a post: only the fields given. A post always has a name, a
+    place and a radius, so only `polygon` may be given as null (back to the circle)."""
 
-    name: Text(120) | None = None
-    kind: Text(24) | None = None
-    lat: Latitude | None = None
-    lon: Longitude | None = None
-    radius_m: Number | None = None
+    name: Text(120) = unchanged()
+    kind: Text(24) = unchanged()
+    lat: Latitude = unchanged()
+    lon: Longitude = unchanged()
+    radius_m: Number = unchanged()
     polygon: list[tuple[Latitude, Longitude]] | None = None
-    orders: Text(4000, blank=True) | None = None
-    is_exit: Flag | None = None
+    orders: Text(4000, blank=True) = unchanged()
+    is_exit: Flag = unchanged()
 
     def changes(self) -> dict:
         given = self.model_dump(exclude_unset=True)

@@ -7,12 +7,12 @@ from flask import Blueprint, jsonify
 from fieldops.alerts import flood
 from fieldops.alerts.routes import act_on_alert
 from fieldops.alerts.schemas import alert_to_dict
-from fieldops.api import caller_and_event, json_body
+from fieldops.api import body_as, caller_and_event
 from fieldops.auth.models import Role
 from fieldops.auth.principal import require
 from fieldops.db import write_transaction
 from fieldops.help import services
-from fieldops.help.schemas import parse_help
+from fieldops.help.schemas import HelpIn
 
 bp = Blueprint("help", __name__)
 
@@ -24,7 +24,7 @@ def post_help(event_id: int):
     201, or 200 for a retry of the same press. Pushed to command, the officer and the officers
     within 1 km."""
     user, event = caller_and_event(event_id)
-    body = parse_help(json_body())
+    body = body_as(HelpIn)
     flood.guard(event, user, "help", body.client_id)
     with write_transaction():
         alert, created = services.raise_help(event, user, body.client_id, body.lat, body.lon)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request
 
+from fieldops import openapi
 from fieldops.alerts import flood
-from fieldops.api import body_as, caller_and_event, json_body, photo_file, uploaded_photo
+from fieldops.api import body_as, caller_and_event, photo_file, uploaded_photo
+from fieldops.auth.models import FIELD_ROLES, Role
 from fieldops.auth.principal import request_user, require
 from fieldops.db import write_transaction
 from fieldops.errors import Unauthorized
@@ -13,11 +15,11 @@ from fieldops.incidents import services
 from fieldops.incidents.nearest import nearest_free_officers
 from fieldops.incidents.schemas import (
     DispatchIn,
+    IncidentIn,
     NoteIn,
     RespondIn,
     TransitionIn,
     incident_to_dict,
-    parse_incident,
     photo_to_dict,
     timeline_entry_to_dict,
 )
@@ -43,11 +45,11 @@ def _csv_arg(name: str) -> list[str] | None:
 
 
 @bp.post("/api/v1/events/<int:event_id>/incidents")
-@require()
+@require(*FIELD_ROLES)
 def create_incident(event_id: int):
     """An officer's phone or a command user: 201 new, 200 a repeat of the same report."""
     user, event = caller_and_event(event_id)
-    body = parse_incident(json_body())
+    body = body_as(IncidentIn)
     flood.guard(event, user, "incident", body.client_id)
     with write_transaction():
         incident, created = services.report(event, user, body)
@@ -57,6 +59,7 @@ def create_incident(event_id: int):
 
 @bp.get("/api/v1/events/<int:event_id>/incidents")
 @require()
+@openapi.query(status="comma-separated statuses", type="comma-separated types")
 def list_incidents(event_id: int):
     """Staff: every incident; an officer: those they reported or were sent to."""
     user, event = caller_and_event(event_id)
@@ -76,7 +79,7 @@ def get_incident(incident_id: int):
 
 
 @bp.post("/api/v1/incidents/<int:incident_id>/transitions")
-@require()
+@require(*FIELD_ROLES)
 def post_transition(incident_id: int):
     """Acknowledge, resolve (with a disposition), cancel...; illegal moves are 409."""
     user, incident = _incident(incident_id)
@@ -105,7 +108,7 @@ def get_nearest(incident_id: int):
 
 
 @bp.post("/api/v1/incidents/<int:incident_id>/assignments")
-@require()
+@require(Role.ADMIN, Role.COMMAND)
 def post_assignments(incident_id: int):
     """Dispatch: each officer gets the incident full screen on their phone."""
     user, incident = _incident(incident_id)
@@ -117,7 +120,7 @@ def post_assignments(incident_id: int):
 
 
 @bp.post("/api/v1/incidents/<int:incident_id>/respond")
-@require()
+@require(Role.OFFICER)
 def post_respond(incident_id: int):
     """The officer sent to it: acknowledged, en_route, on_scene."""
     user, incident = _incident(incident_id)
@@ -129,7 +132,7 @@ def post_respond(incident_id: int):
 
 
 @bp.post("/api/v1/incidents/<int:incident_id>/notes")
-@require()
+@require(*FIELD_ROLES)
 def post_note(incident_id: int):
     user, incident = _incident(incident_id)
     body = body_as(NoteIn)
@@ -140,7 +143,8 @@ def post_note(incident_id: int):
 
 
 @bp.post("/api/v1/incidents/<int:incident_id>/photos")
-@require()
+@require(*FIELD_ROLES)
+@openapi.upload("photo", "image/jpeg")
 def post_photo(incident_id: int):
     """A real image only (checked by content), re-encoded without EXIF; 413 too big.
 
@@ -155,6 +159,7 @@ def post_photo(incident_id: int):
 
 @bp.get("/api/v1/photos/<int:photo_id>")
 @require()
+@openapi.returns("image/jpeg")
 def get_photo(photo_id: int):
     """Only to users who may see the photo's incident."""
     user = _caller()

@@ -139,8 +139,8 @@ def _push(incident: Incident, dispatched: tuple[int, ...]) -> None:
 
 def report(event: Event, reporter: User, body: IncidentIn) -> tuple[Incident, bool]:
     """A new incident (201), or the one this reporter already sent with this client_id."""
-    if reporter.role == Role.ORGANIZER:
-        raise Forbidden("organizers cannot report incidents")
+    if reporter.role in (Role.ORGANIZER, Role.AREA_LEAD):
+        raise Forbidden("organizers and area leads cannot report incidents")
     if body.type == IncidentType.OFFICER_HELP:
         raise ApiError(
             "an officer calls for help with the help button, not a report",

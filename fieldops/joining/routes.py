@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
+from fieldops import openapi
 from fieldops.api import body_as, caller_and_event, json_body
 from fieldops.auth.models import Role, User
 from fieldops.auth.principal import csrf_token, request_user, require
@@ -28,6 +29,7 @@ from fieldops.joining.schemas import (
     device_request_to_dict,
     phone_view,
 )
+from fieldops.leads.schemas import LeadJoinIn
 from fieldops.throttle import code_guess
 
 bp = Blueprint("joining", __name__)
@@ -75,6 +77,7 @@ def _join(event: Event):
 
 
 @bp.post("/api/v1/events/<int:event_id>/join")
+@openapi.body(JoinIn | LeadJoinIn)
 def api_join(event_id: int):
     """An officer's phone joins an event with its code, name, badge (and PIN): 201 with a
     device token, or 202 when command must approve this phone first. With the event's staff
@@ -142,6 +145,7 @@ def _request_dict(device_request: DeviceRequest) -> dict:
 
 @bp.get("/api/v1/events/<int:event_id>/device-requests")
 @require(Role.ADMIN, Role.COMMAND, Role.ORGANIZER)
+@openapi.query(open="`1`: only requests still waiting")
 def list_requests(event_id: int):
     """The command desk on load: phones waiting to join as an officer (?open=1), or all."""
     _user, event = caller_and_event(event_id)

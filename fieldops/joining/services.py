@@ -21,6 +21,8 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from fieldops import realtime
+from fieldops.audit import services as audit
+from fieldops.audit.models import AuditAction
 from fieldops.auth.models import DeviceToken, User, hash_token
 from fieldops.auth.services import code_matches, issue_device_token, revoke_tokens
 from fieldops.db import utcnow
@@ -116,6 +118,12 @@ def _spend_pin(event_id: int, officer_id: int, pin: str) -> RequestReason | None
         return None
     row.failures = JoinPin.failures + 1  # in SQL: concurrent wrong PINs all count
     db.session.flush()
+    if row.failures == MAX_PIN_FAILURES:  # this wrong PIN locked it
+        audit.record(
+            AuditAction.JOIN_PIN_LOCKED,
+            subject=audit.user_subject(officer_id),
+            detail={"event_id": event_id, "failures": MAX_PIN_FAILURES},
+        )
     return RequestReason.WRONG_PIN
 
 
@@ -136,6 +144,11 @@ def issue_join_pin(event: Event, officer_id: int) -> str:
     roster.lock_roster(event)
     pin = f"{secrets.randbelow(10**PIN_DIGITS):0{PIN_DIGITS}d}"
     row = _pin_row(event.id, officer_id)
+    audit.record(
+        AuditAction.JOIN_PIN_ISSUED,
+        subject=audit.user_subject(officer_id),
+        detail={"event_id": event.id, "replaced": row is not None},
+    )
     if row is None:
         row = JoinPin(event_id=event.id, officer_id=officer_id)
         db.session.add(row)
@@ -213,6 +226,17 @@ def _decide(request: DeviceRequest, to: RequestStatus, by: User | None) -> None:
     request.status = to
     request.decided_at = utcnow()
     request.decided_by = by
+    if by is not None:  # command's decision (a phone cancelling its own is not audited)
+        action = {
+            RequestStatus.APPROVED: AuditAction.DEVICE_REQUEST_APPROVED,
+            RequestStatus.REFUSED: AuditAction.DEVICE_REQUEST_REFUSED,
+        }[to]
+        audit.record(
+            action,
+            subject=audit.user_subject(request.officer_id),
+            actor=by,
+            detail={"event_id": request.event_id, "request_id": request.id},
+        )
 
 
 def approve_request(request: DeviceRequest, *, by: User, replace_old: bool = False) -> None:
@@ -221,7 +245,9 @@ def approve_request(request: DeviceRequest, *, by: User, replace_old: bool = Fal
     request.replace_old = replace_old
     if replace_old:
         revoke_tokens(
-            DeviceToken.user_id == request.officer_id, DeviceToken.event_id == request.event_id
+            DeviceToken.user_id == request.officer_id,
+            DeviceToken.event_id == request.event_id,
+            reason="replaced",
         )
     publish(request)
 
@@ -258,7 +284,7 @@ def collect_token(request: DeviceRequest) -> JoinOutcome:
             "this approval was already collected: join again", code="already_collected", status=410
         )
     if request.device_token_id is not None:
-        revoke_tokens(DeviceToken.id == request.device_token_id)
+        revoke_tokens(DeviceToken.id == request.device_token_id, reason="collected_again")
     enrollment = issue_device_token(request.officer, request.event_id)
     request.device_token_id = enrollment.token_id
     request.claimed_at = request.claimed_at or now

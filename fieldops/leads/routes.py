@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
 
+from fieldops import openapi
 from fieldops.api import body_as, caller_and_event
 from fieldops.auth.models import Role
 from fieldops.auth.principal import require
@@ -19,6 +20,7 @@ bp = Blueprint("leads", __name__)
 
 
 @bp.get("/api/v1/lead/areas")
+@openapi.query(code="the event's staff code")
 def areas_for_code():
     """What a staff code opens: the school's name and its buildings and areas, to pick from."""
     code = request.args.get("code", "")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from fieldops.audit import services as audit
+from fieldops.audit.models import AuditAction
 from fieldops.auth.models import Role, User
 from fieldops.auth.services import issue_device_token
 from fieldops.db import utcnow
@@ -60,4 +62,5 @@ def new_staff_code(event: Event) -> str:
 
     event.staff_code = new_enrollment_code()
     db.session.flush()
+    audit.record(AuditAction.STAFF_CODE_CHANGED, subject=audit.event_subject(event.id))
     return event.staff_code

@@ -6,7 +6,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, g, jsonify, render_template, request
 from flask_login import current_user
 
+from fieldops import openapi
 from fieldops.api import body_as, caller_and_event, photo_file, uploaded_photo
+from fieldops.auth.models import FIELD_ROLES, Role
 from fieldops.auth.principal import request_user, require
 from fieldops.db import get_or_404, write_transaction
 from fieldops.errors import Forbidden, Unauthorized, choice
@@ -52,7 +54,7 @@ def _item_answer(item, user) -> dict:
 
 
 @bp.post("/api/v1/events/<int:event_id>/found-items")
-@require()
+@require(*FIELD_ROLES)
 def create_found_item(event_id: int):
     """An officer's phone or the desk logs a found item: 201 new, 200 a repeat; pushes
     `found_item` (and any `match` suggested) to the command streams."""
@@ -66,6 +68,7 @@ def create_found_item(event_id: int):
 
 @bp.get("/api/v1/events/<int:event_id>/found-items")
 @require()
+@openapi.query(status="comma-separated statuses", retention="`1`: with the retention dates")
 def list_found_items(event_id: int):
     """Staff: every item (`?status=`, `?retention=1`: past retention); an officer: what they
     logged, found or hold."""
@@ -89,7 +92,7 @@ def get_found_item(item_id: int):
 
 
 @bp.post("/api/v1/found-items/<int:item_id>/custody")
-@require()
+@require(*FIELD_ROLES)
 def post_custody(item_id: int):
     """A hand-off, by the item's custodian or the desk: 201 the record; 409 an illegal move,
     403 not the custodian."""
@@ -103,7 +106,7 @@ def post_custody(item_id: int):
 
 
 @bp.post("/api/v1/found-items/<int:item_id>/release")
-@require()
+@require(Role.ADMIN, Role.COMMAND)
 def post_release(item_id: int):
     """The desk returns the item to its owner: 422 naming `identity_check` without one."""
     user, item = _item(item_id)
@@ -116,7 +119,8 @@ def post_release(item_id: int):
 
 
 @bp.post("/api/v1/found-items/<int:item_id>/photos")
-@require()
+@require(*FIELD_ROLES)
+@openapi.upload("photo", "image/jpeg")
 def post_photo(item_id: int):
     """A photo of the item (multipart `photo`), processed off the hub like incident photos:
     201 new, 200 the same image again."""
@@ -130,6 +134,7 @@ def post_photo(item_id: int):
 
 @bp.get("/api/v1/found-item-photos/<int:photo_id>")
 @require()
+@openapi.returns("image/jpeg")
 def get_photo(photo_id: int):
     """Only to users who may see the item."""
     user = _caller()
@@ -139,7 +144,7 @@ def get_photo(photo_id: int):
 
 
 @bp.post("/api/v1/events/<int:event_id>/lost-reports")
-@require()
+@require(*FIELD_ROLES)
 def create_lost_report(event_id: int):
     """An officer or the desk takes a lost report: 201 new, 200 a repeat; pushes
     `lost_report` (and any `match`)."""
@@ -153,6 +158,7 @@ def create_lost_report(event_id: int):
 
 @bp.get("/api/v1/events/<int:event_id>/lost-reports")
 @require()
+@openapi.query(status="comma-separated statuses")
 def list_lost_reports(event_id: int):
     """Staff: every report (organizers without the owner's name and contact); an officer:
     those they took."""

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify
 
+from fieldops import openapi
 from fieldops.api import body_as, caller_and_event, photo_file, uploaded_photo
-from fieldops.auth.models import Role
+from fieldops.auth.models import FIELD_ROLES, Role
 from fieldops.auth.principal import request_user, require
 from fieldops.db import write_transaction
 from fieldops.errors import Unauthorized
@@ -39,7 +40,7 @@ def _person(person_id: int):
 
 
 @bp.post("/api/v1/events/<int:event_id>/lost-persons")
-@require()
+@require(*FIELD_ROLES)
 def create_lost_person(event_id: int):
     """An officer's phone or the desk: 201 new (command alarmed, every officer told), 200 a
     repeat of the same report, 422 the same client_id with another body."""
@@ -52,7 +53,7 @@ def create_lost_person(event_id: int):
 
 
 @bp.post("/api/v1/events/<int:event_id>/found-persons")
-@require()
+@require(*FIELD_ROLES)
 def create_found_person(event_id: int):
     """A found child nobody reported yet (the other way round); same idempotency rules."""
     user, event = caller_and_event(event_id)
@@ -83,7 +84,7 @@ def get_lost_person(person_id: int):
 
 
 @bp.post("/api/v1/lost-persons/<int:person_id>/searched")
-@require()
+@require(*FIELD_ROLES)
 def post_searched(person_id: int):
     """An officer (or the desk) marks a place searched: everyone sees it. 201."""
     user, person = _person(person_id)
@@ -95,7 +96,7 @@ def post_searched(person_id: int):
 
 
 @bp.post("/api/v1/lost-persons/<int:person_id>/found")
-@require()
+@require(*FIELD_ROLES)
 def post_found(person_id: int):
     """Found: where (the finder's position if not given) and by whom."""
     user, person = _person(person_id)
@@ -107,7 +108,7 @@ def post_found(person_id: int):
 
 
 @bp.post("/api/v1/lost-persons/<int:person_id>/reunited")
-@require()
+@require(*FIELD_ROLES)
 def post_reunited(person_id: int):
     """Back with whom, identity verified how (refused without it), where."""
     user, person = _person(person_id)
@@ -119,7 +120,7 @@ def post_reunited(person_id: int):
 
 
 @bp.post("/api/v1/lost-persons/<int:person_id>/agency-called")
-@require()
+@require(Role.ADMIN, Role.COMMAND)
 def post_agency_called(person_id: int):
     """The desk called the local agency (command only): logged once."""
     user, person = _person(person_id)
@@ -131,7 +132,7 @@ def post_agency_called(person_id: int):
 
 
 @bp.post("/api/v1/lost-persons/<int:person_id>/cancel")
-@require()
+@require(Role.ADMIN, Role.COMMAND)
 def post_cancel(person_id: int):
     """Command ends a search that should not run (reported in error...), with the reason."""
     user, person = _person(person_id)
@@ -143,7 +144,7 @@ def post_cancel(person_id: int):
 
 
 @bp.post("/api/v1/lost-persons/<int:person_id>/match")
-@require()
+@require(Role.ADMIN, Role.COMMAND)
 def post_match(person_id: int):
     """Command: this report is the found-first record `found_id`; the report is found."""
     user, person = _person(person_id)
@@ -156,7 +157,8 @@ def post_match(person_id: int):
 
 
 @bp.post("/api/v1/lost-persons/<int:person_id>/photos")
-@require()
+@require(*FIELD_ROLES)
+@openapi.upload("photo", "image/jpeg")
 def post_photo(person_id: int):
     """The guardian's photo: a real image only, re-encoded without EXIF, off the hub."""
     user, person = _person(person_id)
@@ -169,6 +171,7 @@ def post_photo(person_id: int):
 
 @bp.get("/api/v1/lost-person-photos/<int:photo_id>")
 @require()
+@openapi.returns("image/jpeg")
 def get_photo(photo_id: int):
     """To anyone who may see the record: officers at the event search with it."""
     user = _caller()

@@ -6,6 +6,7 @@ import math
 
 from flask import Blueprint, jsonify, request
 
+from fieldops import openapi
 from fieldops.api import caller_and_event
 from fieldops.auth.principal import require
 from fieldops.errors import ApiError
@@ -36,6 +37,9 @@ def _number(name: str, low: float, high: float) -> float | None:
 
 @bp.get("/api/v1/events/<int:event_id>/place")
 @require()
+@openapi.query(
+    lat="latitude", lon="longitude", distance="race distance in the event's unit", post_id="a post"
+)
 def get_place(event_id: int):
     """Anyone who may see the event: `?lat=&lon=` in words; `?distance=18.2` (race distance in
     the event's unit) or `?post_id=` as a point with its words. 404 `not_on_course` when the

@@ -3,18 +3,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from pydantic import AwareDatetime, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
+from fieldops import openapi
 from fieldops.api import caller_and_event
 from fieldops.auth.models import Role
 from fieldops.auth.principal import require
 from fieldops.errors import ApiError
 from fieldops.events.access import visible_event
 from fieldops.formats import iso
+from fieldops.payloads import Planned
 from fieldops.report import documents, exports, figures, replay
 
 bp = Blueprint("report", __name__)
@@ -50,18 +50,21 @@ def activity_logs(event_id: int):
 
 
 @bp.get("/events/<int:event_id>/report.pdf")
+@openapi.returns("application/pdf")
 def pdf(event_id: int):
     report = _report(event_id)
     return _download(documents.pdf(report), "application/pdf", exports.filename(report, "pdf"))
 
 
 @bp.get("/events/<int:event_id>/report.zip")
+@openapi.returns("application/zip")
 def csv_zip(event_id: int):
     report = _report(event_id)
     return _download(exports.csv_zip(report), "application/zip", exports.filename(report, "zip"))
 
 
 @bp.get("/events/<int:event_id>/report.geojson")
+@openapi.returns("application/geo+json")
 def geojson(event_id: int):
     report = _report(event_id)
     return _download(
@@ -71,7 +74,7 @@ def geojson(event_id: int):
 
 # --- replay (the command page's "Replay": state at a moment, from what was stored) ----------
 
-_TIME = TypeAdapter(AwareDatetime)
+_TIME = TypeAdapter(Planned)  # this millennium, in UTC
 
 
 def _time_arg(name: str, *, required: bool = True):
@@ -81,7 +84,7 @@ def _time_arg(name: str, *, required: bool = True):
             return None
         raise ApiError(f"give {name} as an ISO 8601 time with its offset", field=name, status=422)
     try:
-        return _TIME.validate_python(value).astimezone(UTC)
+        return _TIME.validate_python(value)
     except ValidationError:
         raise ApiError(
             f"{name} must be an ISO 8601 time with its offset, e.g. 2026-11-01T14:05:00Z",
@@ -92,6 +95,7 @@ def _time_arg(name: str, *, required: bool = True):
 
 @bp.get("/api/v1/events/<int:event_id>/replay")
 @require(*READERS)
+@openapi.query(at="the moment, ISO 8601 with its offset")
 def replay_state(event_id: int):
     """Every officer (latest fix by `at`, on shift then or not), incident (status then), found
     item (holder then) and lost person (still open then) at the moment `at`."""
@@ -102,6 +106,10 @@ def replay_state(event_id: int):
 
 @bp.get("/api/v1/events/<int:event_id>/replay/track")
 @require(*READERS)
+@openapi.query(
+    officer_id=("the officer", {"type": "integer"}),
+    **{"from": "ISO 8601 time", "to": "ISO 8601 time"},
+)
 def replay_track(event_id: int):
     """One officer's fixes between `from` and `to` (default: the event ± 1 h), thinned."""
     _user, event = caller_and_event(event_id)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from fieldops.api import body_as, caller_and_event
+from fieldops.audit import services as audit
+from fieldops.audit.models import AuditAction
 from fieldops.auth.models import Role, User
 from fieldops.auth.principal import require
 from fieldops.db import get_or_404, write_transaction
@@ -21,6 +23,7 @@ bp = Blueprint("students", __name__)
 def _incident(incident_id: int):
     incident = get_or_404(Incident, incident_id, "incident")
     user, event = caller_and_event(incident.event_id)
+    services.check_access(user, event)  # before the body is read: a stranger gets 403
     return user, event, incident
 
 
@@ -67,5 +70,11 @@ def set_school_admin(event_id: int):
                     field="user_id",
                     status=422,
                 )
+        if event.school_admin_id != body.user_id:
+            audit.record(
+                AuditAction.SCHOOL_ADMIN_CHANGED,
+                subject=audit.event_subject(event.id),
+                detail={"from": event.school_admin_id, "to": body.user_id},
+            )
         event.school_admin_id = body.user_id
     return jsonify(event_id=event.id, school_admin_id=body.user_id)

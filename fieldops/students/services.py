@@ -24,7 +24,8 @@ def may_see(user: User, event: Event) -> bool:
     return user.role in (Role.ADMIN, Role.COMMAND) or _school_admin(user, event)
 
 
-def _check(user: User, event: Event) -> None:
+def check_access(user: User, event: Event) -> None:
+    """Students' records: command, admin and the school's administrator (Forbidden else)."""
     if not may_see(user, event):
         raise Forbidden("students' records are for command, admin and the school's administrator")
 
@@ -43,7 +44,7 @@ def _log(incident: Incident, user: User, action: str) -> None:
 
 def students_of(incident: Incident, user: User) -> list[StudentRecord]:
     """The incident's students; the read is logged (commit the transaction this runs in)."""
-    _check(user, db.session.get(Event, incident.event_id))
+    check_access(user, db.session.get(Event, incident.event_id))
     _log(incident, user, "viewed")
     query = select(StudentRecord).where(StudentRecord.incident_id == incident.id)
     return list(db.session.scalars(query.order_by(StudentRecord.id)))
@@ -51,7 +52,7 @@ def students_of(incident: Incident, user: User) -> list[StudentRecord]:
 
 def add_student(incident: Incident, user: User, body: StudentIn) -> StudentRecord:
     """A student recorded on the incident, which is then marked as involving students."""
-    _check(user, db.session.get(Event, incident.event_id))
+    check_access(user, db.session.get(Event, incident.event_id))
     record = StudentRecord(
         incident_id=incident.id,
         name=body.name,

@@ -13,6 +13,7 @@ import logging
 
 from flask import Blueprint, jsonify, request
 
+from fieldops import openapi
 from fieldops.api import check_json_bounds
 from fieldops.auth.services import officer_for_token
 from fieldops.errors import ApiError, Unauthorized
@@ -22,6 +23,26 @@ from fieldops.tracking.schemas import parse_fixes
 
 bp = Blueprint("protocols", __name__)
 log = logging.getLogger(__name__)
+
+
+# Their own formats, described as far as fieldops reads them (fieldops.tracking.protocols).
+OSMAND_JSON = {
+    "type": "object",
+    "description": "Traccar Client's JSON: device_id and location.coords, .timestamp, .battery",
+    "required": ["device_id", "location"],
+    "properties": {"device_id": {"type": "string"}, "location": {"type": "object"}},
+}
+OWNTRACKS_JSON = {
+    "type": "object",
+    "description": "An OwnTracks message: a `location` is stored, any other `_type` ignored",
+    "required": ["_type"],
+    "properties": {
+        "_type": {"type": "string"},
+        "lat": {"type": "number"},
+        "lon": {"type": "number"},
+        "tst": {"type": "integer", "description": "Unix seconds"},
+    },
+}
 
 
 def _as_fix_body(fix: DeviceFix) -> dict:
@@ -51,6 +72,18 @@ def _protocol_error(exc: ProtocolError) -> ApiError:
 
 @bp.route("/track/osmand", methods=["GET", "POST"])
 @bp.route("/track/osmand/", methods=["GET", "POST"])
+@openapi.query(
+    id="the device token",
+    lat="latitude",
+    lon="longitude",
+    timestamp="Unix seconds, or ISO 8601",
+    speed="knots",
+    bearing="degrees",
+    altitude="metres",
+    accuracy="metres",
+    batt="percent",
+)
+@openapi.body(OSMAND_JSON)
 def osmand():
     """Traccar Client: query string/form (classic) or JSON body; the device id is the token."""
     query = {**request.args.to_dict(), **request.form.to_dict()}
@@ -88,6 +121,8 @@ def _basic_auth_token() -> str | None:
 
 
 @bp.post("/track/owntracks")
+@openapi.body(OWNTRACKS_JSON)
+@openapi.returns("application/json", schema={"type": "array", "maxItems": 0})
 def owntracks():
     """OwnTracks HTTP mode: HTTP Basic with the token; answers the JSON array it expects."""
     token = _basic_auth_token()

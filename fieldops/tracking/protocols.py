@@ -179,7 +179,10 @@ def _time(value: Any, field: str) -> datetime:
             raise ProtocolError(f"{field} is not a valid date and time", field) from None
         if parsed.tzinfo is None:
             return parsed.replace(tzinfo=UTC)
-        return parsed.astimezone(UTC)
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError:  # 9999-12-31T23:59-05:00 has no UTC time
+            raise ProtocolError(f"{field} is not a valid date and time", field) from None
     try:
         epoch = _number(value, field)
     except ProtocolError:

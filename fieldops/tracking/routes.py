@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from fieldops import snapshots
+from fieldops import openapi, snapshots
 from fieldops.api import body_as, caller_and_event, json_body
 from fieldops.auth.models import Role
 from fieldops.auth.principal import require
@@ -12,7 +12,7 @@ from fieldops.db import write_transaction
 from fieldops.errors import Forbidden
 from fieldops.payloads import Position
 from fieldops.tracking import services
-from fieldops.tracking.schemas import CheckInIn, StatusIn, parse_fixes, shift_to_dict
+from fieldops.tracking.schemas import CheckInIn, FixIn, StatusIn, parse_fixes, shift_to_dict
 
 bp = Blueprint("tracking", __name__)
 
@@ -26,6 +26,7 @@ def _officer_and_event(event_id: int):
 
 @bp.post("/api/v1/events/<int:event_id>/positions")
 @require(Role.OFFICER)
+@openapi.body(FixIn | list[FixIn])
 def post_positions(event_id: int):
     """An officer's phone (or any token holder) sends one fix or a list; answered once the
     next tick has stored them (503 `not_stored`: send them again)."""
