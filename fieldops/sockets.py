@@ -22,7 +22,7 @@ from fieldops.auth.services import find_device_token
 from fieldops.errors import ApiError, Forbidden
 from fieldops.events.access import visible_event
 from fieldops.extensions import db, socketio
-from fieldops.payloads import Integer, Payload, Text, parse
+from fieldops.payloads import Id, Payload, Text, parse
 from fieldops.socket_json import TOO_DEEP
 from fieldops.tracking import services as tracking
 
@@ -73,6 +73,8 @@ def handler(event_name: str):
     def decorator(fn):
         @functools.wraps(fn)
         def wrapper(*args):
+            # One payload: none is an empty one (refused by its model), extra ones are ignored.
+            args = args[:1] or (None,)
             if any(arg is TOO_DEEP for arg in args):
                 return {
                     "ok": False,
@@ -152,7 +154,7 @@ class JoinIn(Payload):
     """`join`: the event to follow; `since` and `epoch` from the last join's ack and the last
     envelope applied, to be sent only what was missed."""
 
-    event_id: Integer
+    event_id: Id
     since: Annotated[int, Strict(), Field(ge=0)] | None = None
     epoch: Text(64) | None = None
 
