@@ -60,6 +60,10 @@ def load_config(overrides: dict | None = None) -> dict:
         # Where failed sign-ins and codes are counted (fieldops.throttle): a limits storage URI;
         # empty: the message queue's Redis if there is one, else this process's memory.
         "THROTTLE_STORAGE": _env("THROTTLE_STORAGE") or "",
+        # How many reverse proxies (a load balancer, a TLS terminator) stand in front: their
+        # X-Forwarded-For and -Proto are then believed, so throttles count each client, not
+        # the proxy. 0: nothing in front; a client could forge the headers.
+        "TRUSTED_PROXIES": int(_env_float("TRUSTED_PROXIES", 0)),
         # Tile URL template for the base map; empty string = no remote tiles (plain background).
         "TILE_URL": _env("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
         "TILE_ATTRIBUTION": _env(

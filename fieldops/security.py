@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 MAX_ID = 2**63 - 1  # PostgreSQL's BIGINT, and SQLite's INTEGER
@@ -58,6 +59,9 @@ def content_security_policy(tile_url: str, host: str) -> str:
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedInt
     app.session_interface = SecureOverTls()
+    proxies = app.config.get("TRUSTED_PROXIES") or 0
+    if proxies:  # the client's address and scheme, as the proxies in front saw them
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     @app.after_request
     def _headers(response):

@@ -7,6 +7,7 @@ counts, so a command post behind one address signs in as often as it likes."""
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import time
 from contextlib import contextmanager
@@ -69,7 +70,7 @@ class Throttle:
 def code_guess():
     """Around a join: refused while this address has guessed wrong too often, and a wrong
     code or PIN counted against it."""
-    gate, address = throttle(), client_address()
+    gate, address = throttle(), address_key()
     gate.refuse_if_spent("code-address", address)
     try:
         yield
@@ -93,3 +94,18 @@ def throttle() -> Throttle:
 
 def client_address() -> str:
     return request.remote_addr or "unknown"
+
+
+def address_key() -> str:
+    """The client, as the throttles count it: an IPv4 address, or an IPv6 address's /64 (one
+    home or phone gets a whole /64, and could otherwise take a fresh address per guess)."""
+    address = client_address()
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 4:
+        return address
+    if parsed.ipv4_mapped is not None:  # ::ffff:203.0.113.7 is that IPv4 client
+        return str(parsed.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{parsed}/64", strict=False))

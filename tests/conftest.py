@@ -114,7 +114,9 @@ def backend(request) -> str:
 
 
 @pytest.fixture
-def app(backend, tmp_path):
+def app(backend, tmp_path, request):
+    """The app in-process, on a fresh database; `@pytest.mark.app_config(NAME=value)` adds
+    configuration."""
     from fieldops import realtime
     from fieldops.app import create_app
     from fieldops.extensions import db
@@ -129,7 +131,8 @@ def app(backend, tmp_path):
     live.reset()
     ingest.reset()
     realtime.contract_breaches.clear()
-    app = create_app(_app_config(db_url, tmp_path))
+    marker = request.node.get_closest_marker("app_config")
+    app = create_app(_app_config(db_url, tmp_path) | (marker.kwargs if marker else {}))
     if backend == "postgresql":
         with app.app_context():
             from flask_migrate import upgrade

@@ -52,8 +52,8 @@ class Demo:
         self.process.start("demo", timeout=60, args=("--tls-port", "0"))  # no phones here
         log = self.process.log()
         self.logins = dict(re.findall(r"username (\w+)\s+password (\S+)", log))
-        self.codes = re.findall(r"enrollment code ([A-Z0-9]{6})", log)
-        self.staff_code = re.search(r"with staff code ([A-Z0-9]{6})", log)[1]
+        self.codes = re.findall(r"enrollment code ([A-Z0-9]{8})", log)
+        self.staff_code = re.search(r"with staff code ([A-Z0-9]{8})", log)[1]
         human = re.search(r"name (.+?), badge (\d+), join PIN (\d+)", log)
         self.human = {"name": human[1], "badge": human[2], "pin": human[3]}
         self.command = StaffSession(self.url)

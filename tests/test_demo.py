@@ -344,7 +344,7 @@ def test_fieldops_demo_serves_simulated_officers_from_the_first_seconds(tmp_path
         assert page.ok and "officer-config" in page.text
         logins = dict(re.findall(r"username (\w+)\s+password (\S+)", output))
         assert set(logins) == {"admin", "command", "organizer"}
-        assert len(re.findall(r"enrollment code [A-Z0-9]{6}", output)) == 2
+        assert len(re.findall(r"enrollment code [A-Z0-9]{8}", output)) == 2
         assert "badge 4199" in output
         pin = re.search(r"badge 4199, join PIN (\d{6})", output).group(1)
 
@@ -370,7 +370,7 @@ def test_fieldops_demo_serves_simulated_officers_from_the_first_seconds(tmp_path
         assert len(ack["snapshot"]["posts"]) >= 60
 
         # The README's demo: a person's phone joins as Jordan Avery with the printed PIN.
-        code = re.search(r"/officer with code ([A-Z0-9]{6})", output).group(1)
+        code = re.search(r"/officer with code ([A-Z0-9]{8})", output).group(1)
         joined = requests.post(
             f"{url}/api/v1/join",
             json={

@@ -147,6 +147,56 @@ def test_guessing_codes_is_stopped_per_address_and_a_right_code_never_counts(cli
         assert attempt.status_code == 429 and attempt.headers["Retry-After"]
 
 
+def _guess_codes(client, times: int, **environ) -> int:
+    """The status of the last of `times` wrong joins, each from `environ` (REMOTE_ADDR...)."""
+    for _ in range(times):
+        answer = client.post(
+            "/api/v1/join",
+            json={"code": "ZZZZZZZZ", "name": "Pat", "badge": "1"},
+            environ_base=environ,
+        )
+    return answer.status_code
+
+
+def test_a_phone_cannot_dodge_the_code_throttle_by_walking_its_ipv6_64(client):
+    assert _guess_codes(client, 20, REMOTE_ADDR="2001:db8:1:2::1") == 404
+    assert _guess_codes(client, 1, REMOTE_ADDR="2001:db8:1:2:ffff::9") == 429  # the same /64
+    assert _guess_codes(client, 1, REMOTE_ADDR="2001:db8:1:3::1") == 404  # a neighbour's
+
+
+@pytest.mark.app_config(TRUSTED_PROXIES=1)
+def test_behind_a_trusted_proxy_each_client_is_counted_not_the_proxy(client):
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}  # the load balancer, for everyone
+    for _ in range(20):
+        client.post(
+            "/api/v1/join",
+            json={"code": "ZZZZZZZZ", "name": "Pat", "badge": "1"},
+            headers={"X-Forwarded-For": "203.0.113.7"},
+            environ_base=proxy,
+        )
+
+    def status(forwarded_for: str) -> int:
+        return client.post(
+            "/api/v1/join",
+            json={"code": "ZZZZZZZZ", "name": "Pat", "badge": "1"},
+            headers={"X-Forwarded-For": forwarded_for},
+            environ_base=proxy,
+        ).status_code
+
+    assert status("203.0.113.7") == 429
+    assert status("198.51.100.4") == 404  # another phone behind the same proxy
+
+
+def test_without_a_trusted_proxy_a_forged_forwarded_for_changes_nothing(client):
+    for n in range(20):
+        client.post(
+            "/api/v1/join",
+            json={"code": "ZZZZZZZZ", "name": "Pat", "badge": "1"},
+            headers={"X-Forwarded-For": f"198.51.100.{n}"},
+        )
+    assert _guess_codes(client, 1) == 429
+
+
 @pytest.mark.parametrize(
     "when", ["0001-01-01T00:00:00Z", "1999-12-31T23:00:00Z", "2999-01-01T00:00:00Z"]
 )

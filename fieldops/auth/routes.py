@@ -19,7 +19,7 @@ from fieldops.auth.schemas import LoginIn, UserChangeIn, user_to_dict
 from fieldops.db import write_transaction
 from fieldops.errors import ApiError, Unauthorized
 from fieldops.extensions import db
-from fieldops.throttle import client_address, throttle
+from fieldops.throttle import address_key, throttle
 
 bp = Blueprint("auth", __name__)
 
@@ -43,7 +43,7 @@ def _sign_in(user: User) -> None:
 def _authenticate(username: str, password: str) -> User | None:
     """The user, or None for a wrong password; a 429 once this username or this address has
     failed too often (the same answer whether the user exists or not)."""
-    gate, name, address = throttle(), username.strip().lower(), client_address()
+    gate, name, address = throttle(), username.strip().lower(), address_key()
     gate.refuse_if_spent("login-user", name)
     gate.refuse_if_spent("login-address", address)
     user = services.authenticate(username, password)

@@ -28,7 +28,7 @@ from fieldops.places import services as places
 
 # No 0/O, 1/I/L: the code is read aloud at briefings and typed with gloves on.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 6
+CODE_LENGTH = 8  # 31⁸ ≈ 8.5e11: see docs/api.md, "Hardening"
 
 
 def new_enrollment_code() -> str:
