@@ -206,6 +206,39 @@ class Server(ServerProcess):
         }
 
 
+class Relay(ServerProcess):
+    """bench/naive_relay.py on the same seed: the baseline a run is measured against."""
+
+    database_url = None  # it stores nothing
+
+    def __init__(self, folder: Path, args):
+        super().__init__(folder / "relay.log", dict(os.environ, PYTHONUNBUFFERED="1"))
+        self.folder, self.async_mode = folder, args.async_mode
+
+    def start(self, timeout: float = 30) -> None:
+        self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("naive_relay.py"))]
+            + ["--port", str(self.port), "--tokens", str(self.folder / "tokens.json")]
+            + ["--async-mode", self.async_mode],
+            env=self.env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=1).ok:
+                    return
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"the relay did not start:\n{self.log()[-4000:]}")
+
+    def log_problems(self) -> dict:
+        return {"tracebacks": self.log().count("Traceback (most recent call last)")}
+
+
 class Sampler:
     """Samples the server's CPU % and RSS (and this process's CPU %) once a second, in a thread."""
 
@@ -718,12 +751,12 @@ async def run_load(args, server: Server, seed: dict, sampler: Sampler) -> dict:
     acked_set = set(ledger.acked)
     persisted: set = set()
     received_ms: list = []
-    for _ in range(20):
+    for _ in range(20 if server.database_url else 0):  # the relay stores nothing
         persisted, received_ms = count_persisted(server.database_url, event_id)
         if acked_set <= persisted:
             break
         await asyncio.sleep(0.5)
-    missing = acked_set - persisted
+    missing = acked_set - persisted if server.database_url else set()
     late_acks = len(ledger.acked) - len(acked_set)
     window = (max(received_ms) - min(received_ms)) / 1000 if len(received_ms) > 1 else 0
 
@@ -968,6 +1001,11 @@ def parse_args(argv=None):
         action="store_true",
         help="record the server with py-spy during the measured window (collapsed stacks)",
     )
+    p.add_argument(
+        "--baseline",
+        action="store_true",
+        help="then run the same load against bench/naive_relay.py and report the ratios",
+    )
     p.add_argument("--keep", action="store_true", help="keep the temp folder (db, server log)")
     p.add_argument("--tag", default="", help="label for the result file")
     args = p.parse_args(argv)
@@ -1107,6 +1145,56 @@ def print_connections(r: dict, s: dict) -> None:
         print(f"client library log              {r['client_library_log']}")
 
 
+def per_fix_summary(sampler: Sampler, figures: dict, mode: str) -> dict:
+    summary = sampler.summary()
+    cpu_s = summary.get("server_cpu_seconds_in_window")
+    if mode == "load" and cpu_s and figures["fixes_acked"]:
+        # Server CPU per fix, connections already open: what one core can take, even when
+        # other processes compete for the machine (then latency figures suffer, not this).
+        per_fix = cpu_s / figures["fixes_acked"]
+        summary["server_cpu_ms_per_fix"] = round(per_fix * 1000, 3)
+        summary["one_core_capacity_fixes_per_s"] = round(1 / per_fix)
+    return summary
+
+
+def measure_baseline(args, folder: Path, seed: dict) -> dict:
+    """The same officers, dashboards, rate and duration against the naive relay."""
+    plain = argparse.Namespace(**{**vars(args), "incidents": False, "lost_children": 0})
+    relay = Relay(folder, plain)
+    relay.start()
+    sampler = Sampler(relay.process.pid)
+    sampler.start()
+    try:
+        print("  baseline: the same load against bench/naive_relay.py", flush=True)
+        figures = asyncio.run(run_load(plain, relay, seed, sampler))
+    finally:
+        sampler.stop()
+        relay.stop()
+    figures["server_log"] = relay.log_problems()
+    return {"figures": figures, "server": per_fix_summary(sampler, figures, "load")}
+
+
+def print_baseline(result: dict) -> None:
+    ours, base = result["server"], result["baseline"]["server"]
+    figures = result["baseline"]["figures"]
+    print(
+        f"\nbaseline (naive relay)  acked {figures['fixes_acked']}/{figures['fixes_sent']}, "
+        f"delivered to every dashboard: {figures['delivered_all']}, "
+        f"fix -> dashboard {fmt_ms(figures['latency_s'])}"
+    )
+    print(
+        f"  server CPU per fix   {base.get('server_cpu_ms_per_fix')} ms, RSS peak "
+        f"{base['server_rss_peak_mb']} MB"
+    )
+    if ours.get("server_cpu_ms_per_fix") and base.get("server_cpu_ms_per_fix"):
+        ratio = ours["server_cpu_ms_per_fix"] / base["server_cpu_ms_per_fix"]
+        result["cpu_per_fix_ratio_to_baseline"] = round(ratio, 3)
+        print(
+            f"  fieldops / relay     {ratio:.2f}x server CPU per fix (fieldops also checks, "
+            "stores before acknowledging, and coalesces)"
+        )
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     LIBRARY_LOG.install()
@@ -1152,14 +1240,7 @@ def main(argv=None) -> int:
         figures = asyncio.run(runner(args, server, seed, sampler))
         sampler.stop()
         figures["server_log"] = server.log_problems()
-        summary = sampler.summary()
-        cpu_s = summary.get("server_cpu_seconds_in_window")
-        if mode == "load" and cpu_s and figures["fixes_acked"]:
-            # Server CPU per fix, connections already open: what one core can take, even when
-            # other processes compete for the machine (then latency figures suffer, not this).
-            per_fix = cpu_s / figures["fixes_acked"]
-            summary["server_cpu_ms_per_fix"] = round(per_fix * 1000, 3)
-            summary["one_core_capacity_fixes_per_s"] = round(1 / per_fix)
+        summary = per_fix_summary(sampler, figures, mode)
         result.update(figures=figures, server=summary, server_alive=(server.process.poll() is None))
         profiler = sampler.profiler
         if profiler is not None:
@@ -1179,12 +1260,16 @@ def main(argv=None) -> int:
                 sampler.profiler.kill()  # only after a failure: it was stopped above otherwise
                 sampler.profiler.wait(timeout=10)
         server.stop()
+        if args.baseline and mode == "load" and "figures" in result:
+            result["baseline"] = measure_baseline(args, folder, seed)
         if args.keep:
             print(f"  kept {folder}")
         else:
             shutil.rmtree(folder, ignore_errors=True)
     if mode == "load":
         print_load(result["figures"], result["server"])
+        if "baseline" in result:
+            print_baseline(result)
     else:
         print_connections(result["figures"], result["server"])
     if "profile" in result:

@@ -59,6 +59,9 @@ def _init_socketio(app: Flask) -> None:
         max_http_buffer_size=1_000_000,
         json=socket_json,  # a payload nested too deep gets an error ack, not a dead parser
     )
+    from fieldops import sockets
+
+    sockets.install_hot_handlers(app)
 
 
 def _import_socket_handlers() -> None:

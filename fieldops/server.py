@@ -101,6 +101,9 @@ def _serve_eventlet(
     import eventlet
     import eventlet.wsgi
 
+    from fieldops import websocket_mask
+
+    websocket_mask.install()
     sockets = []
     for item in listeners:  # bind every one before serving any: a taken port fails at once
         # socketio.run() would use eventlet's defaults: 1,024 connections and a backlog of 50.

@@ -10,7 +10,7 @@ import functools
 import logging
 from typing import Annotated
 
-from flask import request
+from flask import g, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
 from pydantic import Field, Strict
@@ -40,7 +40,7 @@ def connections() -> list[tuple[str, dict]]:
 
 
 def principal() -> tuple[User, int | None]:
-    entry = _connections.get(request.sid)
+    entry = _connections.get(socket_id())
     user = db.session.get(User, entry["user_id"]) if entry else None
     if user is None:
         raise ApiError("not authenticated", code="unauthorized", status=401)
@@ -49,7 +49,7 @@ def principal() -> tuple[User, int | None]:
 
 def joined_event() -> int:
     """The event this socket joined; 409 before `join`."""
-    entry = _connections.get(request.sid)
+    entry = _connections.get(socket_id())
     if entry is None:
         raise ApiError("not authenticated", code="unauthorized", status=401)
     if entry.get("event_id") is None:
@@ -61,49 +61,83 @@ def joined_officer() -> tuple[int, int]:
     """(officer id, event id) of an officer's socket after `join`, from what connect and join
     verified: the hot `position` path reads nothing from the database."""
     event_id = joined_event()
-    entry = _connections[request.sid]
+    entry = _connections[socket_id()]
     if entry["role"] != Role.OFFICER:
         raise Forbidden("only officers do this")
     return entry["user_id"], event_id
 
 
+TOO_DEEP_ERROR = ApiError("the payload nests too deep", code="invalid_json")
+
+
+def _answer(event_name: str, fn, args: tuple) -> dict:
+    """The handler's ack: its result, or the error it raised as the one error shape."""
+    # One payload: none is an empty one (refused by its model), extra ones are ignored.
+    payload = args[0] if args else None
+    if payload is TOO_DEEP:
+        return {"ok": False, **TOO_DEEP_ERROR.to_dict()}
+    try:
+        return {"ok": True, **(fn(payload) or {})}
+    except ApiError as exc:
+        db.session.rollback()
+        return {"ok": False, **exc.to_dict()}
+    except Exception:
+        log.exception("socket handler %s failed", event_name)
+        db.session.rollback()
+        return {
+            "ok": False,
+            "error": {"code": "server_error", "message": "server error", "field": None},
+        }
+    finally:
+        db.session.remove()
+
+
 def handler(event_name: str):
-    """Register a /live handler whose errors come back as a clear error ack."""
+    """Register a /live handler whose errors come back as a clear error ack. It runs in a
+    Flask request context made from the socket's handshake (its address, its headers)."""
 
     def decorator(fn):
         @functools.wraps(fn)
         def wrapper(*args):
-            # One payload: none is an empty one (refused by its model), extra ones are ignored.
-            args = args[:1] or (None,)
-            if any(arg is TOO_DEEP for arg in args):
-                return {
-                    "ok": False,
-                    "error": {
-                        "code": "invalid_json",
-                        "message": "the payload nests too deep",
-                        "field": None,
-                    },
-                }
-            try:
-                result = fn(*args)
-                return {"ok": True, **(result or {})}
-            except ApiError as exc:
-                db.session.rollback()
-                return {"ok": False, **exc.to_dict()}
-            except Exception:
-                log.exception("socket handler %s failed", event_name)
-                db.session.rollback()
-                return {
-                    "ok": False,
-                    "error": {"code": "server_error", "message": "server error", "field": None},
-                }
-            finally:
-                db.session.remove()
+            return _answer(event_name, fn, args)
 
         socketio.on_event(event_name, wrapper, namespace=realtime.NAMESPACE)
         return wrapper
 
     return decorator
+
+
+_hot_handlers: dict[str, object] = {}
+
+
+def hot_handler(event_name: str):
+    """`handler` for the event a phone sends every few seconds (a fix), in an app context
+    only. Flask-SocketIO would build a request context for each event, opening the cookie
+    session and matching the URL again: a quarter of the server's CPU per fix (bench/live.py
+    --profile). The handler gets the socket from `socket_id()`, never from `request`."""
+
+    def decorator(fn):
+        _hot_handlers[event_name] = fn
+        return fn
+
+    return decorator
+
+
+def install_hot_handlers(app) -> None:
+    """After socketio.init_app: the hot handlers, straight on its python-socketio server."""
+    for event_name, fn in _hot_handlers.items():
+
+        def run(sid, *args, event_name=event_name, fn=fn):
+            with app.app_context():
+                g.socket_id = sid
+                return _answer(event_name, fn, args)
+
+        socketio.server.on(event_name, run, namespace=realtime.NAMESPACE)
+
+
+def socket_id() -> str:
+    """The socket this handler answers (a hot handler has no request)."""
+    return g.get("socket_id") or request.sid
 
 
 @socketio.on("connect", namespace=realtime.NAMESPACE)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from fieldops.sockets import handler, joined_officer
+from fieldops.sockets import hot_handler, joined_officer
 from fieldops.tracking import services
 from fieldops.tracking.schemas import parse_fixes
 
 
-@handler("position")
+@hot_handler("position")
 def on_position(payload):
     """Officer's phone, after `join`: one fix or a list (the HTTP body); ack {"accepted": n}
     once the next tick has stored them, else an error ack `not_stored` (send them again)."""
