@@ -1164,14 +1164,34 @@ def measure_baseline(args, folder: Path, seed: dict) -> dict:
     relay.start()
     sampler = Sampler(relay.process.pid)
     sampler.start()
+    if args.profile:
+        sampler.profile_out = folder / "relay.pyspy.txt"
     try:
         print("  baseline: the same load against bench/naive_relay.py", flush=True)
         figures = asyncio.run(run_load(plain, relay, seed, sampler))
     finally:
         sampler.stop()
+        stop_profile(sampler)
         relay.stop()
     figures["server_log"] = relay.log_problems()
-    return {"figures": figures, "server": per_fix_summary(sampler, figures, "load")}
+    measured = {"figures": figures, "server": per_fix_summary(sampler, figures, "load")}
+    if sampler.profile_out is not None and sampler.profile_out.exists():
+        kept = RESULTS / f"{args.tag or 'baseline'}-relay.pyspy.txt"
+        shutil.copy(sampler.profile_out, kept)
+        measured["profile"] = summarize_profile(kept) | {"file": str(kept)}
+    return measured
+
+
+def stop_profile(sampler: Sampler) -> None:
+    """py-spy writes its output on SIGINT."""
+    profiler = sampler.profiler
+    if profiler is None or profiler.poll() is not None:
+        return
+    profiler.send_signal(signal.SIGINT)
+    try:
+        profiler.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        profiler.kill()
 
 
 def print_baseline(result: dict) -> None:
@@ -1242,13 +1262,8 @@ def main(argv=None) -> int:
         figures["server_log"] = server.log_problems()
         summary = per_fix_summary(sampler, figures, mode)
         result.update(figures=figures, server=summary, server_alive=(server.process.poll() is None))
-        profiler = sampler.profiler
-        if profiler is not None:
-            profiler.send_signal(signal.SIGINT)  # py-spy writes its output on SIGINT
-            try:
-                profiler.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                profiler.kill()
+        if sampler.profiler is not None:
+            stop_profile(sampler)
             out = RESULTS / f"{name}.pyspy.txt"
             if out.exists():
                 result["profile"] = summarize_profile(out)

@@ -241,7 +241,8 @@ def _write(items: list[PendingFix]) -> None:
 def _insert_new_fixes(session):
     """INSERT that skips a fix already stored (same officer, same recorded_at): a resend."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(PositionFix).on_conflict_do_nothing()
+    # The table, not the class: a plain executemany, without the ORM's per-row bookkeeping.
+    return dialect.insert(PositionFix.__table__).on_conflict_do_nothing()
 
 
 def _latest_per_officer(items: list[PendingFix]) -> list[PendingFix]:

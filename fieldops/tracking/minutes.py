@@ -41,11 +41,12 @@ def upsert(session):
     """INSERT … ON CONFLICT: a minute already kept becomes inside (outside) if any of its
     fixes was; resending a fix changes nothing."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(OfficerMinute)
+    table = OfficerMinute.__table__  # a plain executemany, as fieldops.tracking.ingest's
+    stmt = dialect.insert(table)
     return stmt.on_conflict_do_update(
         index_elements=["event_id", "officer_id", "minute"],
         set_={
-            "inside": OfficerMinute.inside | stmt.excluded.inside,
-            "outside": OfficerMinute.outside | stmt.excluded.outside,
+            "inside": table.c.inside | stmt.excluded.inside,
+            "outside": table.c.outside | stmt.excluded.outside,
         },
     )
