@@ -51,6 +51,7 @@ NAMESPACE = "/live"
 STAFF_PASSWORD = "bench-password-123"
 DEFAULT_PUSH_TICK = 0.5  # the server's FIELDOPS_PUSH_TICK when --push-tick is not given
 DEFAULT_STORE_TICK = 0.25  # the server's FIELDOPS_STORE_TICK
+RETRY_AFTER_S = 5  # what a busy server says (fieldops.tracking.brake.RETRY_AFTER)
 
 
 def store_tick(args) -> float:
@@ -589,6 +590,7 @@ class Ledger:
         self.ack_latency: list[float] = []
         self.nacks = 0
         self.late_sends = 0  # sends that started > 100 ms after their slot (client overload)
+        self.busy = 0  # fixes refused as busy (and sent again later)
 
 
 async def officer_sender(
@@ -601,11 +603,39 @@ async def officer_sender(
     errors: Errors,
     examples: dict,
 ):
-    """Open loop: one fix per interval at a fixed schedule, never waiting for the ack."""
+    """Open loop: one fix per interval at a fixed schedule, never waiting for the ack. Like
+    the phone's outbox, fixes refused with `busy` are kept and sent again, all in one list,
+    once the Retry-After has passed (fieldops.tracking.brake)."""
+    held: list[tuple[tuple[int, int], dict]] = []  # refused as busy, to send again
+    resume = [0.0]  # time.time() before which nothing is sent (Retry-After)
+
+    async def send(batch):
+        keys = [key for key, _body in batch]
+
+        def on_ack(*args):
+            ack = args[0] if args else None
+            if isinstance(ack, dict) and ack.get("ok") and ack.get("accepted") == len(keys):
+                for one in keys:
+                    ledger.acked.add(one)
+                    ledger.ack_latency.append(time.monotonic() - ledger.sent[one])
+            elif isinstance(ack, dict) and (ack.get("error") or {}).get("code") == "busy":
+                ledger.busy += len(keys)
+                held[:0] = batch  # oldest first, sent again after the pause
+                resume[0] = time.time() + RETRY_AFTER_S
+            else:
+                ledger.nacks += len(keys)
+                errors.add("position_nack", RuntimeError(str(ack)[:200]), examples)
+
+        payload = batch[0][1] if len(batch) == 1 else [one for _key, one in batch]
+        try:
+            await officer.client.emit("position", payload, namespace=NAMESPACE, callback=on_ack)
+        except Exception as exc:
+            errors.add("position_emit", exc, examples)
+
     for k in range(int(duration / interval) + 1):
         slot = start + offset + k * interval
         if slot >= start + duration:
-            return
+            break
         delay = slot - time.time()
         if delay > 0:
             await asyncio.sleep(delay)
@@ -626,20 +656,14 @@ async def officer_sender(
         }
         sent_at = time.monotonic()
         ledger.sent[key] = sent_at
-
-        def on_ack(*args, key=key, sent_at=sent_at):
-            ack = args[0] if args else None
-            if isinstance(ack, dict) and ack.get("ok") and ack.get("accepted") == 1:
-                ledger.acked.add(key)
-                ledger.ack_latency.append(time.monotonic() - sent_at)
-            else:
-                ledger.nacks += 1
-                errors.add("position_nack", RuntimeError(str(ack)[:200]), examples)
-
-        try:
-            await officer.client.emit("position", body, namespace=NAMESPACE, callback=on_ack)
-        except Exception as exc:
-            errors.add("position_emit", exc, examples)
+        held.append((key, body))
+        if time.time() < resume[0]:
+            continue  # the server asked for a pause: this fix waits with the others
+        await send(list(held))
+        held.clear()
+    if held:  # the last ones, once the pause is over (the drain waits for their acks)
+        await asyncio.sleep(max(0.0, resume[0] - time.time()))
+        await send(list(held))
 
 
 def count_persisted(database_url: str, event_id: int) -> tuple[set[tuple[int, int]], list]:
@@ -792,6 +816,7 @@ async def run_load(args, server: Server, seed: dict, sampler: Sampler) -> dict:
         "fixes_sent": len(ledger.sent),
         "fixes_acked": acked,
         "fixes_nacked": ledger.nacks,
+        "fixes_refused_busy": ledger.busy,
         "acks_after_drain": late_acks,
         "persisted_without_ack_by_drain": len(persisted - acked_set),
         "ack_latency_s": percentiles(ledger.ack_latency),
@@ -1060,7 +1085,8 @@ def print_load(r: dict, s: dict) -> None:
     print(f"offered load           {r['offered_fixes_per_s']} fixes/s")
     print(
         f"fixes sent / acked     {r['fixes_sent']} / {r['fixes_acked']}  "
-        f"(nacked {r['fixes_nacked']}; not acked after the {r['drain_seconds']}s drain: "
+        f"(nacked {r['fixes_nacked']}; refused as busy and sent again "
+        f"{r.get('fixes_refused_busy', 0)}; not acked after the {r['drain_seconds']}s drain: "
         f"{r['fixes_sent'] - r['fixes_acked'] - r['fixes_nacked']})"
     )
     acks = r["ack_latency_s"]

@@ -138,9 +138,10 @@ def start_background(app: Flask) -> None:
     from fieldops.auth import ending
     from fieldops.incidents import watch
     from fieldops.lostpersons import watch as lost_person_watch
-    from fieldops.tracking import ingest
+    from fieldops.tracking import brake, ingest
 
     socketio.start_background_task(ingest.run_forever, app)
+    socketio.start_background_task(brake.run_forever, app)
     socketio.start_background_task(watch.run_forever, app)
     socketio.start_background_task(ending.run_forever, app)
     socketio.start_background_task(lost_person_watch.run_forever, app)

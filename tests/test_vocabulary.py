@@ -56,10 +56,17 @@ def test_both_pages_carry_the_servers_vocabulary(client, make_user, auth):
 
 
 @pytest.mark.parametrize(
-    "script", ["tests/js/stream.test.mjs", "tests/js/outbox.test.mjs", "tests/js/model.test.mjs"]
+    "script",
+    [
+        "tests/js/stream.test.mjs",
+        "tests/js/outbox.test.mjs",
+        "tests/js/model.test.mjs",
+        "tests/js/sending.test.mjs",
+    ],
 )
 def test_the_shared_stream_and_outbox_modules(script):
     """node:test files: the seq buffer (stream.js), the outbox's rules (outbox.js), the stream
-    model's merge rules (model.js). make test installs node when missing."""
+    model's merge rules (model.js), a phone's answers to its fixes (officer/sending.js). make
+    test installs node when missing."""
     result = subprocess.run(["node", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]

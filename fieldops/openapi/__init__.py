@@ -5,6 +5,6 @@ view's docstring its summary, and the pydantic model each view hands to `body_as
 body. What the code cannot say (a body read another way, query parameters, a file answered
 instead of JSON) a route says with the decorators here."""
 
-from fieldops.openapi.annotations import body, query, returns, upload
+from fieldops.openapi.annotations import body, query, returns, unavailable, upload
 
-__all__ = ["body", "query", "returns", "upload"]
+__all__ = ["body", "query", "returns", "unavailable", "upload"]

@@ -42,5 +42,10 @@ def returns(*content_types: str, status: str = "200", schema: dict | None = None
     )
 
 
+def unavailable(why: str):
+    """The route may answer 503 with the usual error and Retry-After: send it again later."""
+    return lambda view: _annotate(view, unavailable=why)
+
+
 def facts(view) -> dict:
     return getattr(view, ATTRIBUTE, {})

@@ -145,9 +145,14 @@ def _responses(view) -> dict:
             }
         }
     error = {"content": {"application/json": {"schema": {"$ref": REF.format(model="Error")}}}}
-    return success | {
+    answers = success | {
         "4XX": {"description": "refused: the error names why, and the field at fault"} | error
     }
+    why = facts(view).get("unavailable")
+    if why:
+        retry = {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds"}}
+        answers["503"] = {"description": why, "headers": retry} | error
+    return answers
 
 
 def _docstring(view) -> tuple[str, str]:

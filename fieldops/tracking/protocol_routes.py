@@ -84,6 +84,7 @@ def _protocol_error(exc: ProtocolError) -> ApiError:
     batt="percent",
 )
 @openapi.body(OSMAND_JSON)
+@openapi.unavailable("not stored, or the server is behind (`busy`): send the fixes again")
 def osmand():
     """Traccar Client: query string/form (classic) or JSON body; the device id is the token."""
     query = {**request.args.to_dict(), **request.form.to_dict()}
@@ -122,6 +123,7 @@ def _basic_auth_token() -> str | None:
 
 @bp.post("/track/owntracks")
 @openapi.body(OWNTRACKS_JSON)
+@openapi.unavailable("not stored, or the server is behind (`busy`): send the fixes again")
 @openapi.returns("application/json", schema={"type": "array", "maxItems": 0})
 def owntracks():
     """OwnTracks HTTP mode: HTTP Basic with the token; answers the JSON array it expects."""

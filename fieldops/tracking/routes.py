@@ -27,6 +27,7 @@ def _officer_and_event(event_id: int):
 @bp.post("/api/v1/events/<int:event_id>/positions")
 @require(Role.OFFICER)
 @openapi.body(FixIn | list[FixIn])
+@openapi.unavailable("not stored, or the server is behind (`busy`): send the fixes again")
 def post_positions(event_id: int):
     """An officer's phone (or any token holder) sends one fix or a list; answered once the
     next tick has stored them (503 `not_stored`: send them again)."""

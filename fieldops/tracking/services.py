@@ -20,7 +20,7 @@ from fieldops.events.schemas import (
 from fieldops.events.signals import roster_changed
 from fieldops.extensions import db
 from fieldops.formats import iso
-from fieldops.tracking import ingest, live
+from fieldops.tracking import brake, ingest, live
 from fieldops.tracking.models import ShiftLog
 from fieldops.tracking.schemas import FixIn, check_plausible
 
@@ -29,7 +29,9 @@ SOURCES = ("web", "socket", "osmand", "owntracks", "sim")
 
 def record_fixes(event_id: int, officer_id: int, fixes: list[FixIn], source: str) -> int:
     """Check the fixes and return once they are stored (the next tick's commit; it pushes
-    them too): nothing is acknowledged before it is stored. 503 `not_stored` otherwise."""
+    them too): nothing is acknowledged before it is stored. 503 `not_stored` otherwise, and
+    503 `busy` while the process is behind (fieldops.tracking.brake)."""
+    brake.check()
     cfg = current_app.config
     check_plausible(
         fixes,

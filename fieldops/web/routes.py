@@ -21,7 +21,7 @@ from fieldops.auth.models import Role
 from fieldops.events.access import events_for
 from fieldops.events.schemas import event_to_dict
 from fieldops.extensions import db
-from fieldops.tracking import ingest
+from fieldops.tracking import brake, ingest
 from fieldops.tracking.models import ShiftLog
 from fieldops.vocabulary import vocabulary
 from fieldops.web import tiles
@@ -151,7 +151,7 @@ def officer_service_worker():
 def healthz():
     """Load balancers, operations and tests: the process is up, and how far its ingest
     buffer is behind (`ingest.oldest_pending_s` well above the push tick means overload)."""
-    return jsonify(ok=True, ingest=ingest.stats())
+    return jsonify(ok=True, ingest=ingest.stats(), brake=brake.stats())
 
 
 @bp.get("/tiles/<int:z>/<int:x>/<int:y>.png")

@@ -41,6 +41,7 @@ export function createFixSender({ stream, request, eventPath, health, verify }) 
     const refusal = errorOf(ack);
     if (refusal.code === "invalid") return { rejected: refusal };
     if (refusal.code === "unauthorized") return { unauthorized: true };
+    if (refusal.code === "busy") return { busy: true };
     if (refusal.code === "not_joined") stream().rejoin("the server says we are not joined");
     return { reason: refusal.message || "refused" };
   }
@@ -55,6 +56,7 @@ export function createFixSender({ stream, request, eventPath, health, verify }) 
     if (res.status === 202) return { ok: true };
     if (res.status === 422) return { rejected: errorOf(res.data) };
     if (res.status === 401) return { unauthorized: true };
+    if (res.status === 503 && errorOf(res.data).code === "busy") return { busy: true };
     return { reason: `server answered ${res.status}` };
   }
 
@@ -74,6 +76,10 @@ export function createFixSender({ stream, request, eventPath, health, verify }) 
       health.refused(result.rejected.message || "a position was refused");
       health.ok(); // the server answered; only that fix was bad
       return { settled: bad.map((item) => item.id) };
+    }
+    if (result.busy) {
+      // The server is behind and asked for them later: not a failure of this phone's link.
+      return "retry";
     }
     if (result.unauthorized) {
       verify();
