@@ -65,7 +65,7 @@ def load_config(overrides: dict | None = None) -> dict:
         # the proxy. 0: nothing in front; a client could forge the headers.
         "TRUSTED_PROXIES": int(_env_float("TRUSTED_PROXIES", 0)),
         # Fixes are refused (503 busy) while the server's event loop runs this late (s); 0: never.
-        "SHED_LAG": _env_float("SHED_LAG", 0.2),
+        "SHED_LAG": _env_float("SHED_LAG", 0.5),
         # 1: a greenlet per socket event (python-socketio's default); 0: in the socket's own.
         "SOCKET_ASYNC_HANDLERS": _env("SOCKET_ASYNC_HANDLERS", "0") == "1",
         # Tile URL template for the base map; empty string = no remote tiles (plain background).
