@@ -55,7 +55,7 @@ node: ## Install Node.js when missing (tests run the pages' stream model under i
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs; }
 
 test: setup chromium node ## Run the whole suite (services, API, sockets, real servers, browser)
-	$(BIN)/pytest
+	$(BIN)/pytest --durations=20  # the slowest twenty, to keep the suite under 15 minutes
 
 test-fast: setup node ## Only the tests that start nothing: in-process app, test clients, real databases
 	$(BIN)/pytest -m "not browser and not live"

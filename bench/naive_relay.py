@@ -84,7 +84,9 @@ def main() -> None:
     listed = json.load(open(args.tokens))["officers"]  # noqa: SIM115 - read once at start
     app, socketio = build({o["token"]: o["officer_id"] for o in listed}, args.async_mode)
     print(f"naive relay on 127.0.0.1:{args.port} ({args.async_mode})", flush=True)
-    socketio.run(app, host="127.0.0.1", port=args.port, log_output=False)
+    # threading: Werkzeug's own server, as Flask-SocketIO runs it (a bench on loopback only).
+    extra = {"allow_unsafe_werkzeug": True} if args.async_mode == "threading" else {}
+    socketio.run(app, host="127.0.0.1", port=args.port, log_output=False, **extra)
 
 
 if __name__ == "__main__":
