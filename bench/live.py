@@ -226,15 +226,7 @@ class Relay(ServerProcess):
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=1).ok:
-                    return
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"the relay did not start:\n{self.log()[-4000:]}")
+        self.wait_until_healthy("the relay", timeout)
 
     def log_problems(self) -> dict:
         return {"tracebacks": self.log().count("Traceback (most recent call last)")}

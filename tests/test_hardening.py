@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import STAFF_PASSWORD
+from tests.support.scene import report_body
 
 DEEP = "[" * 950 + "]" * 950
 
@@ -207,13 +208,7 @@ def test_a_report_from_another_century_or_the_future_is_refused(
     _id, token = make_officer(event)
     answer = client.post(
         f"/api/v1/events/{event['id']}/incidents",
-        json={
-            "client_id": "abcdefgh1",
-            "type": "crowd",
-            "lat": 40.6,
-            "lon": -74.0,
-            "reported_at": when,
-        },
+        json=report_body(reported_at=when),
         headers={"Authorization": f"Bearer {token}"},
     )
     assert answer.status_code == 422 and answer.get_json()["error"]["field"] == "reported_at"

@@ -98,9 +98,7 @@ COURSE_FILE = {"type": "string", "description": "the GPX or GeoJSON file, as it 
 @bp.put("/api/v1/events/<int:event_id>/course")
 @require(Role.ADMIN)
 @openapi.upload("file", "application/gpx+xml")
-@openapi.body(
-    {"type": "string", "description": "the GPX or GeoJSON file"}, "application/octet-stream"
-)
+@openapi.body(COURSE_FILE, "application/octet-stream")
 @openapi.query(
     start="how far into the race the file begins", filename="the file's name, for its kind"
 )

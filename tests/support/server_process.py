@@ -53,18 +53,22 @@ class ServerProcess:
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
+        self.wait_until_healthy(command, timeout)
+
+    def wait_until_healthy(self, name: str, timeout: float) -> None:
+        """Until /healthz answers; stopped, with its log, if it exits or never does."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 self.stop()
-                raise RuntimeError(f"{command} exited:\n{self.log()[-4000:]}")
+                raise RuntimeError(f"{name} exited:\n{self.log()[-4000:]}")
             try:
                 if requests.get(f"{self.url}/healthz", timeout=1, verify=self.verify).ok:
                     return
             except (requests.ConnectionError, OSError):  # OSError: no certificate file yet
                 time.sleep(0.1)
         self.stop()
-        raise RuntimeError(f"{command} did not start:\n{self.log()[-4000:]}")
+        raise RuntimeError(f"{name} did not start:\n{self.log()[-4000:]}")
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
