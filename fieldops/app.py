@@ -12,6 +12,7 @@ from fieldops.config import load_config
 from fieldops.db import configure_sqlite
 from fieldops.errors import register_error_handlers
 from fieldops.extensions import csrf, db, login_manager, migrate, socketio
+from fieldops.tracking import peers
 
 MIGRATIONS = os.path.join(os.path.dirname(__file__), "migrations")
 
@@ -37,6 +38,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     snapshots.load_parts()
     _init_socketio(app)
     realtime.init_app(app)
+    peers.init_app(app)
     register_error_handlers(app)
     _register_blueprints(app)
 
@@ -145,3 +147,5 @@ def start_background(app: Flask) -> None:
     socketio.start_background_task(watch.run_forever, app)
     socketio.start_background_task(ending.run_forever, app)
     socketio.start_background_task(lost_person_watch.run_forever, app)
+    if peers.shared():
+        socketio.start_background_task(peers.run_forever, app)

@@ -85,6 +85,39 @@ def _run_before_commit(session) -> None:
             callback()
 
 
+_plans: dict[tuple[int, str], tuple[object, str, list]] = {}
+
+
+def execute_many(session, statement, rows: list[dict]) -> None:
+    """`session.execute(statement, rows)` for a statement built once (an INSERT or UPDATE
+    without RETURNING), handed to SQLite's driver as one executemany. SQLAlchemy's own pays,
+    per row, for an execution context and each value's processor: more than SQLite spends
+    storing the row (bench/live.py --profile). The values go through the same processors, so
+    what is stored is the same. PostgreSQL keeps SQLAlchemy's path, which batches rows into
+    multi-row statements for psycopg2."""
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    if dialect.name != "sqlite":
+        session.execute(statement, rows)
+        return
+    key = (id(statement), ",".join(rows[0]))
+    plan = _plans.get(key)
+    if plan is None:
+        compiled = statement.compile(dialect=dialect, column_keys=list(rows[0]))
+        binds = [
+            (name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
+            for name in compiled.positiontup
+        ]
+        plan = _plans[key] = (statement, compiled.string, binds)  # the statement pins its id
+    _statement, sql, binds = plan
+    connection.exec_driver_sql(
+        sql,
+        [tuple(row[n] if p is None else p(row[n]) for n, p in binds) for row in rows],
+    )
+
+
 @contextmanager
 def write_transaction():
     """One short write transaction: commit at exit, roll back on error.

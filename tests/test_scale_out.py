@@ -2,6 +2,7 @@
 other async modes (gevent, threading) that must keep working."""
 
 import os
+import time
 import uuid
 
 import pytest
@@ -12,6 +13,17 @@ from tests.support.live_server import LiveServer, Recorder
 pytestmark = pytest.mark.live
 
 REDIS_URL = os.environ.get("FIELDOPS_TEST_REDIS", "redis://127.0.0.1:6379/0")
+STALE_AFTER = 3  # s: short, so that going stale is seen within a test
+OFF_POST_AFTER = 2
+POST = {
+    "name": "Mile 3 water",
+    "kind": "water_station",
+    "lat": 40.70,
+    "lon": -73.99,
+    "radius_m": 50,
+}
+AT_POST = (40.70, -73.99)
+AWAY = (40.71, -73.99)  # 1.1 km north
 
 
 def _redis_or_skip():
@@ -29,7 +41,12 @@ def two_servers(tmp_path_factory):
 
     _redis_or_skip()
     db_url = postgres_url_or_skip(fresh=True)
-    channel_env = {"FIELDOPS_DATABASE_URL": db_url, "FIELDOPS_MESSAGE_QUEUE": REDIS_URL}
+    channel_env = {
+        "FIELDOPS_DATABASE_URL": db_url,
+        "FIELDOPS_MESSAGE_QUEUE": REDIS_URL,
+        "FIELDOPS_STALE_AFTER": str(STALE_AFTER),
+        "FIELDOPS_OFF_POST_AFTER": str(OFF_POST_AFTER),
+    }
     first = LiveServer(tmp_path_factory.mktemp("a"), **channel_env)
     second = LiveServer(tmp_path_factory.mktemp("b"), seed=False, **channel_env)
     first.start()
@@ -63,8 +80,6 @@ def test_a_fix_sent_to_one_process_reaches_a_dashboard_on_another(two_servers):
 def test_signing_out_on_one_process_drops_the_socket_on_another(two_servers):
     """The process that served the sign-out has no such socket: the other one's sweep finds
     the ended session in the shared database within a few seconds."""
-    import time
-
     first, second = two_servers
     event = first.create_event(first.staff("admin"), name=f"Scale {uuid.uuid4().hex[:4]}")
     command = second.staff("command")
@@ -76,6 +91,115 @@ def test_signing_out_on_one_process_drops_the_socket_on_another(two_servers):
     while dashboard.connected and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not dashboard.connected, "the socket on the other process was not dropped"
+
+
+def _officer_flags(recorder: Recorder, officer_id: int) -> list[tuple[bool, bool]]:
+    """(stale, off_post) of every `officer` envelope about this officer, in order."""
+    return [
+        (e["data"]["stale"], e["data"]["off_post"])
+        for e in list(recorder.envelopes)
+        if e.get("type") == "officer" and e["data"]["id"] == officer_id
+    ]
+
+
+def _on_post_at(server: LiveServer, admin, name: str) -> tuple[dict, int, str]:
+    """An event with one post, and an officer checked in there through `server`."""
+    event = server.create_event(admin, name=f"{name} {uuid.uuid4().hex[:4]}")
+    response = admin.post(f"/api/v1/events/{event['id']}/posts", json=POST)
+    assert response.status_code == 201, response.text
+    post_id = response.json()["id"]
+    phone, joined = server.join_officer(event["enrollment_code"], name, uuid.uuid4().hex[:6])
+    token = joined["device_token"]
+    checked_in = phone.post(
+        f"{server.url}/api/v1/events/{event['id']}/shift/check-in",
+        json={"post_id": post_id},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert checked_in.status_code in (200, 201), checked_in.text
+    return event, joined["officer"]["id"], token
+
+
+def _send_for(phone, seconds: float, at: tuple[float, float]) -> None:
+    """A phone's fixes, one a second (its pace, not a wait), each acknowledged."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert phone.call("position", fix(*at), namespace="/live")["ok"]
+        time.sleep(1.0)
+
+
+def test_an_officer_sending_to_one_process_is_not_stale_on_another_until_they_stop(two_servers):
+    """The officer's phone is on the first process, the dashboard on the second: the second
+    must judge stale and off-post from fixes it never received, and say each change once."""
+    first, second = two_servers
+    event, officer_id, token = _on_post_at(first, first.staff("admin"), "Kim Lee")
+    dashboard = second.socket(cookies=second.staff("command"))
+    recorder = Recorder(dashboard)
+    assert dashboard.call("join", {"event_id": event["id"]}, namespace="/live")["ok"]
+    phone = first.socket(token=token)
+    assert phone.call("join", {"event_id": event["id"]}, namespace="/live")["ok"]
+
+    _send_for(phone, STALE_AFTER + 2, AT_POST)
+    assert (True, False) not in _officer_flags(recorder, officer_id), "stale while sending"
+    recorder.wait_for(  # silent now: stale, told once
+        lambda e: (
+            e.get("type") == "officer" and e["data"]["id"] == officer_id and e["data"]["stale"]
+        ),
+        timeout=STALE_AFTER + 5,
+    )
+    _send_for(phone, 1, AT_POST)  # back: no longer stale
+    recorder.wait_for(lambda _e: _officer_flags(recorder, officer_id)[-1:] == [(False, False)])
+    flags = _officer_flags(recorder, officer_id)
+    assert flags.count((True, False)) == 1, flags
+
+    _send_for(phone, OFF_POST_AFTER + 2, AWAY)  # away from the post while on shift
+    recorder.wait_for(lambda _e: (False, True) in _officer_flags(recorder, officer_id))
+    _send_for(phone, 1, AT_POST)
+    recorder.wait_for(lambda _e: _officer_flags(recorder, officer_id)[-1:] == [(False, False)])
+    flags = _officer_flags(recorder, officer_id)
+    assert flags.count((False, True)) == 1, flags
+    phone.disconnect()
+    dashboard.disconnect()
+
+
+def test_a_help_alarm_on_one_process_tells_an_officer_nearby_on_another(two_servers):
+    """Who is near comes from the positions: those of an officer whose phone is on the other
+    process too. The alarm reaches the command post once, and the officer nearby."""
+    first, second = two_servers
+    admin = first.staff("admin")
+    event, _caller_id, caller_token = _on_post_at(first, admin, "Ana Cruz")
+    _phone, joined = second.join_officer(event["enrollment_code"], "Ben Ode", "7011")
+    helper = second.socket(token=joined["device_token"])
+    helper_screen = Recorder(helper)
+    assert helper.call("join", {"event_id": event["id"]}, namespace="/live")["ok"]
+    dashboard = second.socket(cookies=second.staff("command"))
+    command_screen = Recorder(dashboard)
+    assert dashboard.call("join", {"event_id": event["id"]}, namespace="/live")["ok"]
+    caller = first.socket(token=caller_token)
+    assert caller.call("join", {"event_id": event["id"]}, namespace="/live")["ok"]
+    # The helper's fix (they go stale STALE_AFTER later), stored and pushed: every process
+    # has heard of it before its push goes out.
+    assert helper.call("position", fix(*AT_POST), namespace="/live")["ok"]
+    command_screen.wait_for(
+        lambda e: (
+            e.get("type") == "positions"
+            and any(f["officer_id"] == joined["officer"]["id"] for f in e["data"]["fixes"])
+        )
+    )
+    lat, lon = AT_POST
+    press = {"client_id": str(uuid.uuid4()), "lat": lat, "lon": lon}
+    ack = caller.call("help", press, namespace="/live")
+    assert ack["ok"], ack
+    alert_id = ack["alert"]["id"]
+
+    def is_the_alarm(e):
+        return e.get("type") == "alert" and e["data"]["id"] == alert_id
+
+    helper_screen.wait_for(is_the_alarm, timeout=10)
+    command_screen.wait_for(is_the_alarm, timeout=10)
+    assert sum(map(is_the_alarm, list(command_screen.envelopes))) == 1
+    for client in (caller, helper, dashboard):
+        client.disconnect()
 
 
 @pytest.mark.parametrize("mode", ["gevent", "threading"])

@@ -14,7 +14,7 @@ from fieldops.db import utcnow, write_transaction
 from fieldops.extensions import db, socketio
 from fieldops.incidents import lifecycle, services
 from fieldops.incidents.models import AssignmentStatus, Incident, IncidentAssignment
-from fieldops.tracking import live
+from fieldops.tracking import live, peers
 
 log = logging.getLogger(__name__)
 PERIOD_S = 1.0
@@ -100,6 +100,8 @@ def run_forever(app) -> None:
     timeout = app.config["DISPATCH_ACK_TIMEOUT"]
     while True:
         socketio.sleep(PERIOD_S)
+        if not peers.leads():  # another process watches (fieldops.tracking.peers)
+            continue
         with app.app_context():
             try:
                 check(timeout)

@@ -8,6 +8,7 @@ import logging
 from fieldops.db import write_transaction
 from fieldops.extensions import db, socketio
 from fieldops.lostpersons import services
+from fieldops.tracking import peers
 
 log = logging.getLogger(__name__)
 PERIOD_S = 1.0
@@ -31,6 +32,8 @@ def run_forever(app) -> None:
     after_s = app.config["LOST_PERSON_AGENCY_AFTER"]
     while True:
         socketio.sleep(PERIOD_S)
+        if not peers.leads():  # another process watches (fieldops.tracking.peers)
+            continue
         with app.app_context():
             try:
                 check(after_s)

@@ -103,22 +103,9 @@ def get_event(event_id: int) -> EventLive:
         return _events.setdefault(event_id, loaded)
 
 
-def sync_from_db(event_id: int) -> EventLive:
-    """Merge in what other processes wrote (new members, newer fixes): several servers share
-    one database and each keeps its own live picture."""
-    live = get_event(event_id)
-    members = db.session.scalars(select(EventOfficer).where(EventOfficer.event_id == event_id))
-    for member in members:
-        fresh = _load_officer(member)
-        with _lock:
-            current = live.officers.get(member.officer_id)
-            if current is None:
-                live.officers[member.officer_id] = fresh
-            elif fresh.fix and (
-                current.fix is None or fresh.fix["recorded_at"] > current.fix["recorded_at"]
-            ):
-                current.fix = fresh.fix
-    return live
+def is_loaded(event_id: int) -> bool:
+    with _lock:
+        return event_id in _events
 
 
 def officer(event_id: int, officer_id: int) -> OfficerLive | None:

@@ -4,6 +4,8 @@ their post and whether one was outside it (only while on shift at a post)."""
 
 from __future__ import annotations
 
+import functools
+
 from sqlalchemy.dialects import postgresql, sqlite
 
 from fieldops.tracking import live
@@ -37,12 +39,12 @@ def rows(items) -> list[dict]:
     return list(out.values())
 
 
-def upsert(session):
+@functools.cache
+def upsert(dialect: str):
     """INSERT … ON CONFLICT: a minute already kept becomes inside (outside) if any of its
     fixes was; resending a fix changes nothing."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     table = OfficerMinute.__table__  # a plain executemany, as fieldops.tracking.ingest's
-    stmt = dialect.insert(table)
+    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     return stmt.on_conflict_do_update(
         index_elements=["event_id", "officer_id", "minute"],
         set_={

@@ -20,7 +20,7 @@ from fieldops.events.schemas import (
 from fieldops.events.signals import roster_changed
 from fieldops.extensions import db
 from fieldops.formats import iso
-from fieldops.tracking import brake, ingest, live
+from fieldops.tracking import brake, ingest, live, peers
 from fieldops.tracking.models import ShiftLog
 from fieldops.tracking.schemas import FixIn, check_plausible
 
@@ -75,7 +75,12 @@ def _open_shift(event_id: int, officer_id: int) -> ShiftLog | None:
 
 def announce_officer(event_id: int, officer_id: int) -> None:
     """After commit: refresh the live picture and tell the command post."""
-    after_commit(lambda: ingest.publish_officer(live.reload_officer(event_id, officer_id)))
+
+    def announce() -> None:
+        ingest.publish_officer(live.reload_officer(event_id, officer_id))
+        peers.reloaded(event_id, officer_id)
+
+    after_commit(announce)
 
 
 @roster_changed.connect
@@ -193,8 +198,6 @@ def snapshot(event: Event, viewer: User | None = None) -> dict:
         "campus": campus_to_list(event),
         "stale_after": current_app.config["STALE_AFTER"],
     }
-    if current_app.config.get("MESSAGE_QUEUE"):
-        live.sync_from_db(event.id)  # other processes may hold officers this one has not seen
     officers = live.get_event(event.id).officers
     if viewer is not None and viewer.role == "officer":
         states = [officers[viewer.id]] if viewer.id in officers else []

@@ -5,8 +5,8 @@
 //   view ─▶ markers on the officers' canvas, groups, the list, the counts, the detail card
 //   pointer (what a click or hover is on) and the list ─▶ selection
 //
-// Markers are drawn on one canvas so 2,000 officers stay smooth; the list renders only the
-// rows in view.
+// Markers are drawn on one canvas, in one pass over the records, so 2,000 officers stay
+// smooth; the list renders only the rows in view.
 
 import { startDesk } from "./desk/index.js";
 import { createClock } from "./command/clock.js";
@@ -57,6 +57,7 @@ const officers = createOfficers({
 let deskMarks = { pinLatLngs: () => [], ringLatLngs: () => [] };
 const canvas = createOfficerCanvas({
   map,
+  officers,
   decorate(ctx, obstacles, labels) {
     groups.draw(ctx, obstacles);
     obstacles.push(...deskObstacles(map, { pinLatLngs: deskMarks.pinLatLngs(), ringLatLngs: deskMarks.ringLatLngs() }));
@@ -81,7 +82,7 @@ const filters = createFilters({
   onResort: () => view.orderChanged(),
 });
 const markers = createOfficerMarkers({
-  map, canvas, accuracy, groups, isShown: (rec) => filters.matches(rec), isSelected: (id) => selection.is(id),
+  map, canvas, officers, accuracy, groups, isShown: (rec) => filters.matches(rec), isSelected: (id) => selection.is(id),
 });
 const list = createOfficerList({
   officers, filters,
@@ -133,8 +134,10 @@ function applyEnvelope(envelope) {
     setup = { ...setup, posts: data.posts, campus: data.campus, event: data.event };
     ground.show(setup);
   }
-  if (envelope.type === "positions") officers.applyPositions(data.fixes || []);
-  else if (envelope.type === "officer") officers.upsert(data);
+  if (envelope.type === "positions") {
+    officers.applyPositions(data.fixes || []);
+    view.markersNow(); // drawn before the next frame, not in it
+  } else if (envelope.type === "officer") officers.upsert(data);
   else desk.envelope(envelope.type, data);
 }
 

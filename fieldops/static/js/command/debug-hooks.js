@@ -12,10 +12,10 @@ export function exposeForTests({ map, officers, groups, canvas, ground, markers,
     officer(id) {
       const rec = officers.get(id);
       if (!rec) return null;
-      const marker = rec.marker;
-      const onMap = Boolean(marker && marker._map);
-      const point = onMap ? pagePoint(map.latLngToContainerPoint(marker.getLatLng())) : null;
-      const clustered = Boolean(onMap && marker.clustered);
+      const fix = rec.data.fix;
+      const onMap = Boolean(rec.shown && fix);
+      const point = onMap ? pagePoint(map.latLngToContainerPoint([fix.lat, fix.lon])) : null;
+      const clustered = Boolean(onMap && rec.clustered);
       return { look: { ...rec.look }, onMap, clustered, point: clustered ? null : point, data: rec.data };
     },
     /** The post names the map found room for on its last redraw. */

@@ -45,7 +45,7 @@ export function createGroups({ map, clusters, officers, isHelp, redraw }) {
     }
     grouping.view = clusters.at(map.getZoom());
     for (const rec of officers.values()) {
-      if (rec.marker) rec.marker.clustered = grouping.view.hidden.has(rec.id);
+      rec.clustered = grouping.view.hidden.has(rec.id);
     }
     redraw();
   }

@@ -1,38 +1,19 @@
-// Which officers have a marker on the map, and where: one marker per officer with a fix,
-// moved in place, on the map while the officer passes the list's filter (or is selected).
-// Urgent looks are brought to the front so a quiet neighbour never covers them.
+// Which officers have a marker on the map, and where: every officer with a fix who passes the
+// list's filter (or is selected) is drawn by the officers' canvas (officer-canvas.js), straight
+// from their record, in one pass. `update` only notes what changed; `draw` has the canvas draw
+// it at once, so a frame that changed markers shows them in that same frame.
 
 import { CLUSTER_BELOW_ZOOM } from "../map/clusters.js";
-import { labelPriority } from "./look.js";
 
-export function createOfficerMarkers({ map, canvas, isShown, isSelected, accuracy, groups }) {
-  const layer = L.featureGroup().addTo(map);
+export function createOfficerMarkers({ map, canvas, officers, isShown, isSelected, accuracy, groups }) {
+  let changed = false; // something the canvas shows moved, appeared, went or changed its look
 
   function update(rec, lookChanged) {
     const fix = rec.data.fix;
-    if (!fix) {
-      if (rec.marker) layer.removeLayer(rec.marker);
-      rec.marker = null;
-      rec.shown = false;
-      return;
-    }
-    const show = isShown(rec) || isSelected(rec.id);
-    if (!rec.marker) {
-      rec.marker = canvas.createMarker([fix.lat, fix.lon], rec.look, rec.id);
-      rec.shown = false;
-    } else {
-      const marker = rec.marker;
-      const at = marker.getLatLng();
-      marker.look = rec.look;
-      if (at.lat !== fix.lat || at.lng !== fix.lon) marker.setLatLng([fix.lat, fix.lon]);
-      else if (lookChanged && marker._map) marker.redraw();
-    }
-    if (show !== rec.shown) {
-      if (show) layer.addLayer(rec.marker);
-      else layer.removeLayer(rec.marker);
-      rec.shown = show;
-    }
-    if (lookChanged && rec.marker._map && labelPriority(rec.look) < 4) rec.marker.bringToFront();
+    const show = Boolean(fix) && (isShown(rec) || isSelected(rec.id));
+    if (show || rec.shown || lookChanged) changed = true;
+    rec.shown = show;
+    if (!fix) return;
     if (isSelected(rec.id)) accuracy.show(fix);
     if (map.getZoom() < CLUSTER_BELOW_ZOOM) groups.markDirty();
   }
@@ -40,8 +21,19 @@ export function createOfficerMarkers({ map, canvas, isShown, isSelected, accurac
   return {
     update,
     remove(rec) {
-      if (rec.marker) layer.removeLayer(rec.marker);
+      if (rec.shown) changed = true;
+      rec.shown = false;
     },
-    count: () => layer.getLayers().length,
+    /** Draw now what `update` and `remove` changed (nothing when they changed nothing). */
+    draw() {
+      if (!changed) return;
+      changed = false;
+      canvas.drawNow();
+    },
+    count() {
+      let n = 0;
+      for (const rec of officers.values()) if (rec.shown) n += 1;
+      return n;
+    },
   };
 }

@@ -70,46 +70,76 @@ function spriteFor(look) {
   return sprite;
 }
 
-// A canvas marker: stamps its look's sprite and queues its name for the label pass; skipped
-// while its officer is counted in a group.
-const OfficerMarker = L.CircleMarker.extend({
-  initialize(latlng, options) {
-    L.CircleMarker.prototype.initialize.call(this, latlng, options);
-    this.look = options.look;
-    this.clustered = false;
-  },
+// Where an officer stands in the map's pixels at this zoom (Leaflet's latLngToLayerPoint without
+// the pixel origin: rounded, as Leaflet rounds it), kept on the record until the fix or the zoom
+// changes. Panning moves only the origin, so a pan re-projects nobody.
+function projected(map, rec, zoom) {
+  const { lat, lon } = rec.data.fix;
+  let at = rec.projected;
+  if (!at || at.zoom !== zoom || at.lat !== lat || at.lon !== lon) {
+    const point = map.project([lat, lon], zoom);
+    at = { zoom, lat, lon, x: Math.round(point.x), y: Math.round(point.y) };
+    rec.projected = at;
+  }
+  return at;
+}
 
-  _updateBounds() {
-    const pad = SPRITE_HALF + this._clickTolerance();
-    this._pxBounds = L.bounds(this._point.subtract([pad, pad]), this._point.add([pad, pad]));
-  },
+/** The officer's marker centre in the map container's pixels (for hit-testing). */
+export function officerContainerPoint(map, rec) {
+  const at = projected(map, rec, map.getZoom());
+  const origin = map.getPixelOrigin();
+  return map.layerPointToContainerPoint(L.point(at.x - origin.x, at.y - origin.y));
+}
 
-  _updatePath() {
-    const canvas = this._renderer;
-    if (!canvas._drawing || this._empty() || this.clustered) return;
-    const { x, y } = this._point;
-    const size = 2 * SPRITE_HALF;
-    canvas._ctx.drawImage(spriteFor(this.look), Math.round(x - SPRITE_HALF), Math.round(y - SPRITE_HALF), size, size);
-    const r = RADIUS + 4;
-    canvas._obstacles.push({ x1: x - r, y1: y - r, x2: x + r, y2: y + r, owner: this.officerId });
-    if (this.look.selected || this._map.getZoom() >= LABEL_ZOOM) {
-      canvas._labels.push({
-        text: this.look.label,
-        kind: "officer",
-        spots: [[x + this._radius + 8, y]],
-        priority: labelPriority(this.look),
-        stale: this.look.stale,
-        owner: this.officerId,
-      });
-    }
-  },
-});
+const SPRITE_SIZE = 2 * SPRITE_HALF;
+const REACH = SPRITE_HALF + 7; // a marker this far outside the canvas still shows its edge
+
+// One officer: their look's sprite, the room their name must keep clear of, and their name if
+// it is shown (x, y: the centre in the canvas's layer pixels).
+function stamp(renderer, rec, x, y, zoom) {
+  const look = rec.look;
+  renderer._ctx.drawImage(spriteFor(look), Math.round(x - SPRITE_HALF), Math.round(y - SPRITE_HALF), SPRITE_SIZE, SPRITE_SIZE);
+  const r = RADIUS + 4;
+  renderer._obstacles.push({ x1: x - r, y1: y - r, x2: x + r, y2: y + r, owner: rec.id });
+  if (look.selected || zoom >= LABEL_ZOOM) {
+    renderer._labels.push({
+      text: look.label,
+      kind: "officer",
+      spots: [[x + RADIUS + 8, y]],
+      priority: labelPriority(look),
+      stale: look.stale,
+      owner: rec.id,
+    });
+  }
+}
+
+// Every officer shown and not counted in a group, in one pass; the urgent looks last, the most
+// urgent on top, so a quiet neighbour never covers them.
+function drawOfficers(renderer, map, officers) {
+  const zoom = map.getZoom();
+  const origin = map.getPixelOrigin();
+  const { min, max } = renderer._bounds;
+  const urgent = [];
+  for (const rec of officers.values()) {
+    if (!rec.shown || rec.clustered || !rec.look) continue;
+    const at = projected(map, rec, zoom);
+    const x = at.x - origin.x;
+    const y = at.y - origin.y;
+    if (x + REACH < min.x || x - REACH > max.x || y + REACH < min.y || y - REACH > max.y) continue;
+    const priority = labelPriority(rec.look);
+    if (priority < 4) urgent.push({ rec, x, y, priority });
+    else stamp(renderer, rec, x, y, zoom);
+  }
+  urgent.sort((a, b) => b.priority - a.priority);
+  for (const { rec, x, y } of urgent) stamp(renderer, rec, x, y, zoom);
+}
 
 /**
- * decorate(ctx, obstacles, labels): after the markers, draw what else belongs on this canvas
- * (the groups) and add what names must keep clear of and the other names to place.
+ * officers: the records (officers.js) with what markers.js decided (`shown`) and groups.js
+ * (`clustered`); decorate(ctx, obstacles, labels): after the markers, draw what else belongs on
+ * this canvas (the groups) and add what names must keep clear of and the other names to place.
  */
-export function createOfficerCanvas({ map, decorate }) {
+export function createOfficerCanvas({ map, officers, decorate }) {
   const placed = { posts: [], campus: [], course: [] }; // what the last redraw found room for
 
   const OfficerCanvas = L.Canvas.extend({
@@ -119,7 +149,8 @@ export function createOfficerCanvas({ map, decorate }) {
       this._labels = [];
       this._obstacles = [];
       this._ctx.globalAlpha = 1;
-      L.Canvas.prototype._draw.call(this);
+      L.Canvas.prototype._draw.call(this); // any other layer on this canvas (none today)
+      drawOfficers(this, map, officers);
       decorate(this._ctx, this._obstacles, this._labels);
       const size = map.getSize();
       const corner = map.containerPointToLayerPoint([0, 0]);
@@ -139,17 +170,20 @@ export function createOfficerCanvas({ map, decorate }) {
     addTo(target) {
       renderer.addTo(target);
     },
+    /** Redraw on the next frame. */
     redraw() {
       if (renderer._map && !renderer._redrawRequest) {
         renderer._redrawRequest = L.Util.requestAnimFrame(renderer._redraw, renderer);
       }
     },
-    createMarker(latlng, look, officerId) {
-      const marker = new OfficerMarker(latlng, {
-        renderer, radius: RADIUS, weight: 2, look, interactive: false,
-      });
-      marker.officerId = officerId;
-      return marker;
+    /** Redraw now (a redraw asked for the next frame is then not needed). */
+    drawNow() {
+      if (!renderer._map) return;
+      if (renderer._redrawRequest) {
+        L.Util.cancelAnimFrame(renderer._redrawRequest);
+        renderer._redrawRequest = null;
+      }
+      renderer._redraw();
     },
     /** The post names drawn last time. */
     postLabels: () => [...placed.posts],

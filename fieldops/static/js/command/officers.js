@@ -3,8 +3,8 @@
 // back (the stream model's rules, streams/model.js, which tests/test_stream_truth.py checks).
 // Each record also carries what the view last drew for it (look, marker, shown).
 
-import { latestFix, mergeOfficer } from "../streams/model.js";
-import { formatAgo, parseTime } from "./format.js";
+import { mergeOfficer, newerMs, timeMs } from "../streams/model.js";
+import { formatAgo } from "./format.js";
 
 export function fixAge(rec, now) {
   if (rec.receivedMs == null) return "no fix yet";
@@ -20,10 +20,11 @@ export function createOfficers({ eventId, onChange, onRemoved, onUnknown }) {
   const records = new Map(); // id -> {id, data, look, marker, shown, receivedMs, recordedMs, searchText}
   let staleAfterMs = 120000;
 
-  function setFix(rec, fix) {
+  // Each fix's times are read once, here; comparisons then use the kept numbers.
+  function setFix(rec, fix, recordedMs = fix ? timeMs(fix.recorded_at) : null) {
     rec.data.fix = fix;
-    rec.receivedMs = fix ? parseTime(fix.received_at) : null;
-    rec.recordedMs = fix ? parseTime(fix.recorded_at) : null;
+    rec.receivedMs = fix ? timeMs(fix.received_at) : null;
+    rec.recordedMs = recordedMs;
   }
 
   function upsert(data) {
@@ -79,8 +80,11 @@ export function createOfficers({ eventId, onChange, onRemoved, onUnknown }) {
     applyPositions(fixes) {
       for (const { officer_id: id, ...fix } of fixes) {
         const rec = records.get(id) || placeholder(id);
-        if (latestFix(rec.data.fix, fix) !== fix) continue;
-        setFix(rec, fix);
+        const recordedMs = timeMs(fix.recorded_at);
+        // latestFix's rule (streams/model.js) on the times already read: the known fix stays
+        // only when it is newer.
+        if (rec.data.fix && newerMs(rec.recordedMs, recordedMs)) continue;
+        setFix(rec, fix, recordedMs);
         rec.data.stale = false; // a fix just arrived; the server confirms in an `officer` push
         onChange(rec, false);
       }

@@ -4,6 +4,7 @@
 
 import { escapeHtml } from "./format.js";
 import { CATEGORIES, flagsOf, labelPriority } from "./look.js";
+import { officerContainerPoint } from "./officer-canvas.js";
 import { fixAge } from "./officers.js";
 import { northEdge, postContains, postPopup } from "../map/posts.js";
 
@@ -16,9 +17,8 @@ export function bindPointer({ map, officers, groups, posts, clock, placing, onOf
   function hitAt(point) {
     let best = null;
     for (const rec of officers.values()) {
-      const marker = rec.marker;
-      if (!marker || !marker._map || marker.clustered) continue;
-      const distance = map.latLngToContainerPoint(marker.getLatLng()).distanceTo(point);
+      if (!rec.shown || rec.clustered) continue;
+      const distance = officerContainerPoint(map, rec).distanceTo(point);
       if (distance > HIT_PX) continue;
       const rank = labelPriority(rec.look) * 100 + distance; // the urgent one wins a tie
       if (!best || rank < best.rank) best = { kind: "officer", rec, rank };
@@ -59,7 +59,8 @@ export function bindPointer({ map, officers, groups, posts, clock, placing, onOf
         hoverTip.remove();
         return;
       }
-      if (hit.kind === "officer") hoverTip.setLatLng(hit.rec.marker.getLatLng()).setContent(hoverText(hit.rec));
+      const fix = hit.kind === "officer" ? hit.rec.data.fix : null; // shown: it has one
+      if (fix) hoverTip.setLatLng([fix.lat, fix.lon]).setContent(hoverText(hit.rec));
       else if (hit.kind === "group") hoverTip.setLatLng([hit.group.lat, hit.group.lon]).setContent(groups.describe(hit.group));
       else hoverTip.setLatLng(northEdge(hit.post)).setContent(`<strong>${escapeHtml(hit.post.name)}</strong>`);
       hoverTip.addTo(map);

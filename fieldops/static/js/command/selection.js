@@ -56,7 +56,8 @@ export function createSelection({ map, officers, accuracy, groups, list, card, o
     },
     /** The selected officer moved: keep them in view while following. */
     moved(rec) {
-      if (follow && rec.marker) map.panTo(rec.marker.getLatLng(), { animate: true });
+      const fix = rec.data.fix;
+      if (follow && fix) map.panTo([fix.lat, fix.lon], { animate: true });
     },
     bind() {
       document.addEventListener("keydown", (e) => {

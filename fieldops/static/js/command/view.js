@@ -1,18 +1,26 @@
 // The view scheduler. Snapshots and envelopes update the officer records at once and only
-// mark what they touched; one requestAnimationFrame flush then updates just that: markers in
-// place, the visible list rows, the counts, the list's order and the detail card.
+// mark what they touched; one requestAnimationFrame flush then updates just that: the looks and
+// the markers (drawn in that same frame), the visible list rows, the counts, the list's order
+// and the detail card. A positions envelope does not wait for the frame to move its markers:
+// `markersNow` gives the moved officers their looks and draws them at the end of the task that
+// applied it (the rest still waits for the frame).
 
 import { lookOf, sameLook, sameStanding } from "./look.js";
 
 export function createView({ clock, officers, selection, markers, filters, list, card, ground, hasData }) {
-  const dirty = { officers: new Set(), order: false, counts: false, list: false, detail: false };
+  const dirty = {
+    officers: new Set(), // their look and marker
+    rows: new Set(), // their list row, if it is in view
+    order: false, counts: false, list: false, detail: false,
+  };
   let frame = 0;
+  let markersSoon = false;
 
   function schedule() {
     if (!frame) frame = requestAnimationFrame(flush);
   }
 
-  function refreshOfficer(rec, now) {
+  function restyle(rec, now) {
     if (!officers.has(rec.id)) return;
     const look = lookOf(rec.data, { stale: officers.isStale(rec, now), selected: selection.is(rec.id) });
     const before = rec.look;
@@ -20,18 +28,31 @@ export function createView({ clock, officers, selection, markers, filters, list,
     if (!sameStanding(look, before)) dirty.order = true;
     rec.look = look;
     markers.update(rec, changed);
-    list.refresh(rec, now);
+    dirty.rows.add(rec);
     if (selection.is(rec.id)) {
       dirty.detail = true;
       selection.moved(rec);
     }
   }
 
+  function restyleDirty(now) {
+    for (const rec of dirty.officers) restyle(rec, now);
+    dirty.officers.clear();
+  }
+
+  function drawMarkers() {
+    markersSoon = false;
+    restyleDirty(clock.now());
+    markers.draw();
+  }
+
   function flush() {
     frame = 0;
     const now = clock.now();
-    for (const rec of dirty.officers) refreshOfficer(rec, now);
-    dirty.officers.clear();
+    restyleDirty(now);
+    markers.draw();
+    for (const rec of dirty.rows) if (officers.has(rec.id)) list.refresh(rec, now);
+    dirty.rows.clear();
     if (hasData()) ground.fitOnce();
     if (dirty.order) {
       list.setOrder(filters.order());
@@ -51,6 +72,13 @@ export function createView({ clock, officers, selection, markers, filters, list,
       dirty.officers.add(rec);
       if (orderToo) dirty.order = true;
       schedule();
+    },
+    /** Draw the markers of the officers changed so far at the end of this task, not on the
+     * next frame (a positions envelope: its fixes are on the map before the frame starts). */
+    markersNow() {
+      if (markersSoon) return;
+      markersSoon = true;
+      queueMicrotask(drawMarkers);
     },
     /** Every officer again: the filter or the search changed. */
     allChanged() {

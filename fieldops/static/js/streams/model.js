@@ -52,15 +52,51 @@ const KEPT_CLOSED = {
   drills: "kept_closed_drills",
 };
 
+// The server's times ("2026-12-01T22:50:09.123456Z") share their first 19 characters with the
+// one before far more often than not (a positions envelope holds thousands): that second's ms is
+// kept, and only the fraction is read. Anything else goes to Date.parse, whose result this
+// equals (tests/js/model.test.mjs).
+const lastSecond = { text: "", ms: 0 };
+
+function parseIso(value) {
+  const n = value.length;
+  if (n < 20 || value.charCodeAt(n - 1) !== 90 /* Z */ || value.charCodeAt(10) !== 84 /* T */) return Date.parse(value);
+  if (n > 20 && value.charCodeAt(19) !== 46 /* . */) return Date.parse(value);
+  if (!lastSecond.text || !value.startsWith(lastSecond.text)) {
+    const text = value.slice(0, 19);
+    const ms = Date.parse(`${text}Z`);
+    if (Number.isNaN(ms)) return Date.parse(value);
+    lastSecond.text = text;
+    lastSecond.ms = ms;
+  }
+  let fraction = 0;
+  let digits = 0;
+  for (let i = 20; i < n - 1; i += 1) {
+    const digit = value.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return Date.parse(value);
+    if (digits < 3) {
+      fraction = fraction * 10 + digit;
+      digits += 1;
+    }
+  }
+  if (n > 20 && !digits) return Date.parse(value);
+  for (; digits < 3; digits += 1) fraction *= 10;
+  return lastSecond.ms + fraction;
+}
+
 export function timeMs(value) {
-  const ms = value ? Date.parse(value) : NaN;
+  if (!value) return null;
+  const ms = typeof value === "string" ? parseIso(value) : Date.parse(value);
   return Number.isNaN(ms) ? null : ms;
 }
 
+/** Whether a time `a` (ms, or null when unknown) is newer than `b`: the rule every merge uses. */
+export function newerMs(a, b) {
+  return a != null && (b == null || a > b);
+}
+
 function newer(a, b) {
-  const ta = timeMs(a);
-  const tb = timeMs(b);
-  return ta != null && (tb == null || ta > tb);
+  return newerMs(timeMs(a), timeMs(b));
 }
 
 /** The fix to keep when `incoming` (an officer or a positions entry) meets what is known. */
