@@ -594,6 +594,8 @@ async def officer_sender(
     duration: float,
     errors: Errors,
     examples: dict,
+    http: HttpFixes | None = None,
+    per_request: int = 1,
 ):
     """Open loop: one fix per interval at a fixed schedule, never waiting for the ack. Like
     the phone's outbox, fixes refused with `busy` are kept and sent again, all in one list,
@@ -619,6 +621,9 @@ async def officer_sender(
                 errors.add("position_nack", RuntimeError(str(ack)[:200]), examples)
 
         payload = batch[0][1] if len(batch) == 1 else [one for _key, one in batch]
+        if http is not None:
+            http.send(officer, payload, on_ack)
+            return
         try:
             await officer.client.emit("position", payload, namespace=NAMESPACE, callback=on_ack)
         except Exception as exc:
@@ -651,11 +656,81 @@ async def officer_sender(
         held.append((key, body))
         if time.time() < resume[0]:
             continue  # the server asked for a pause: this fix waits with the others
+        if len(held) < per_request and k + 1 < int(duration / interval):
+            continue  # an outbox sending lists: N fixes to a request
         await send(list(held))
         held.clear()
     if held:  # the last ones, once the pause is over (the drain waits for their acks)
         await asyncio.sleep(max(0.0, resume[0] - time.time()))
         await send(list(held))
+
+
+class HttpFixes:
+    """Officers reporting over HTTP instead of the socket, on the bench's keep-alive pool:
+    `http` is the phone's own path while its socket is down (POST .../positions, one fix or a
+    list, Bearer token); `osmand` is Traccar Client's (POST /track/osmand?id=token&lat=..,
+    one fix to a request). Each answer is turned into the socket's ack shape."""
+
+    def __init__(self, url: str, event_id: int, transport: str, connections: int):
+        self.url, self.event_id, self.transport = url, event_id, transport
+        self.session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=connections),
+            timeout=aiohttp.ClientTimeout(total=60),
+        )
+        self.tasks: set[asyncio.Task] = set()
+        self.failures: Errors = Errors()
+
+    def send(self, officer: Officer, payload, on_ack) -> None:
+        task = asyncio.create_task(self._send(officer, payload, on_ack))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def _send(self, officer: Officer, payload, on_ack) -> None:
+        fixes = payload if isinstance(payload, list) else [payload]
+        try:
+            if self.transport == "osmand":
+                accepted = 0
+                for fix in fixes:  # Traccar Client sends one at a time
+                    ack = await self._osmand(officer, fix)
+                    if not ack.get("ok"):
+                        on_ack(ack)
+                        return
+                    accepted += 1
+                on_ack({"ok": True, "accepted": accepted})
+                return
+            async with self.session.post(
+                f"{self.url}/api/v1/events/{self.event_id}/positions",
+                json=payload,
+                headers={"Authorization": f"Bearer {officer.token}"},
+            ) as response:
+                body = await response.json(content_type=None)
+            on_ack({"ok": True, **body} if response.status < 300 else {"ok": False, **body})
+        except Exception as exc:
+            self.failures.add(f"http_{type(exc).__name__}")
+            on_ack({"ok": False, "error": {"code": "client", "message": str(exc)[:200]}})
+
+    async def _osmand(self, officer: Officer, fix: dict) -> dict:
+        when = datetime.fromisoformat(fix["recorded_at"].replace("Z", "+00:00")).timestamp()
+        query = {
+            "id": officer.token,
+            "lat": fix["lat"],
+            "lon": fix["lon"],
+            "accuracy": fix["accuracy"],
+            "timestamp": f"{when:.3f}",
+        }
+        async with self.session.post(f"{self.url}/track/osmand", params=query) as response:
+            text = await response.text()
+        if response.status == 200:
+            return {"ok": True}
+        try:
+            return {"ok": False, **json.loads(text)}
+        except ValueError:
+            return {"ok": False, "error": {"code": str(response.status), "message": text[:200]}}
+
+    async def close(self) -> None:
+        if self.tasks:
+            await asyncio.wait(list(self.tasks), timeout=30)
+        await self.session.close()
 
 
 def count_persisted(database_url: str, event_id: int) -> tuple[set[tuple[int, int]], list]:
@@ -694,9 +769,16 @@ async def run_load(args, server: Server, seed: dict, sampler: Sampler) -> dict:
 
     officers = [Officer(i, o["officer_id"], o["token"]) for i, o in enumerate(seed["officers"])]
     cpu_before = sampler.cpu_seconds()
-    connect_s = await connect_all(
-        officers, server.url, event_id, args.connect_concurrency, errors, examples, timeout=60
-    )
+    http = None
+    if args.transport == "socket":
+        connect_s = await connect_all(
+            officers, server.url, event_id, args.connect_concurrency, errors, examples, timeout=60
+        )
+    else:  # no socket: each fix is a request (the server knows them from enrolment)
+        http = HttpFixes(server.url, event_id, args.transport, args.http_connections)
+        connect_s = 0.0
+        for officer in officers:
+            officer.joined = True
     connect_cpu_ms = (sampler.cpu_seconds() - cpu_before) * 1000 / max(1, len(officers))
     joined = [o for o in officers if o.joined]
     print(
@@ -733,6 +815,8 @@ async def run_load(args, server: Server, seed: dict, sampler: Sampler) -> dict:
                 args.duration,
                 errors,
                 examples,
+                http,
+                args.fixes_per_request,
             )
             for i, o in enumerate(joined)
         ),
@@ -756,6 +840,9 @@ async def run_load(args, server: Server, seed: dict, sampler: Sampler) -> dict:
     await asyncio.sleep(1.0)  # one more tick or two for the last commit
 
     sampler.mark_end()
+    if http is not None:
+        await http.close()
+        errors.update(http.failures)
     still_connected = sum(not o.disconnected for o in joined)
     dashboards_connected = sum(not d.disconnected for d in dashboards if d.join_seq is not None)
     lag.running = False
@@ -784,7 +871,8 @@ async def run_load(args, server: Server, seed: dict, sampler: Sampler) -> dict:
     if lost is not None:
         lost_figures = lost.figures(percentiles)
         await lost.close()
-    await disconnect_all([o.client for o in officers] + [d.client for d in dashboards])
+    connected = [o.client for o in officers if o.client.connected]
+    await disconnect_all(connected + [d.client for d in dashboards])
 
     latency, s_in, s_out, gaps, per_envelope = [], [], [], [], []
     delivered_per_dash = []
@@ -1024,6 +1112,26 @@ def parse_args(argv=None):
         help="then run the same load against bench/naive_relay.py and report the ratios",
     )
     p.add_argument("--keep", action="store_true", help="keep the temp folder (db, server log)")
+    p.add_argument(
+        "--transport",
+        default="socket",
+        choices=["socket", "http", "osmand"],
+        help="how officers send: the socket; HTTP POST .../positions; Traccar Client's OsmAnd",
+    )
+    p.add_argument(
+        "--fixes-per-request",
+        type=int,
+        default=1,
+        help="http: fixes to a request (a list, as an outbox sends them); 1: one fix",
+    )
+    p.add_argument("--http-connections", type=int, default=300, help="http: keep-alive pool")
+    p.add_argument(
+        "--compare",
+        metavar="TRANSPORT[:N]",
+        action="append",
+        help="then the same load again over this transport (N fixes to a request), on the "
+        "same database, and the ratio of server CPU per fix to the first run (repeatable)",
+    )
     p.add_argument("--tag", default="", help="label for the result file")
     args = p.parse_args(argv)
     limit = 3 * 3600
@@ -1200,6 +1308,43 @@ def measure_baseline(args, folder: Path, seed: dict) -> dict:
     return measured
 
 
+def measure_transport(args, server: Server, seed: dict, spec: str) -> dict:
+    """The same load again on the same database, over another transport (`http:10`: ten
+    fixes to a request), against a server started afresh."""
+    transport, _, n = spec.partition(":")
+    again = argparse.Namespace(
+        **{**vars(args), "transport": transport, "fixes_per_request": int(n or 1)}
+    )
+    again.incidents, again.lost_children = False, 0
+    server.start(timeout=60)
+    sampler = Sampler(server.process.pid)
+    sampler.start()
+    try:
+        print(f"  compared: the same load over {spec}", flush=True)
+        figures = asyncio.run(run_load(again, server, seed, sampler))
+    finally:
+        sampler.stop()
+        server.stop()
+    figures["server_log"] = server.log_problems()
+    return {"spec": spec, "figures": figures, "server": per_fix_summary(sampler, figures, "load")}
+
+
+def print_compared(result: dict) -> None:
+    first = result["server"].get("server_cpu_ms_per_fix")
+    print(f"\n{'transport':<14} {'ms CPU/fix':>10} {'ratio':>6} {'acked':>13} {'ack p95':>8}")
+    rows = [(result["args"]["transport"], result["server"], result["figures"])]
+    rows += [(c["spec"], c["server"], c["figures"]) for c in result["compared"]]
+    for spec, server, figures in rows:
+        per_fix = server.get("server_cpu_ms_per_fix")
+        ratio = f"{per_fix / first:.2f}x" if per_fix and first else "n/a"
+        acks = figures["ack_latency_s"]
+        p95 = f"{acks['p95'] * 1000:.0f}ms" if acks.get("count") else "n/a"
+        print(
+            f"{spec:<14} {per_fix or 'n/a':>10} {ratio:>6} "
+            f"{figures['fixes_acked']:>6}/{figures['fixes_sent']:<6} {p95:>8}"
+        )
+
+
 def stop_profile(sampler: Sampler) -> None:
     """py-spy writes its output on SIGINT."""
     profiler = sampler.profiler
@@ -1293,6 +1438,8 @@ def main(argv=None) -> int:
                 sampler.profiler.kill()  # only after a failure: it was stopped above otherwise
                 sampler.profiler.wait(timeout=10)
         server.stop()
+        if args.compare and mode == "load" and "figures" in result:
+            result["compared"] = [measure_transport(args, server, seed, s) for s in args.compare]
         if args.baseline and mode == "load" and "figures" in result:
             result["baseline"] = measure_baseline(args, folder, seed)
         if args.keep:
@@ -1301,6 +1448,8 @@ def main(argv=None) -> int:
             shutil.rmtree(folder, ignore_errors=True)
     if mode == "load":
         print_load(result["figures"], result["server"])
+        if "compared" in result:
+            print_compared(result)
         if "baseline" in result:
             print_baseline(result)
     else:
