@@ -5,6 +5,7 @@ the database's integer range (a bigger one is a 404, not an overflow)."""
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlsplit
 
 from flask import Flask, has_request_context, request
@@ -30,12 +31,22 @@ class SecureOverTls(SecureCookieSessionInterface):
     def get_cookie_secure(self, app: Flask) -> bool:
         return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
 
+    def get_signing_serializer(self, app: Flask):
+        """Flask makes its signer anew for every request, with a cookie or without: made once
+        per key here (a twentieth of the server's CPU for a fix sent over HTTP)."""
+        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        made = getattr(self, "_signer", None)
+        if made is None or made[0] != key:
+            made = self._signer = (key, super().get_signing_serializer(app))
+        return made[1]
+
 
 def _origin(url: str) -> str:
     parts = urlsplit(url.replace("{s}", "a").replace("{z}", "0").replace("{x}", "0"))
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
+@functools.lru_cache(maxsize=64)
 def content_security_policy(tile_url: str, host: str) -> str:
     tiles = _origin(tile_url) if tile_url and not tile_url.startswith("/") else ""
     images = " ".join(x for x in ("'self'", "data:", "blob:", tiles) if x)

@@ -119,6 +119,7 @@ def app(backend, tmp_path, request):
     configuration."""
     from fieldops import realtime
     from fieldops.app import create_app
+    from fieldops.auth import device_callers
     from fieldops.extensions import db
     from fieldops.tracking import ingest, live
 
@@ -130,6 +131,7 @@ def app(backend, tmp_path, request):
         db_url = f"sqlite:///{target}"
     live.reset()
     ingest.reset()
+    device_callers.reset()
     realtime.contract_breaches.clear()
     marker = request.node.get_closest_marker("app_config")
     app = create_app(_app_config(db_url, tmp_path) | (marker.kwargs if marker else {}))
@@ -148,6 +150,7 @@ def app(backend, tmp_path, request):
         db.engine.dispose()
     live.reset()
     ingest.reset()
+    device_callers.reset()
     # Every envelope and join ack the test caused kept its contract (fieldops.envelopes).
     assert not realtime.contract_breaches, realtime.contract_breaches
 

@@ -12,6 +12,7 @@ import pytest
 import requests
 import socketio
 
+from tests.conftest import fix
 from tests.support.live_server import (
     STAFF_PASSWORD,
     LiveServer,
@@ -155,6 +156,28 @@ def test_the_cli_revoking_a_badges_devices_drops_the_phone_through_the_sweep(liv
         live_server, "officer", "revoke-devices", "--event", str(event["id"]), "--badge", "A-7"
     )
     wait_dropped(phone)
+
+
+def test_the_cli_revoking_a_badges_devices_ends_its_fixes_over_http_within_the_sweep(
+    live_server, event
+):
+    """The server remembers a reporting phone's token; a revocation made elsewhere (the CLI,
+    another process) reaches it with the sweep that drops sockets."""
+    _session, joined = live_server.join_officer(event["enrollment_code"], "Eli Park", "E-3")
+    url = f"{live_server.url}/api/v1/events/{event['id']}/positions"
+    headers = {"Authorization": f"Bearer {joined['device_token']}"}
+    assert requests.post(url, json=fix(), headers=headers, timeout=10).status_code == 202
+    fieldops_cli(
+        live_server, "officer", "revoke-devices", "--event", str(event["id"]), "--badge", "E-3"
+    )
+    deadline = time.monotonic() + DROPPED_WITHIN
+    status = None
+    while time.monotonic() < deadline:
+        status = requests.post(url, json=fix(), headers=headers, timeout=10).status_code
+        if status == 401:
+            break
+        time.sleep(0.2)
+    assert status == 401, f"still {status} {DROPPED_WITHIN} s after the revocation"
 
 
 def test_a_phone_asking_for_a_joined_badge_reaches_the_command_stream_and_so_does_the_outcome(

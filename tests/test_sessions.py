@@ -192,6 +192,20 @@ def test_command_revokes_an_officers_devices_and_the_phone_is_out(scene):
     assert scene.command.post(url).get_json()["revoked"] == 0
 
 
+def test_a_phone_sending_fixes_over_http_is_refused_the_moment_its_devices_are_revoked(scene):
+    """The token of a phone that reports every few seconds is remembered, not looked up each
+    time (fieldops.auth.device_callers): revoking it must still end it at once."""
+    from tests.conftest import fix
+
+    officer_id, token = scene.officer("Dana Reyes")
+    positions = f"/api/v1/events/{scene.id}/positions"
+    assert scene.as_officer(token, "POST", positions, json=fix()).status_code == 202
+    url = f"/api/v1/events/{scene.id}/officers/{officer_id}/revoke-devices"
+    assert scene.command.post(url).get_json()["revoked"] == 1
+    refused = scene.as_officer(token, "POST", positions, json=fix())
+    assert refused.status_code == 401, refused.get_json()
+
+
 # --- sockets: dropped in this process at once, or by the sweep ---------------------------------
 
 

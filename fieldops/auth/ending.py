@@ -2,7 +2,8 @@
 
 A service that ends credentials (sign-out, a revoked device token, a disabled user, a phone
 replaced on approval) calls `drop_on_commit(...)`: once its transaction commits, this process
-disconnects the sockets that connected with them. Several server processes behind Redis, and
+disconnects the sockets that connected with them (and forgets their device tokens:
+fieldops.auth.device_callers). Several server processes behind Redis, and
 commands run from the CLI, are caught by the sweep: every SWEEP_PERIOD_S each serving process
 looks for sessions and device tokens revoked and users disabled since its last round, and for
 sessions past their end, and disconnects its own sockets that used them.
@@ -17,6 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from fieldops import realtime
+from fieldops.auth import device_callers
 from fieldops.auth.models import DeviceToken, User, UserSession
 from fieldops.db import after_commit, utcnow
 from fieldops.extensions import db, socketio
@@ -39,6 +41,7 @@ def drop_now(
     from fieldops.sockets import connections  # the registry of live sockets (imports us)
 
     sessions, tokens, users = set(session_ids), set(token_ids), set(user_ids)
+    device_callers.forget(token_ids=tokens, user_ids=users)
     dropped = 0
     for sid, entry in connections():
         ends = entry.get("expires_at")

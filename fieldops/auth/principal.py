@@ -8,9 +8,11 @@ from flask import g, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 
+from fieldops.auth import device_callers
+from fieldops.auth.device_callers import Caller
 from fieldops.auth.models import Role, User
-from fieldops.auth.services import find_device_token
 from fieldops.errors import ApiError, Forbidden, Unauthorized
+from fieldops.extensions import db
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -21,26 +23,40 @@ def bearer_token() -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def request_user() -> User | None:
-    """The caller, from a Bearer device token or the session cookie; None if anonymous.
+def request_caller() -> Caller | None:
+    """Who is calling and with which role, for the check at the edge; None if anonymous.
+    A device token is looked up once a minute at most (fieldops.auth.device_callers): a
+    position sent over HTTP reads nothing else.
 
     g.token_event_id is set when a device token was used: the token is good for that event only.
     """
-    if "principal" in g:
-        return g.principal
+    if "caller" in g:
+        return g.caller
     g.token_event_id = None
-    user = None
+    caller = None
     token = bearer_token()
     if token:
-        found = find_device_token(token)
-        if found is None:
+        caller = device_callers.lookup(token)
+        if caller is None:
             raise Unauthorized("unknown or revoked device token")
-        user, g.token_event_id = found.user, found.event_id
+        g.token_event_id = caller.event_id
     elif current_user.is_authenticated:
         user = current_user._get_current_object()
         check_csrf()
-    g.principal = user
-    return user
+        g.principal = user
+        caller = Caller(user_id=user.id, role=Role(user.role))
+    g.caller = caller
+    return caller
+
+
+def request_user() -> User | None:
+    """The caller's user row (request_caller() says who; this reads them)."""
+    if "principal" in g:
+        return g.principal
+    caller = request_caller()
+    if "principal" not in g:
+        g.principal = db.session.get(User, caller.user_id) if caller else None
+    return g.principal
 
 
 def check_csrf() -> None:
@@ -63,10 +79,10 @@ def require(*roles: Role):
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            user = request_user()
-            if user is None:
+            caller = request_caller()
+            if caller is None:
                 raise Unauthorized()
-            if user.role not in allowed:
+            if caller.role not in allowed:
                 raise Forbidden(f"this needs the role {' or '.join(r.value for r in roles)}")
             return view(*args, **kwargs)
 

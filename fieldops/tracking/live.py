@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from fieldops.auth.models import User
+from fieldops.auth.models import Role, User
 from fieldops.db import utcnow
 from fieldops.events.models import Assignment, EventOfficer, Post
 from fieldops.extensions import db
@@ -106,6 +106,19 @@ def get_event(event_id: int) -> EventLive:
 def is_loaded(event_id: int) -> bool:
     with _lock:
         return event_id in _events
+
+
+def is_member(caller, event_id: int) -> bool:
+    """Whether an officer (a fieldops.auth.device_callers.Caller) is at this event and may
+    send to it, from the live picture alone: True only when it knows (the event is loaded,
+    the officer on it, the caller's device token made for it). False means "ask the
+    database", which says why not (fieldops.events.access.visible_event)."""
+    return (
+        caller.role == Role.OFFICER
+        and caller.event_id in (None, event_id)
+        and is_loaded(event_id)
+        and officer(event_id, caller.user_id) is not None
+    )
 
 
 def officer(event_id: int, officer_id: int) -> OfficerLive | None:

@@ -15,7 +15,7 @@ from flask import Blueprint, jsonify, request
 
 from fieldops import openapi
 from fieldops.api import check_json_bounds
-from fieldops.auth.services import officer_for_token
+from fieldops.auth import device_callers
 from fieldops.errors import ApiError, Unauthorized
 from fieldops.tracking import services
 from fieldops.tracking.protocols import DeviceFix, ProtocolError, parse_osmand, parse_owntracks
@@ -59,11 +59,11 @@ def _as_fix_body(fix: DeviceFix) -> dict:
 
 
 def _record(token: str | None, fix: DeviceFix, source: str) -> None:
-    found = officer_for_token(token) if token else None
-    if found is None:
+    caller = device_callers.lookup(token) if token else None
+    if caller is None:
         raise Unauthorized("unknown or revoked device token")
-    officer, event_id = found
-    services.record_fixes(event_id, officer.id, parse_fixes(_as_fix_body(fix)), source)
+    fixes = parse_fixes(_as_fix_body(fix))
+    services.record_fixes(caller.event_id, caller.user_id, fixes, source)
 
 
 def _protocol_error(exc: ProtocolError) -> ApiError:
@@ -128,7 +128,7 @@ def _basic_auth_token() -> str | None:
 def owntracks():
     """OwnTracks HTTP mode: HTTP Basic with the token; answers the JSON array it expects."""
     token = _basic_auth_token()
-    if token is None or officer_for_token(token) is None:
+    if token is None or device_callers.lookup(token) is None:
         return (
             jsonify(
                 error={"code": "unauthorized", "message": "device token required", "field": None}

@@ -7,11 +7,11 @@ from flask import Blueprint, jsonify
 from fieldops import openapi, snapshots
 from fieldops.api import body_as, caller_and_event, json_body
 from fieldops.auth.models import Role
-from fieldops.auth.principal import require
+from fieldops.auth.principal import request_caller, require
 from fieldops.db import write_transaction
 from fieldops.errors import Forbidden
 from fieldops.payloads import Position
-from fieldops.tracking import services
+from fieldops.tracking import live, services
 from fieldops.tracking.schemas import CheckInIn, FixIn, StatusIn, parse_fixes, shift_to_dict
 
 bp = Blueprint("tracking", __name__)
@@ -31,9 +31,11 @@ def _officer_and_event(event_id: int):
 def post_positions(event_id: int):
     """An officer's phone (or any token holder) sends one fix or a list; answered once the
     next tick has stored them (503 `not_stored`: send them again)."""
-    user, _event = _officer_and_event(event_id)
+    caller = request_caller()
+    if not live.is_member(caller, event_id):
+        _officer_and_event(event_id)  # the reason, from the database
     fixes = parse_fixes(json_body())
-    accepted = services.record_fixes(event_id, user.id, fixes, "web")
+    accepted = services.record_fixes(event_id, caller.user_id, fixes, "web")
     return jsonify(accepted=accepted), 202
 
 

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { createStreamModel } from "../../fieldops/static/js/streams/model.js";
+import { createStreamModel, timeMs } from "../../fieldops/static/js/streams/model.js";
 
 const message = (recipients) => ({ id: 1, event_id: 7, text: "hi", sent_at: "2026-12-01T10:00:00Z", recipients });
 
@@ -39,4 +39,20 @@ test("the command stream keeps the messages a fresh snapshot would (its newest k
     model.apply({ type: "message", seq: id, data: { id, sent_at: `2026-12-01T10:0${id}:00Z`, recipients: [] } });
   }
   assert.deepEqual(model.all("messages").map((m) => m.id).sort(), [2, 3]);
+});
+
+test("timeMs reads every time as Date.parse does, the fast way or not", () => {
+  const times = [
+    "2026-12-01T22:50:09.123456Z", "2026-12-01T22:50:09.999999Z", "2026-12-01T22:50:09Z",
+    "2026-12-01T22:50:09.1Z", "2026-12-01T22:50:10.05Z", "2026-12-01T23:59:59.999Z",
+    "2026-12-02T00:00:00.000Z", "2026-12-01T22:50:09.123+00:00", "2026-12-01T22:50:09.123-05:00",
+    "2026-12-01T22:50:09", "2026-12-01T22:50:09.Z", "2026-12-01T22:50:09.12aZ",
+    "2026-12-01T22:50:09xZ", "2026-13-01T00:00:00.5Z", "2026-12-01T24:00:00Z", "not a time",
+  ];
+  for (const value of [...times, ...times.reverse()]) { // in both orders: the kept second changes
+    const ms = Date.parse(value);
+    assert.equal(timeMs(value), Number.isNaN(ms) ? null : ms, value);
+  }
+  assert.equal(timeMs(null), null);
+  assert.equal(timeMs(""), null);
 });
