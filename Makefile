@@ -8,7 +8,7 @@ PORT   ?= 5000
 TLS_PORT ?= 5443
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lock db run demo test test-fast lint format chromium node system-libs bench screenshots clean
+.PHONY: help setup lock db run demo test test-fast lint format chromium node haproxy system-libs bench cluster screenshots clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
@@ -54,7 +54,13 @@ node: ## Install Node.js when missing (tests run the pages' stream model under i
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs; }
 
-test: setup chromium node ## Run the whole suite (services, API, sockets, real servers, browser)
+haproxy: ## Install Debian's HAProxy when missing (several processes behind one load balancer)
+	@command -v haproxy >/dev/null 2>&1 || { \
+	  echo "installing haproxy (Debian package) for several processes behind a load balancer"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq haproxy; }
+
+test: setup chromium node haproxy ## Run the whole suite (services, API, sockets, real servers, browser)
 	$(BIN)/pytest --durations=20  # the slowest twenty, to keep the suite under 15 minutes
 
 test-fast: setup node ## Only the tests that start nothing: in-process app, test clients, real databases
@@ -70,6 +76,9 @@ format: setup ## Apply ruff's formatting and fixes
 
 bench: setup ## Live benchmark: 1,000 officers, 10 dashboards, incidents, dispatches, help alarms (docs/performance.md)
 	$(BIN)/python bench/live.py --officers 1000 --dashboards 10 --duration 60
+
+cluster: setup haproxy ## Two processes on PostgreSQL and Redis behind HAProxy (README, "Running beyond one machine")
+	$(BIN)/python bench/cluster.py --processes 2
 
 screenshots: setup chromium ## Every screen at phone and laptop size, from the live demo, in test-artifacts/screenshots/
 	$(BIN)/python -m tests.screenshots

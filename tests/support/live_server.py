@@ -60,7 +60,86 @@ def seeded_sqlite_template() -> Path:
     return path
 
 
-class LiveServer(ServerProcess):
+class ServerClients:
+    """What a test does against a server at `url`: staff sessions, events, phones, sockets."""
+
+    url: str
+    verify: bool | str = True
+
+    def staff(self, role: str) -> StaffSession:
+        session = StaffSession(self.url)
+        session.verify = self.verify
+        session.login(role, STAFF_PASSWORD)
+        return session
+
+    def create_event(self, admin: StaffSession, **overrides) -> dict:
+        from datetime import UTC, datetime, timedelta
+
+        now = datetime.now(UTC)
+        body = {
+            "name": "Live Test Marathon",
+            "kind": "marathon",
+            "starts_at": (now - timedelta(hours=1)).isoformat(),
+            "ends_at": (now + timedelta(hours=9)).isoformat(),
+            **overrides,
+        }
+        response = admin.post("/api/v1/events", json=body)
+        response.raise_for_status()
+        return response.json()
+
+    def join_officer(
+        self, code: str, name: str, badge: str, pin: str = ""
+    ) -> tuple[requests.Session, dict]:
+        """A phone joins (a badge already at the event needs its `pin`)."""
+        session = requests.Session()
+        session.verify = self.verify
+        body = {"code": code, "name": name, "badge": badge} | ({"pin": pin} if pin else {})
+        response = session.post(
+            f"{self.url}/api/v1/join",
+            json=body,
+            timeout=10,
+            verify=self.verify,  # per request: REQUESTS_CA_BUNDLE would win over session.verify
+        )
+        response.raise_for_status()
+        return session, response.json()
+
+    def socket(
+        self,
+        *,
+        token: str | None = None,
+        cookies: requests.Session | None = None,
+        headers: dict | None = None,
+        transport: str = "websocket",
+    ) -> socketio.Client:
+        http = requests.Session()
+        http.verify = self.verify  # engineio trusts the same certificate on the websocket
+        client = socketio.Client(reconnection=False, http_session=http)
+        all_headers = dict(headers or {})
+        if cookies is not None and transport == "polling":
+            # In the jar, as a browser keeps them: then the cookies each answer sets (a sticky
+            # load balancer's) go with the next request too; a Cookie header would replace them.
+            http.cookies.update(cookies.cookies)
+        elif cookies is not None:
+            all_headers["Cookie"] = "; ".join(f"{c.name}={c.value}" for c in cookies.cookies)
+        client.connect(
+            self.url,
+            namespaces=["/live"],
+            transports=[transport],
+            auth={"token": token} if token else None,
+            headers=all_headers,
+            wait_timeout=10,
+        )
+        return client
+
+
+class Front(ServerClients):
+    """The clients of a server known only by its address (a load balancer in front of several)."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+
+class LiveServer(ServerClients, ServerProcess):
     """`fieldops serve` (eventlet) on a fresh SQLite database, with staff logins seeded.
 
     tls=True: `serve --tls` (HTTPS on its port, the self-signed certificate made in its
@@ -115,69 +194,6 @@ class LiveServer(ServerProcess):
         super().stop()
         breaches = [line for line in self.log().splitlines() if "breaks its contract" in line]
         assert not breaches, "\n".join(breaches[:5])
-
-    # --- clients -----------------------------------------------------------------------
-
-    def staff(self, role: str) -> StaffSession:
-        session = StaffSession(self.url)
-        session.verify = self.verify
-        session.login(role, STAFF_PASSWORD)
-        return session
-
-    def create_event(self, admin: StaffSession, **overrides) -> dict:
-        from datetime import UTC, datetime, timedelta
-
-        now = datetime.now(UTC)
-        body = {
-            "name": "Live Test Marathon",
-            "kind": "marathon",
-            "starts_at": (now - timedelta(hours=1)).isoformat(),
-            "ends_at": (now + timedelta(hours=9)).isoformat(),
-            **overrides,
-        }
-        response = admin.post("/api/v1/events", json=body)
-        response.raise_for_status()
-        return response.json()
-
-    def join_officer(
-        self, code: str, name: str, badge: str, pin: str = ""
-    ) -> tuple[requests.Session, dict]:
-        """A phone joins (a badge already at the event needs its `pin`)."""
-        session = requests.Session()
-        session.verify = self.verify
-        body = {"code": code, "name": name, "badge": badge} | ({"pin": pin} if pin else {})
-        response = session.post(
-            f"{self.url}/api/v1/join",
-            json=body,
-            timeout=10,
-            verify=self.verify,  # per request: REQUESTS_CA_BUNDLE would win over session.verify
-        )
-        response.raise_for_status()
-        return session, response.json()
-
-    def socket(
-        self,
-        *,
-        token: str | None = None,
-        cookies: requests.Session | None = None,
-        headers: dict | None = None,
-        transport: str = "websocket",
-    ) -> socketio.Client:
-        http = requests.Session()
-        http.verify = self.verify  # engineio trusts the same certificate on the websocket
-        client = socketio.Client(reconnection=False, http_session=http)
-        all_headers = dict(headers or {})
-        if cookies is not None:
-            all_headers["Cookie"] = "; ".join(f"{c.name}={c.value}" for c in cookies.cookies)
-        client.connect(
-            self.url,
-            namespaces=["/live"],
-            transports=[transport],
-            auth={"token": token} if token else None,
-            headers=all_headers,
-            wait_timeout=10,
-        )
-        return client
 
 
 class StaffSession(requests.Session):
