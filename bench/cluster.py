@@ -69,7 +69,7 @@ def fresh_postgres_database(prefix: str = "fieldops_cluster") -> str:
     with conn.cursor() as cur:
         cur.execute(f'CREATE DATABASE "{name}"')
     conn.close()
-    return f"postgresql://postgres@127.0.0.1:5432/{name}"
+    return f"postgresql+psycopg2://postgres@127.0.0.1:5432/{name}"
 
 
 def drop_postgres_database(url: str) -> None:

@@ -185,6 +185,9 @@ class Server(ServerProcess):
             "seconds": seconds,
         }
 
+    def pids(self) -> list[int]:
+        return [self.process.pid]
+
     def check_in(self, seed: dict) -> None:
         """The officers `nearest` can suggest check in at the bench post, as their phones do."""
         for index in seed["on_shift"]:
@@ -205,6 +208,40 @@ class Server(ServerProcess):
             "tracebacks": text.count("Traceback (most recent call last)"),
             "first_errors": errors[:5],
         }
+
+
+class ClusterServer(Server):
+    """--processes N: N fieldops processes on PostgreSQL and Redis behind HAProxy
+    (bench/cluster.py); the clients talk to the balancer, the sampler sums the processes."""
+
+    def __init__(self, folder: Path, args):
+        from cluster import Cluster, fresh_postgres_database
+
+        if not (args.database_url or "").startswith("postgresql"):
+            args.database_url = fresh_postgres_database("fieldops_bench")
+        super().__init__(folder, args)
+        self.cluster = Cluster(
+            folder,
+            processes=args.processes,
+            database_url=self.database_url,
+            env={k: v for k, v in self.env.items() if k.startswith("FIELDOPS_")},
+            app_root=self.app_root,
+        )
+        self.env = self.cluster.env  # one secret key for the CLI's seeding and every process
+        self.url = self.cluster.url
+
+    def start(self, timeout: float = 60) -> None:
+        self.cluster.start(timeout)
+        self.process = self.cluster.servers[0].process
+
+    def stop(self) -> None:
+        self.cluster.stop()
+
+    def pids(self) -> list[int]:
+        return self.cluster.pids
+
+    def log(self) -> str:
+        return "\n".join(server.log() for server in self.cluster.servers)
 
 
 class Relay(ServerProcess):
@@ -235,8 +272,10 @@ class Relay(ServerProcess):
 class Sampler:
     """Samples the server's CPU % and RSS (and this process's CPU %) once a second, in a thread."""
 
-    def __init__(self, pid: int, period: float = 1.0):
-        self.server = psutil.Process(pid)
+    def __init__(self, pid: int | list[int], period: float = 1.0):
+        pids = pid if isinstance(pid, list) else [pid]
+        self.servers = [psutil.Process(p) for p in pids]  # behind a balancer: all of them
+        self.server = self.servers[0]
         self.me = psutil.Process()
         self.period = period
         self.samples: list[dict] = []
@@ -250,7 +289,8 @@ class Sampler:
         self.profiler: subprocess.Popen | None = None
 
     def start(self) -> None:
-        self.server.cpu_percent(None)
+        for server in self.servers:
+            server.cpu_percent(None)
         self.me.cpu_percent(None)
         psutil.cpu_percent(None)
         self._thread.start()
@@ -259,11 +299,13 @@ class Sampler:
         for _ in range(100_000):  # bounded; stopped long before
             if self._stop.wait(self.period):
                 return
+            rss = cpu = fds = 0
             try:
-                with self.server.oneshot():
-                    rss = self.server.memory_info().rss
-                    cpu = self.server.cpu_percent(None)
-                    fds = self.server.num_fds()
+                for server in self.servers:
+                    with server.oneshot():
+                        rss += server.memory_info().rss
+                        cpu += server.cpu_percent(None)
+                        fds += server.num_fds()
             except psutil.Error:
                 return
             self.peak_rss = max(self.peak_rss, rss)
@@ -290,8 +332,7 @@ class Sampler:
             self.profiler = start_profile(self.server.pid, seconds, self.profile_out)
 
     def cpu_seconds(self) -> float:
-        times = self.server.cpu_times()
-        return times.user + times.system
+        return sum(t.user + t.system for t in (server.cpu_times() for server in self.servers))
 
     def mark_end(self) -> None:
         """End of the measured work (load: after the drain): server CPU seconds it took."""
@@ -1132,6 +1173,13 @@ def parse_args(argv=None):
         help="then the same load again over this transport (N fixes to a request), on the "
         "same database, and the ratio of server CPU per fix to the first run (repeatable)",
     )
+    p.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="N > 1: N processes on PostgreSQL (a new database unless --database-url names "
+        "one) and Redis, behind HAProxy with deploy/haproxy.cfg (bench/cluster.py)",
+    )
     p.add_argument("--tag", default="", help="label for the result file")
     args = p.parse_args(argv)
     limit = 3 * 3600
@@ -1317,7 +1365,7 @@ def measure_transport(args, server: Server, seed: dict, spec: str) -> dict:
     )
     again.incidents, again.lost_children = False, 0
     server.start(timeout=60)
-    sampler = Sampler(server.process.pid)
+    sampler = Sampler(server.pids())
     sampler.start()
     try:
         print(f"  compared: the same load over {spec}", flush=True)
@@ -1389,7 +1437,7 @@ def main(argv=None) -> int:
         print(f"open-files limit {files} < {need}: raise it (ulimit -n)", file=sys.stderr)
         return 2
     folder = Path(tempfile.mkdtemp(prefix="fieldops-bench-"))
-    server = Server(folder, args)
+    server = ClusterServer(folder, args) if args.processes > 1 else Server(folder, args)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     RESULTS.mkdir(parents=True, exist_ok=True)
     name = f"{stamp}-{mode}-{count}" + (f"-{args.tag}" if args.tag else "")
@@ -1415,7 +1463,7 @@ def main(argv=None) -> int:
         )
         server.start(timeout=60)
         server.check_in(seed)
-        sampler = Sampler(server.process.pid)
+        sampler = Sampler(server.pids())
         sampler.start()
         if args.profile:
             sampler.profile_out = RESULTS / f"{name}.pyspy.txt"
