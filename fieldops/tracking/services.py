@@ -172,21 +172,26 @@ def officer_view(event: Event, officer: User) -> dict:
     """What an officer's phone shows: themselves, their post and orders, their shift, and the
     course and posts for its small maps (useful without a base map)."""
     state = live.officer(event.id, officer.id)
-    assignment = live.current_assignment(event.id, officer.id)
-    post = None
-    if state and state.post:
-        post = post_to_dict(db.session.get(Post, state.post["id"]))
     return {
         "event": event_to_dict(event),
         "officer": state.to_dict() if state else None,
-        "post": post,
-        "assignment": assignment_to_dict(assignment) if assignment else None,
+        **own_post(event, officer),
         "posts": [post_to_dict(p) for p in event.posts],
         "campus": campus_to_list(event),
         "course": course_to_dict(event.course, event.distance_unit),
         "stale_after": current_app.config["STALE_AFTER"],
         "server_time": iso(utcnow()),
     }
+
+
+def own_post(event: Event, officer: User) -> dict:
+    """The officer's post with its orders, and their assignment."""
+    state = live.officer(event.id, officer.id)
+    assignment = live.current_assignment(event.id, officer.id)
+    post = None
+    if state and state.post:
+        post = post_to_dict(db.session.get(Post, state.post["id"]))
+    return {"post": post, "assignment": assignment_to_dict(assignment) if assignment else None}
 
 
 def snapshot(event: Event, viewer: User | None = None) -> dict:

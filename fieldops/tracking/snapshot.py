@@ -14,5 +14,4 @@ def live_picture(event, viewer) -> dict:
 @part(OFFICER)
 def own_post(event, viewer) -> dict:
     """The officer's post with its orders, and their assignment (what /me answers)."""
-    view = services.officer_view(event, viewer)
-    return {"post": view["post"], "assignment": view["assignment"]}
+    return services.own_post(event, viewer)

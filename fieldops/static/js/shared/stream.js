@@ -12,7 +12,13 @@
 //   "connecting", "joined", "disconnected" {reason}, "connect_error" {error, retrying},
 //   "refused" {error} (the join ack said no).
 
-const JOIN_TIMEOUT_MS = 10000;
+// A join is answered unless the connection is gone, and socket.io says so (a closed socket, a
+// missed ping) long before this. So this only catches a stuck server, and must outlast a busy
+// one: after a restart every phone and screen joins at once, answers take 10-15 s at 2,000
+// clients, and a page that gave up at 10 s and started over asked again and again while the
+// server still built the snapshots of the joins it had abandoned (bench/reconnect_storm.py:
+// 14-837 of 2,000 back in a minute at 10 s, all 2,000 in 28 s at 60 s).
+const JOIN_TIMEOUT_MS = 60000;
 const GAP_GRACE_MS = 1000;
 const MAX_WAITING = 50; // envelopes held ahead of a gap before giving up and re-joining
 
