@@ -128,9 +128,13 @@ class Cluster:
 
     def start(self, timeout: float = 60) -> None:
         """The first process migrates the database; the others start once it answers."""
-        for server in self.servers:
-            server.start(timeout=timeout)
-        self.start_balancer(timeout)
+        try:
+            for server in self.servers:
+                server.start(timeout=timeout)
+            self.start_balancer(timeout)
+        except BaseException:
+            self.stop()  # nothing left running behind a failed start
+            raise
 
     def start_balancer(self, timeout: float = 30) -> None:
         exe = shutil.which("haproxy")
@@ -163,6 +167,7 @@ class Cluster:
         if self.haproxy and self.haproxy.poll() is None:
             self.haproxy.terminate()
             self.haproxy.wait(timeout=15)
+        if self.haproxy:
             self._log.close()
         for server in reversed(self.servers):
             server.stop()
