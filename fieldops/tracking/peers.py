@@ -113,6 +113,8 @@ def apply(message: dict) -> None:
     if message.get("by") == _me:
         return
     for fix in message.get("fixes", ()):
+        if not live.is_loaded(fix["event_id"]):
+            continue  # not an event this process serves: loaded from the database if it ever is
         state = live.officer(fix["event_id"], fix["officer_id"])
         recorded_at = datetime.fromisoformat(fix["recorded_at"])
         if state is not None and live.is_newer(state, recorded_at):
