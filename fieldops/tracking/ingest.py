@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
+import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -87,17 +88,30 @@ class Batch:
 
 
 class Tick:
-    """What the callers of one store tick handed in, and the event they all wait on: set
-    once the tick has committed them (one event per tick: one per caller was a fourteenth
-    of the server's CPU per fix, in the green Condition each event makes)."""
+    """What the callers of one store tick handed in, and the event they all wait on: set once
+    the tick has committed them, or by its watchdog once they have waited too long (then
+    `answered` stays False and each caller says "not stored"). One event and one watchdog per
+    tick: an event per caller, and a timeout per wait, were a fifth of the server's CPU per
+    fix (the green Condition each event makes, the timer each timed wait schedules)."""
 
-    def __init__(self):
+    def __init__(self, max_wait: float):
         self.batches: list[Batch] = []
+        self.answered = False
         # The event of the configured async mode (eventlet, gevent or threading alike).
         self.done = socketio.server.eio.create_event()
+        socketio.start_background_task(self._watch, max_wait)
+
+    def _watch(self, max_wait: float) -> None:
+        socketio.sleep(max_wait)
+        self.done.set()  # a no-op once the tick has answered
+
+    def settle(self) -> None:
+        self.answered = True
+        self.done.set()
 
 
 _next_tick: Tick | None = None  # made by the first caller after a tick took the last one
+_taking = threading.Lock()  # threading mode: callers and the tick on real threads
 _stats = {"stored": 0, "ticks": 0, "failed": 0}
 _ticking = False  # this process runs run_forever (a server); else fixes are stored inline
 _inline_stored = 0  # stored since the last flush(), which pushes them
@@ -121,12 +135,13 @@ def submit(fixes: list[PendingFix], *, tick: float) -> bool:
     # has no session at all: making one per fix was a seventh of the server's CPU.
     if db.session.registry.has() and db.session().in_transaction():
         db.session.commit()
-    if _next_tick is None:
-        _next_tick = Tick()
-    waiting = _next_tick
-    waiting.batches.append(batch)
-    committed = waiting.done.wait(max(ACK_WAIT_TICKS * tick, MIN_ACK_WAIT))
-    return committed and not batch.failed
+    with _taking:
+        if _next_tick is None:
+            _next_tick = Tick(max(ACK_WAIT_TICKS * tick, MIN_ACK_WAIT))
+        waiting = _next_tick
+        waiting.batches.append(batch)
+    waiting.done.wait()
+    return waiting.answered and not batch.failed
 
 
 def reset() -> None:
@@ -169,12 +184,13 @@ def store_waiting() -> None:
     """Store what the waiting callers handed in, in one transaction, and answer them; their
     markers move now and are pushed by the next flush()."""
     global _next_tick
-    taken, _next_tick = _next_tick, None
+    with _taking:
+        taken, _next_tick = _next_tick, None
     if taken is not None:
         try:
             _store_batches(taken.batches)
         finally:
-            taken.done.set()
+            taken.settle()
 
 
 def _store_batches(batches: list[Batch]) -> None:
