@@ -1180,6 +1180,11 @@ def parse_args(argv=None):
         help="N > 1: N processes on PostgreSQL (a new database unless --database-url names "
         "one) and Redis, behind HAProxy with deploy/haproxy.cfg (bench/cluster.py)",
     )
+    p.add_argument(
+        "--haproxy",
+        action="store_true",
+        help="behind HAProxy on PostgreSQL and Redis even with one process (to compare with N)",
+    )
     p.add_argument("--tag", default="", help="label for the result file")
     args = p.parse_args(argv)
     limit = 3 * 3600
@@ -1437,7 +1442,8 @@ def main(argv=None) -> int:
         print(f"open-files limit {files} < {need}: raise it (ulimit -n)", file=sys.stderr)
         return 2
     folder = Path(tempfile.mkdtemp(prefix="fieldops-bench-"))
-    server = ClusterServer(folder, args) if args.processes > 1 else Server(folder, args)
+    clustered = args.processes > 1 or args.haproxy
+    server = ClusterServer(folder, args) if clustered else Server(folder, args)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     RESULTS.mkdir(parents=True, exist_ok=True)
     name = f"{stamp}-{mode}-{count}" + (f"-{args.tag}" if args.tag else "")

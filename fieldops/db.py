@@ -85,37 +85,42 @@ def _run_before_commit(session) -> None:
             callback()
 
 
-_plans: dict[tuple[int, str], tuple[object, str, list]] = {}
+_plans: dict[tuple[int, str, str], tuple[object, str, list]] = {}
 
 
 def execute_many(session, statement, rows: list[dict]) -> None:
     """`session.execute(statement, rows)` for a statement built once (an INSERT or UPDATE
-    without RETURNING), handed to SQLite's driver as one executemany. SQLAlchemy's own pays,
-    per row, for an execution context and each value's processor: more than SQLite spends
-    storing the row (bench/live.py --profile). The values go through the same processors, so
-    what is stored is the same. PostgreSQL keeps SQLAlchemy's path, which batches rows into
-    multi-row statements for psycopg2."""
+    without RETURNING), handed to the driver in one call. SQLAlchemy's own executemany pays,
+    per row, for an execution context and each value's processor: on SQLite more than SQLite
+    spends storing the row; on psycopg2 an UPDATE is one round trip per row, and under the
+    event loop each round trip waits its turn (the store tick of 1,000 fixes then took longer
+    than the callers wait). The values go through the same processors, so what is stored is
+    the same: SQLite gets one executemany, psycopg2 a few multi-statement pages
+    (`execute_batch`)."""
     if not rows:
         return
     connection = session.connection()
     dialect = connection.dialect
-    if dialect.name != "sqlite":
-        session.execute(statement, rows)
-        return
-    key = (id(statement), ",".join(rows[0]))
+    key = (id(statement), dialect.name, ",".join(rows[0]))
     plan = _plans.get(key)
     if plan is None:
         compiled = statement.compile(dialect=dialect, column_keys=list(rows[0]))
+        names = compiled.positiontup if compiled.positional else list(compiled.binds)
         binds = [
             (name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
-            for name in compiled.positiontup
+            for name in names
         ]
         plan = _plans[key] = (statement, compiled.string, binds)  # the statement pins its id
     _statement, sql, binds = plan
-    connection.exec_driver_sql(
-        sql,
-        [tuple(row[n] if p is None else p(row[n]) for n, p in binds) for row in rows],
-    )
+    if dialect.paramstyle == "qmark":  # SQLite
+        values = [tuple(row[n] if p is None else p(row[n]) for n, p in binds) for row in rows]
+        connection.exec_driver_sql(sql, values)
+        return
+    from psycopg2.extras import execute_batch
+
+    values = [{n: row[n] if p is None else p(row[n]) for n, p in binds} for row in rows]
+    with connection.connection.cursor() as cursor:
+        execute_batch(cursor, sql, values, page_size=500)
 
 
 @contextmanager
