@@ -774,21 +774,24 @@ class HttpFixes:
         await self.session.close()
 
 
-def count_persisted(database_url: str, event_id: int) -> tuple[set[tuple[int, int]], list]:
+def query_rows(database_url: str, sql: str, **params) -> list:
+    """One query on the server's database, from outside it (what is really stored)."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(database_url)
     try:
         with engine.connect() as conn:
-            rows = conn.execute(
-                text(
-                    "SELECT officer_id, recorded_at, received_at FROM position_fixes "
-                    "WHERE event_id = :e"
-                ),
-                {"e": event_id},
-            ).all()
+            return conn.execute(text(sql), params).all()
     finally:
         engine.dispose()
+
+
+def count_persisted(database_url: str, event_id: int) -> tuple[set[tuple[int, int]], list]:
+    rows = query_rows(
+        database_url,
+        "SELECT officer_id, recorded_at, received_at FROM position_fixes WHERE event_id = :e",
+        e=event_id,
+    )
     keys = {(r[0], to_ms(r[1])) for r in rows}
     return keys, [to_ms(r[2]) for r in rows]
 

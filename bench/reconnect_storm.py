@@ -294,20 +294,12 @@ class Page:
 
 
 def database_fixes(database_url: str, event_id: int) -> dict[int, tuple | None]:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(database_url)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(
-                text(
-                    "SELECT officer_id, fix_lat, fix_lon, fix_recorded_at FROM event_officers "
-                    "WHERE event_id = :e"
-                ),
-                {"e": event_id},
-            ).all()
-    finally:
-        engine.dispose()
+    rows = live.query_rows(
+        database_url,
+        "SELECT officer_id, fix_lat, fix_lon, fix_recorded_at FROM event_officers "
+        "WHERE event_id = :e",
+        e=event_id,
+    )
     return {r[0]: (r[1], r[2], to_ms(r[3])) if r[3] is not None else None for r in rows}
 
 
