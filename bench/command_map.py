@@ -30,8 +30,11 @@ from tests.support.live_server import StaffSession  # noqa: E402
 from tests.support.server_process import free_port  # noqa: E402
 
 
-def serve_demo(folder: Path) -> tuple[subprocess.Popen, str, str]:
-    """`fieldops demo --no-simulate` on a fresh database: (process, url, its log text)."""
+def serve_demo(
+    folder: Path, extra_env: dict | None = None, app_root: Path = ROOT
+) -> tuple[subprocess.Popen, str, str]:
+    """`fieldops demo --no-simulate` on a fresh database: (process, url, its log text); the
+    `fieldops` package of `app_root` (another checkout) when given."""
     port = free_port()
     env = {
         **os.environ,
@@ -39,13 +42,14 @@ def serve_demo(folder: Path) -> tuple[subprocess.Popen, str, str]:
         "FIELDOPS_INSTANCE_PATH": str(folder / "instance"),
         "FIELDOPS_TILE_URL": "",
         "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
     }
     log = folder / "demo.log"
     command = [sys.executable, "-m", "fieldops.entry", "demo", "--no-simulate", "--tls-port", "0"]
     process = subprocess.Popen(
         [*command, "--host", "127.0.0.1", "--port", str(port)],
         env=env,
-        cwd=ROOT,
+        cwd=app_root,
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
@@ -60,10 +64,11 @@ def serve_demo(folder: Path) -> tuple[subprocess.Popen, str, str]:
     raise SystemExit(f"the demo did not start:\n{log.read_text()[-3000:]}")
 
 
-def fill(url: str, code: str, event_id: int, posts: list[dict], count: int) -> float:
-    """Join `count` walk-up officers, check each in at a post and send one fix near it."""
+def fill(url: str, code: str, event_id: int, posts: list[dict], count: int) -> tuple[float, list]:
+    """Join `count` walk-up officers, check each in at a post and send one fix near it:
+    (seconds taken, [{token, lat, lon}] the officers' device tokens and first fixes)."""
 
-    def one(i: int) -> None:
+    def one(i: int) -> dict:
         session = requests.Session()
         joined = session.post(
             f"{url}/api/v1/join",
@@ -83,11 +88,12 @@ def fill(url: str, code: str, event_id: int, posts: list[dict], count: int) -> f
             "recorded_at": datetime.now(UTC).isoformat(),
         }
         session.post(f"{base}/positions", json=fix, headers=headers, timeout=30)
+        return {"token": joined["device_token"], "lat": fix["lat"], "lon": fix["lon"]}
 
     started = time.monotonic()
     with ThreadPoolExecutor(12) as pool:
-        list(pool.map(one, range(count)))
-    return time.monotonic() - started
+        officers = list(pool.map(one, range(count)))
+    return time.monotonic() - started, officers
 
 
 def main() -> int:
@@ -103,13 +109,13 @@ def main() -> int:
         process, url, log = serve_demo(Path(folder))
         try:
             password = dict(re.findall(r"username (\w+)\s+password (\S+)", log))["command"]
-            code = re.findall(r"enrollment code ([A-Z0-9]{6})", log)[0]
+            code = re.findall(r"enrollment code ([A-Z0-9]{6,})", log)[0]
             command = StaffSession(url)
             command.login("command", password)
             events = command.get("/api/v1/events").json()["events"]
             event = next(e for e in events if e["kind"] == "marathon")
             posts = command.get(f"/api/v1/events/{event['id']}").json()["posts"]
-            took = fill(url, code, event["id"], posts, args.officers)
+            took, _officers = fill(url, code, event["id"], posts, args.officers)
             print(f"{args.officers} officers joined, checked in and placed in {took:.0f} s")
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(

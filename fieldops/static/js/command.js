@@ -45,6 +45,7 @@ const footer = createMapFooter({ map, node: $("#map-footer") });
 const officers = createOfficers({
   eventId: () => eventId,
   onChange: (rec, orderToo) => view.officerChanged(rec, orderToo),
+  onMoved: (rec) => view.officerMoved(rec),
   onRemoved(rec) {
     markers.remove(rec);
     if (selection.is(rec.id)) selection.select(null);

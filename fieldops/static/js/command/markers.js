@@ -20,6 +20,12 @@ export function createOfficerMarkers({ map, canvas, officers, isShown, isSelecte
 
   return {
     update,
+    /** Only the fix changed, and the officer was on the map: still on it, looking the same. */
+    moved(rec) {
+      changed = true;
+      if (isSelected(rec.id)) accuracy.show(rec.data.fix);
+      if (map.getZoom() < CLUSTER_BELOW_ZOOM) groups.markDirty();
+    },
     remove(rec) {
       if (rec.shown) changed = true;
       rec.shown = false;

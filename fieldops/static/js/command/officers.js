@@ -1,7 +1,7 @@
 // The officers of the event on screen, by id: what the join snapshot and the `officer` and
 // `positions` envelopes say about each. A fix older than the one shown never moves the marker
 // back (the stream model's rules, streams/model.js, which tests/test_stream_truth.py checks).
-// Each record also carries what the view last drew for it (look, marker, shown).
+// Each record also carries what the view last drew for it (look, shown, clustered, projected).
 
 import { mergeOfficer, newerMs, timeMs } from "../streams/model.js";
 import { formatAgo } from "./format.js";
@@ -13,11 +13,11 @@ export function fixAge(rec, now) {
 
 /**
  * onChange(rec, orderToo): a record changed (orderToo: it may sort or count differently);
- * onRemoved(rec): a record is gone; onUnknown(): a fix came from someone the snapshot did not
- * have, so a fresh snapshot is due.
+ * onMoved(rec): only its fix did (a positions envelope); onRemoved(rec): a record is gone;
+ * onUnknown(): a fix came from someone the snapshot did not have, so a fresh snapshot is due.
  */
-export function createOfficers({ eventId, onChange, onRemoved, onUnknown }) {
-  const records = new Map(); // id -> {id, data, look, marker, shown, receivedMs, recordedMs, searchText}
+export function createOfficers({ eventId, onChange, onMoved, onRemoved, onUnknown }) {
+  const records = new Map(); // id -> {id, data, look, shown, receivedMs, recordedMs, searchText, …}
   let staleAfterMs = 120000;
 
   // Each fix's times are read once, here; comparisons then use the kept numbers.
@@ -30,7 +30,7 @@ export function createOfficers({ eventId, onChange, onRemoved, onUnknown }) {
   function upsert(data) {
     let rec = records.get(data.id);
     if (!rec) {
-      rec = { id: data.id, data, look: null, marker: null, shown: false };
+      rec = { id: data.id, data, look: null, shown: false, clustered: false, projected: null };
       records.set(data.id, rec);
     }
     const merged = mergeOfficer(rec.data, data);
@@ -86,7 +86,7 @@ export function createOfficers({ eventId, onChange, onRemoved, onUnknown }) {
         if (rec.data.fix && newerMs(rec.recordedMs, recordedMs)) continue;
         setFix(rec, fix, recordedMs);
         rec.data.stale = false; // a fix just arrived; the server confirms in an `officer` push
-        onChange(rec, false);
+        onMoved(rec);
       }
     },
     isStale(rec, now) {
