@@ -99,7 +99,7 @@ CHECKS = ",".join(
         "negative_data_rejection",
     )
 )
-FUZZ_SECONDS = int(os.environ.get("FIELDOPS_FUZZ_SECONDS", "12"))
+FUZZ_SECONDS = int(os.environ.get("FIELDOPS_FUZZ_SECONDS", "10"))
 FUZZ_SEED = os.environ.get("FIELDOPS_FUZZ_SEED", "12")
 
 
