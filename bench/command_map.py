@@ -64,6 +64,19 @@ def serve_demo(
     raise SystemExit(f"the demo did not start:\n{log.read_text()[-3000:]}")
 
 
+def demo_marathon(url: str, log: str) -> tuple[StaffSession, str, str, dict, list]:
+    """The demo's marathon, from what `fieldops demo` printed: a command session and its
+    password, the enrollment code, the event and its posts."""
+    password = dict(re.findall(r"username (\w+)\s+password (\S+)", log))["command"]
+    code = re.findall(r"enrollment code ([A-Z0-9]{6,})", log)[0]
+    command = StaffSession(url)
+    command.login("command", password)
+    events = command.get("/api/v1/events").json()["events"]
+    event = next(e for e in events if e["kind"] == "marathon")
+    posts = command.get(f"/api/v1/events/{event['id']}").json()["posts"]
+    return command, password, code, event, posts
+
+
 def fill(url: str, code: str, event_id: int, posts: list[dict], count: int) -> tuple[float, list]:
     """Join `count` walk-up officers, check each in at a post and send one fix near it:
     (seconds taken, [{token, lat, lon}] the officers' device tokens and first fixes)."""
@@ -108,13 +121,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="fieldops-map-") as folder:
         process, url, log = serve_demo(Path(folder))
         try:
-            password = dict(re.findall(r"username (\w+)\s+password (\S+)", log))["command"]
-            code = re.findall(r"enrollment code ([A-Z0-9]{6,})", log)[0]
-            command = StaffSession(url)
-            command.login("command", password)
-            events = command.get("/api/v1/events").json()["events"]
-            event = next(e for e in events if e["kind"] == "marathon")
-            posts = command.get(f"/api/v1/events/{event['id']}").json()["posts"]
+            command, password, code, event, posts = demo_marathon(url, log)
             took, _officers = fill(url, code, event["id"], posts, args.officers)
             print(f"{args.officers} officers joined, checked in and placed in {took:.0f} s")
             with sync_playwright() as playwright:

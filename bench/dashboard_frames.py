@@ -29,7 +29,6 @@ import argparse
 import asyncio
 import json
 import random
-import re
 import subprocess
 import sys
 import tempfile
@@ -44,10 +43,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from command_map import fill, serve_demo  # noqa: E402
+from command_map import demo_marathon, fill, serve_demo  # noqa: E402
 
 from tests.support.browser import CHROMIUM_ARGS, MAP_AT_REST, chromium_path  # noqa: E402
-from tests.support.live_server import StaffSession  # noqa: E402
 
 NAMESPACE = "/live"
 WALK = 0.00003  # degrees per fix, about 3 m: officers shuffle about their post, never leave it
@@ -377,13 +375,7 @@ def main() -> int:
         process, url, log = serve_demo(Path(folder), env, Path(args.app_root))
         movers = None
         try:
-            password = dict(re.findall(r"username (\w+)\s+password (\S+)", log))["command"]
-            code = re.findall(r"enrollment code ([A-Z0-9]{6,})", log)[0]
-            command = StaffSession(url)
-            command.login("command", password)
-            events = command.get("/api/v1/events").json()["events"]
-            event = next(e for e in events if e["kind"] == "marathon")
-            posts = command.get(f"/api/v1/events/{event['id']}").json()["posts"]
+            command, password, code, event, posts = demo_marathon(url, log)
             took, officers = fill(url, code, event["id"], posts, args.officers)
             print(f"{args.officers} officers joined, checked in and placed in {took:.0f} s")
             movers = Movers(url, event["id"], officers, args.push_tick)
