@@ -13,7 +13,8 @@ from tests.conftest import Auth
 @pytest.fixture
 def school(make_event, make_user, make_post, app):
     """A school event whose first day was eight days ago, its officer rostered 07:00-ish then
-    for the hours around this time of day."""
+    for the hours around this time of day. Returns the first day too: the day its shift
+    starts, which is nine days ago in the first hour after midnight (UTC, the event's zone)."""
     now = datetime.now(UTC)
     first = now - timedelta(days=8)
     event = make_event("Lincoln Elementary", kind="school", starts_at=first - timedelta(hours=2))
@@ -32,7 +33,8 @@ def school(make_event, make_user, make_post, app):
         },
     )
     assert rostered.status_code == 201, rostered.get_json()
-    return event, admin, post_id, rostered.get_json()["join_pin"]
+    first_day = (first - timedelta(hours=1)).date()
+    return event, admin, post_id, rostered.get_json()["join_pin"], first_day
 
 
 def recur(admin, event, **body):
@@ -40,11 +42,12 @@ def recur(admin, event, **body):
 
 
 def test_the_first_days_roster_recurs_and_the_officer_checks_in_today(school, app):
-    event, admin, post_id, pin = school
+    event, admin, post_id, pin, first_day = school
     today = datetime.now(UTC).date()
-    answer = recur(admin, event, weekdays=[0, 1, 2, 3, 4, 5, 6], until=str(today + timedelta(2)))
+    until = today + timedelta(2)
+    answer = recur(admin, event, weekdays=[0, 1, 2, 3, 4, 5, 6], until=str(until))
     assert answer.status_code == 200, answer.get_json()
-    assert answer.get_json()["assignments_added"] == 10  # days -7 … +2
+    assert answer.get_json()["assignments_added"] == (until - first_day).days  # each day after
     assert (
         recur(
             admin, event, weekdays=[0, 1, 2, 3, 4, 5, 6], until=str(today + timedelta(2))
@@ -70,8 +73,7 @@ def test_the_first_days_roster_recurs_and_the_officer_checks_in_today(school, ap
 
 
 def test_weekdays_only_and_the_event_window_grows(school):
-    event, admin, _post_id, _pin = school
-    first = (datetime.now(UTC) - timedelta(days=8)).date()
+    event, admin, _post_id, _pin, first = school
     until = first + timedelta(days=14)
     answer = recur(admin, event, weekdays=[0, 1, 2, 3, 4], until=str(until))
     expected = sum(1 for n in range(1, 15) if (first + timedelta(days=n)).weekday() < 5)
@@ -91,7 +93,7 @@ def test_weekdays_only_and_the_event_window_grows(school):
     ],
 )
 def test_a_recurrence_that_cannot_be_made_names_the_field(school, body, field):
-    event, admin, _post_id, _pin = school
+    event, admin, _post_id, _pin, _first = school
     answer = recur(admin, event, **body)
     assert answer.status_code == 422, answer.get_json()
     assert answer.get_json()["error"]["field"] == field
@@ -114,7 +116,7 @@ def test_a_terms_report_reads_week_by_week(school, app):
     from fieldops.extensions import db
     from fieldops.incidents.models import Incident
 
-    event, admin, _post_id, _pin = school
+    event, admin, _post_id, _pin, _first = school
     today = datetime.now(UTC).date()
     recur(admin, event, weekdays=[0, 1, 2, 3, 4], until=str(today + timedelta(days=14)))
     ids = []

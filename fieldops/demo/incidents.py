@@ -64,7 +64,16 @@ class Response:
 class IncidentPlayer:
     """Driven by the simulator's loop; `home(officer)` is where an officer goes back to."""
 
-    def __init__(self, api, command_api, command_login: dict | None, rng: random.Random, home):
+    def __init__(
+        self,
+        api,
+        command_api,
+        command_login: dict | None,
+        rng: random.Random,
+        home,
+        first_event: int | None = None,
+    ):
+        self.first_event = first_event  # the first report comes from there (the one on screen)
         self.api = api
         self.command_api = command_api
         self.login = command_login
@@ -99,6 +108,8 @@ class IncidentPlayer:
         ]
         if not candidates:
             return
+        if self.first_event is not None and not self.open_count:
+            candidates = [o for o in candidates if o.event_id == self.first_event] or candidates
         reporter = self.rng.choice(candidates)
         if self.open_count.get(reporter.event_id, 0) >= MAX_OPEN:
             return

@@ -199,10 +199,15 @@ class Simulator:
         self.off_post_after = off_post_after
         self.stale_after = stale_after
         self.rng = random.Random(seed)
-        self.incidents = IncidentPlayer(
-            self.api, Api(base_url, session=True), command_login, self.rng, self._home
-        )
         marathon = next((int(e["id"]) for e in events if e.get("key") == "marathon"), None)
+        self.incidents = IncidentPlayer(
+            self.api,
+            Api(base_url, session=True),
+            command_login,
+            self.rng,
+            self._home,
+            first_event=marathon,
+        )
         self.lost_child = LostChildPlayer(self.api, self.incidents, marathon, lost_child_after)
         school = next((e for e in events if e.get("key") == "school"), None)
         self.drill_leads = DrillLeadsPlayer(self.api, self.incidents, school, self.rng)
