@@ -142,7 +142,7 @@ def reload_officer(event_id: int, officer_id: int) -> OfficerLive:
             EventOfficer.event_id == event_id, EventOfficer.officer_id == officer_id
         )
     )
-    fresh = _load_officer(member)
+    fresh = _read_officer(member)
     live = get_event(event_id)
     with _lock:
         old = live.officers.get(officer_id)
@@ -168,29 +168,41 @@ def _load_event_officers(event_id: int) -> list[OfficerLive]:
         .where(ShiftLog.event_id == event_id, ShiftLog.checked_out_at.is_(None))
         .order_by(ShiftLog.id)
     ):
-        open_shifts[shift.officer_id] = shift  # the latest open one wins, as _open_shift's
+        open_shifts[shift.officer_id] = shift  # the latest open one wins, as _read_officer's
     rosters: dict[int, list[Assignment]] = defaultdict(list)
     for row in db.session.scalars(
         select(Assignment).where(Assignment.event_id == event_id).order_by(Assignment.starts_at)
     ):
         rosters[row.officer_id].append(row)
-    return [
-        _load_officer(
-            m,
-            shift=open_shifts.get(m.officer_id),
-            assignment=_running_or_next(rosters.get(m.officer_id, [])),
-            posts=posts,
+    states = []
+    for member in members:
+        shift = open_shifts.get(member.officer_id)
+        at = shift or _running_or_next(rosters.get(member.officer_id, []))
+        states.append(_load_officer(member, shift, posts.get(at.post_id) if at else None))
+    return states
+
+
+def _read_officer(member: EventOfficer) -> OfficerLive:
+    """One officer, read from the database: their open shift, else their assignment's post."""
+    shift = db.session.scalar(
+        select(ShiftLog)
+        .where(
+            ShiftLog.event_id == member.event_id,
+            ShiftLog.officer_id == member.officer_id,
+            ShiftLog.checked_out_at.is_(None),
         )
-        for m in members
-    ]
+        .order_by(ShiftLog.id.desc())
+        .limit(1)
+    )
+    if shift is not None:
+        return _load_officer(member, shift, shift.post)
+    assignment = current_assignment(member.event_id, member.officer_id)
+    return _load_officer(member, None, assignment.post if assignment else None)
 
 
-_ASK = object()  # _load_officer: read it from the database
-
-
-def _load_officer(
-    member: EventOfficer, *, shift=_ASK, assignment=_ASK, posts: dict | None = None
-) -> OfficerLive:
+def _load_officer(member: EventOfficer, shift: ShiftLog | None, post: Post | None) -> OfficerLive:
+    """An officer's live state from their roster row, open shift (if any) and the post they
+    should be at (the shift's, else their assignment's)."""
     user: User = member.officer
     state = OfficerLive(
         member_id=member.id,
@@ -211,31 +223,12 @@ def _load_officer(
             "recorded_at": member.fix_recorded_at,
             "received_at": member.fix_received_at,
         }
-    if shift is _ASK:
-        shift = db.session.scalar(
-            select(ShiftLog)
-            .where(
-                ShiftLog.event_id == member.event_id,
-                ShiftLog.officer_id == user.id,
-                ShiftLog.checked_out_at.is_(None),
-            )
-            .order_by(ShiftLog.id.desc())
-            .limit(1)
-        )
-    post_of = (lambda post_id: posts.get(post_id)) if posts is not None else None
-    post = None
     if shift is not None:
         state.shift = {
             "id": shift.id,
             "post_id": shift.post_id,
             "checked_in_at": shift.checked_in_at,
         }
-        post = post_of(shift.post_id) if post_of else shift.post
-    else:
-        if assignment is _ASK:
-            assignment = current_assignment(member.event_id, user.id)
-        if assignment is not None:
-            post = post_of(assignment.post_id) if post_of else assignment.post
     if post is not None:
         state.post = post_area(post)
     return state
