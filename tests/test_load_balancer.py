@@ -9,7 +9,6 @@ import requests
 
 from tests.conftest import fix
 from tests.support.live_server import Front, Recorder, seed_staff
-from tests.test_scale_out import _redis_or_skip
 
 pytestmark = pytest.mark.live
 
@@ -19,15 +18,15 @@ PHONES = 8
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     from bench.cluster import Cluster
-    from tests.support.databases import postgres_url_or_skip
+    from tests.support.databases import postgres_url_or_skip, redis_url_or_skip
 
     if shutil.which("haproxy") is None:
         pytest.skip("HAProxy is not installed (make haproxy)")
-    _redis_or_skip()
     running = Cluster(
         tmp_path_factory.mktemp("cluster"),
         processes=2,
         database_url=postgres_url_or_skip(fresh=True),
+        redis_url=redis_url_or_skip(),
         env={"FIELDOPS_PUSH_TICK": "0.2", "FIELDOPS_CHECK_ENVELOPES": "1"},
     )
     running.start()

@@ -1,7 +1,6 @@
 """Beyond one process: PostgreSQL plus several servers sharing a Redis message queue, and the
 other async modes (gevent, threading) that must keep working."""
 
-import os
 import time
 import uuid
 
@@ -12,7 +11,6 @@ from tests.support.live_server import LiveServer, Recorder
 
 pytestmark = pytest.mark.live
 
-REDIS_URL = os.environ.get("FIELDOPS_TEST_REDIS", "redis://127.0.0.1:6379/0")
 STALE_AFTER = 3  # s: short, so that going stale is seen within a test
 OFF_POST_AFTER = 2
 POST = {
@@ -26,24 +24,15 @@ AT_POST = (40.70, -73.99)
 AWAY = (40.71, -73.99)  # 1.1 km north
 
 
-def _redis_or_skip():
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except Exception as exc:
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}: {exc}")
-
-
 @pytest.fixture(scope="module")
 def two_servers(tmp_path_factory):
-    from tests.support.databases import postgres_url_or_skip
+    from tests.support.databases import postgres_url_or_skip, redis_url_or_skip
 
-    _redis_or_skip()
+    redis_url = redis_url_or_skip()
     db_url = postgres_url_or_skip(fresh=True)
     channel_env = {
         "FIELDOPS_DATABASE_URL": db_url,
-        "FIELDOPS_MESSAGE_QUEUE": REDIS_URL,
+        "FIELDOPS_MESSAGE_QUEUE": redis_url,
         "FIELDOPS_STALE_AFTER": str(STALE_AFTER),
         "FIELDOPS_OFF_POST_AFTER": str(OFF_POST_AFTER),
     }

@@ -13,6 +13,19 @@ import pytest
 PG_ADMIN_URL = os.environ.get(
     "FIELDOPS_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
+REDIS_URL = os.environ.get("FIELDOPS_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+def redis_url_or_skip() -> str:
+    """The suite's Redis (the message queue several processes share); skips, saying why, if
+    unreachable."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except Exception as exc:
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}: {exc}")
+    return REDIS_URL
 
 
 @cache
