@@ -17,7 +17,9 @@ def school(make_event, make_user, make_post, app):
     starts, which is nine days ago in the first hour after midnight (UTC, the event's zone)."""
     now = datetime.now(UTC)
     first = now - timedelta(days=8)
-    event = make_event("Lincoln Elementary", kind="school", starts_at=first - timedelta(hours=2))
+    # The event starts with its first shift: the same day whatever the hour (two hours before
+    # the shift fell on the day before between 01:00 and 02:00 UTC, and nothing recurred).
+    event = make_event("Lincoln Elementary", kind="school", starts_at=first - timedelta(hours=1))
     post_id = make_post(event["id"], name="Arrival traffic", kind="traffic_point")
     _id, name = make_user("admin")
     admin = Auth(app.test_client())
