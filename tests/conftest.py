@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 import sys
+import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,6 +17,23 @@ from tests.support.databases import drop_test_databases, postgres_url_or_skip, s
 from tests.support.live_server import LiveServer
 
 STAFF_PASSWORD = "correct-horse-battery"
+
+
+# CPython 3.11 keeps ast.parse's recursion count per interpreter, not per thread: two threads
+# parsing at once (a finalizer can hand over the GIL midway) fail with "SystemError: AST
+# constructor recursion depth mismatch". Four threads parsing while finalizers run fail within
+# seconds on this machine's 3.11.7, and never with this lock. This process parses in several
+# threads (Werkzeug builds each app's URL rules with ast.parse, beside client and server
+# threads), and two full runs of six hit it. A server parses only while it starts, in one thread.
+_parse, _parsing = ast.parse, threading.RLock()
+
+
+def _parse_one_at_a_time(*args, **kwargs):
+    with _parsing:
+        return _parse(*args, **kwargs)
+
+
+ast.parse = _parse_one_at_a_time
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -141,26 +141,22 @@ def test_an_officer_sending_to_one_process_is_not_stale_on_another_until_they_st
     )
     settled = len(_officer_flags(recorder, officer_id))
 
-    _send_for(phone, STALE_AFTER + 2, AT_POST)
-    while_sending = _officer_flags(recorder, officer_id)[settled:]
-    assert (True, False) not in while_sending, "stale while sending"
-    recorder.wait_for(  # silent now: stale, told once
-        lambda e: (
-            e.get("type") == "officer" and e["data"]["id"] == officer_id and e["data"]["stale"]
-        ),
-        timeout=STALE_AFTER + 5,
-    )
-    _send_for(phone, 1, AT_POST)  # back: no longer stale
-    recorder.wait_for(lambda _e: _officer_flags(recorder, officer_id)[-1:] == [(False, False)])
-    flags = _officer_flags(recorder, officer_id)[settled:]
-    assert flags.count((True, False)) == 1, flags
+    def since_settled():
+        return _officer_flags(recorder, officer_id)[settled:]
 
+    _send_for(phone, STALE_AFTER + 2, AT_POST)
+    assert (True, False) not in since_settled(), "stale while sending"
+    recorder.wait_for(lambda _e: (True, False) in since_settled(), timeout=STALE_AFTER + 5)
+    _send_for(phone, 1, AT_POST)  # back: no longer stale
+    recorder.wait_for(lambda _e: since_settled()[-1:] == [(False, False)])
+    assert since_settled().count((True, False)) == 1, since_settled()  # silent now: told once
+
+    settled = len(_officer_flags(recorder, officer_id))
     _send_for(phone, OFF_POST_AFTER + 2, AWAY)  # away from the post while on shift
-    recorder.wait_for(lambda _e: (False, True) in _officer_flags(recorder, officer_id))
+    recorder.wait_for(lambda _e: (False, True) in since_settled())
     _send_for(phone, 1, AT_POST)
-    recorder.wait_for(lambda _e: _officer_flags(recorder, officer_id)[-1:] == [(False, False)])
-    flags = _officer_flags(recorder, officer_id)
-    assert flags.count((False, True)) == 1, flags
+    recorder.wait_for(lambda _e: since_settled()[-1:] == [(False, False)])
+    assert since_settled().count((False, True)) == 1, since_settled()
     phone.disconnect()
     dashboard.disconnect()
 
