@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 FIRST_REPORT_AFTER = (5.0, 15.0)  # seconds: something to look at from the start
 REPORT_EVERY = (90.0, 180.0)
+TRY_AGAIN_AFTER = 3.0  # no one could report yet (still signing in, a slow start): soon again
 POLL_EVERY = 3.0
 MAX_OPEN = 6  # no new reports while the command post already has this many to deal with
 ACKNOWLEDGE_AFTER = (3.0, 10.0)
@@ -89,8 +90,9 @@ class IncidentPlayer:
         if self.next_report is None:
             self.next_report = now + self.rng.uniform(*FIRST_REPORT_AFTER)
         if now >= self.next_report:
-            self.next_report = now + self.rng.uniform(*REPORT_EVERY)
-            self._report(officers)
+            reported = self._report(officers)
+            wait = self.rng.uniform(*REPORT_EVERY) if reported else TRY_AGAIN_AFTER
+            self.next_report = now + wait
         if self.login and now >= self.next_poll:
             self.next_poll = now + POLL_EVERY
             self._poll(officers, now)
@@ -99,7 +101,8 @@ class IncidentPlayer:
 
     # - reporting -
 
-    def _report(self, officers: list) -> None:
+    def _report(self, officers: list) -> bool:
+        """An incident from one of the posted officers sending now; False if none could."""
         busy = {r.officer.officer_id for r in self.responses.values()}
         candidates = [
             o
@@ -107,12 +110,12 @@ class IncidentPlayer:
             if o.sending and not o.dropped and o.kind == "posted" and o.officer_id not in busy
         ]
         if not candidates:
-            return
+            return False
         if self.first_event is not None and not self.open_count:
             candidates = [o for o in candidates if o.event_id == self.first_event] or candidates
         reporter = self.rng.choice(candidates)
         if self.open_count.get(reporter.event_id, 0) >= MAX_OPEN:
-            return
+            return False
         kind = self.rng.choices(list(SCRIPT), weights=[row[0] for row in SCRIPT.values()])[0]
         lat, lon = destination(reporter.lat, reporter.lon, self.rng.uniform(0, 360), 20.0)
         body = {
@@ -130,6 +133,7 @@ class IncidentPlayer:
             log.info("demo: %s reported %s #%s", reporter.name, kind, answer["id"])
         else:
             log.warning("demo: incident report refused with HTTP %s: %s", status, answer)
+        return True  # tried: a refused report is not tried again at once
 
     # - responding -
 
