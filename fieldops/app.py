@@ -61,8 +61,8 @@ def _init_socketio(app: Flask) -> None:
         max_http_buffer_size=1_000_000,
         json=socket_json,  # a payload nested too deep gets an error ack, not a dead parser
         # Each socket's events are handled in its own reading greenlet, in order, without a
-        # greenlet spawned per event (a tenth of the CPU per fix); a fix waits there for its
-        # store tick (at most FIELDOPS_STORE_TICK), holding back only that phone's next event.
+        # greenlet spawned per event (a tenth of the CPU per fix); a fix's ack is sent by its
+        # store tick, so the phone's next event (a help alarm) does not wait for the store.
         async_handlers=app.config["SOCKET_ASYNC_HANDLERS"],
     )
     from fieldops import sockets

@@ -14,6 +14,7 @@ from flask import g, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
 from pydantic import Field, Strict
+from socketio.packet import ACK
 
 from fieldops import realtime, snapshots
 from fieldops.auth import sessions
@@ -77,7 +78,8 @@ def _answer(event_name: str, fn, args: tuple) -> dict:
     if payload is TOO_DEEP:
         return {"ok": False, **TOO_DEEP_ERROR.to_dict()}
     try:
-        return {"ok": True, **(fn(payload) or {})}
+        result = fn(payload)
+        return result if isinstance(result, Later) else {"ok": True, **(result or {})}
     except ApiError as exc:
         db.session.rollback()
         return {"ok": False, **exc.to_dict()}
@@ -110,11 +112,34 @@ def handler(event_name: str):
 _hot_handlers: dict[str, object] = {}
 
 
+class Later:
+    """What a hot handler returns when its ack goes out later (a fix's, once the store tick
+    has committed it), so that the socket's next event (a help alarm) is not held behind it:
+    each socket's events are handled one after another. Answer once, from any greenlet."""
+
+    __slots__ = ("_ack",)
+
+    def __init__(self, ack):
+        self._ack = ack
+
+    def send(self, result: dict) -> None:
+        self._ack({"ok": True, **result})
+
+    def refuse(self, error: ApiError) -> None:
+        self._ack({"ok": False, **error.to_dict()})
+
+
+def later() -> Later:
+    """In a hot handler: the ack it will send itself."""
+    return Later(g.ack)
+
+
 def hot_handler(event_name: str):
     """`handler` for the event a phone sends every few seconds (a fix), in an app context
     only. Flask-SocketIO would build a request context for each event, opening the cookie
     session and matching the URL again: a quarter of the server's CPU per fix (bench/live.py
-    --profile). The handler gets the socket from `socket_id()`, never from `request`."""
+    --profile). The handler gets the socket from `socket_id()`, never from `request`, and may
+    return `later()` to answer once it can."""
 
     def decorator(fn):
         _hot_handlers[event_name] = fn
@@ -124,15 +149,36 @@ def hot_handler(event_name: str):
 
 
 def install_hot_handlers(app) -> None:
-    """After socketio.init_app: the hot handlers, straight on its python-socketio server."""
-    for event_name, fn in _hot_handlers.items():
+    """After socketio.init_app: the hot handlers, in python-socketio's own event dispatch.
+    python-socketio sends a handler's result as its ack when it returns; a hot handler can
+    answer later, so its events are taken before the ack is made (the one place that knows
+    python-socketio's internals, pinned in constraints.txt)."""
+    server = socketio.server
+    dispatch = server._handle_event_internal
 
-        def run(sid, *args, event_name=event_name, fn=fn):
-            with app.app_context():
-                g.socket_id = sid
-                return _answer(event_name, fn, args)
+    def handle_event(srv, sid, eio_sid, data, namespace, ack_id):
+        fn = _hot_handlers.get(data[0]) if namespace == realtime.NAMESPACE else None
+        if fn is None:
+            return dispatch(srv, sid, eio_sid, data, namespace, ack_id)
 
-        socketio.server.on(event_name, run, namespace=realtime.NAMESPACE)
+        def ack(result: dict) -> None:
+            if ack_id is not None:
+                packet = srv.packet_class(ACK, namespace=namespace, id=ack_id, data=[result])
+                srv._send_packet(eio_sid, packet)
+
+        with app.app_context():
+            g.socket_id, g.ack = sid, ack
+            result = _answer(data[0], fn, tuple(data[1:]))
+        if not isinstance(result, Later):
+            ack(result)
+
+    server._handle_event_internal = handle_event
+    for event_name in _hot_handlers:  # listed with the others; handle_event runs them
+        server.on(event_name, _taken_by_handle_event, namespace=realtime.NAMESPACE)
+
+
+def _taken_by_handle_event(*_args):
+    raise RuntimeError("a hot handler is run by install_hot_handlers' handle_event")
 
 
 def socket_id() -> str:

@@ -78,36 +78,52 @@ MIN_ACK_WAIT = 2.0
 
 
 class Batch:
-    """One caller's fixes, and how many of them the tick that took them failed to store."""
+    """One caller's fixes, how many of them the tick that took them failed to store, and
+    (a socket's) what to call with whether they were stored."""
 
-    __slots__ = ("fixes", "failed")
+    __slots__ = ("fixes", "failed", "answer")
 
-    def __init__(self, fixes: list[PendingFix]):
+    def __init__(self, fixes: list[PendingFix], answer=None):
         self.fixes = fixes
         self.failed = 0
+        self.answer = answer
 
 
 class Tick:
-    """What the callers of one store tick handed in, and the event they all wait on: set once
-    the tick has committed them, or by its watchdog once they have waited too long (then
-    `answered` stays False and each caller says "not stored"). One event and one watchdog per
+    """What the callers of one store tick handed in, answered once: when the tick has
+    committed them, or by its watchdog once they have waited too long (then `answered` stays
+    False and each caller says "not stored"). An HTTP caller waits on `done`; a socket's
+    batch carries its answer and its caller does not wait. One event and one watchdog per
     tick: an event per caller, and a timeout per wait, were a fifth of the server's CPU per
     fix (the green Condition each event makes, the timer each timed wait schedules)."""
 
     def __init__(self, max_wait: float):
         self.batches: list[Batch] = []
         self.answered = False
+        self._over = False
         # The event of the configured async mode (eventlet, gevent or threading alike).
         self.done = socketio.server.eio.create_event()
         socketio.start_background_task(self._watch, max_wait)
 
     def _watch(self, max_wait: float) -> None:
         socketio.sleep(max_wait)
-        self.done.set()  # a no-op once the tick has answered
+        self._finish(answered=False)  # a no-op once the tick has answered
 
     def settle(self) -> None:
-        self.answered = True
+        self._finish(answered=True)
+
+    def _finish(self, *, answered: bool) -> None:
+        with _taking:
+            if self._over:
+                return
+            self._over, self.answered = True, answered
         self.done.set()
+        for batch in self.batches:
+            if batch.answer is not None:
+                try:
+                    batch.answer(answered and not batch.failed)
+                except Exception:
+                    log.exception("answering a caller of the store tick failed")
 
 
 _next_tick: Tick | None = None  # made by the first caller after a tick took the last one
@@ -126,11 +142,28 @@ def submit(fixes: list[PendingFix], *, tick: float) -> bool:
     A serving process hands them to its next tick and waits (many callers, one transaction);
     a process that runs no tick (the tests' in-process apps, the CLI) stores them at once, and
     its pushes wait for the next flush()."""
-    global _next_tick
     batch = Batch(fixes)
+    waiting = _hand_in(batch, tick)
+    if waiting is not None:
+        waiting.done.wait()
+        return waiting.answered and not batch.failed
+    return not batch.failed
+
+
+def submit_later(fixes: list[PendingFix], *, tick: float, answer) -> None:
+    """The same, without waiting: `answer(stored)` is called once, by the tick that stores
+    them (or at once, where there is no tick)."""
+    batch = Batch(fixes, answer)
+    if _hand_in(batch, tick) is None:
+        answer(not batch.failed)
+
+
+def _hand_in(batch: Batch, tick: float) -> Tick | None:
+    """The tick that will store the batch, or None once it is stored here and now."""
+    global _next_tick
     if not _ticking:
         _store_batches([batch])
-        return not batch.failed
+        return None
     # Hold no pooled connection while waiting (nothing is pending). The socket's hot path
     # has no session at all: making one per fix was a seventh of the server's CPU.
     if db.session.registry.has() and db.session().in_transaction():
@@ -138,10 +171,8 @@ def submit(fixes: list[PendingFix], *, tick: float) -> bool:
     with _taking:
         if _next_tick is None:
             _next_tick = Tick(max(ACK_WAIT_TICKS * tick, MIN_ACK_WAIT))
-        waiting = _next_tick
-        waiting.batches.append(batch)
-    waiting.done.wait()
-    return waiting.answered and not batch.failed
+        _next_tick.batches.append(batch)
+        return _next_tick
 
 
 def reset() -> None:

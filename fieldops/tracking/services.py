@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import current_app
 from sqlalchemy import select
 
@@ -27,10 +29,31 @@ from fieldops.tracking.schemas import FixIn, check_plausible
 SOURCES = ("web", "socket", "osmand", "owntracks", "sim")
 
 
+NOT_STORED = ApiError("the position was not stored; send it again", code="not_stored", status=503)
+
+
 def record_fixes(event_id: int, officer_id: int, fixes: list[FixIn], source: str) -> int:
     """Check the fixes and return once they are stored (the next tick's commit; it pushes
     them too): nothing is acknowledged before it is stored. 503 `not_stored` otherwise, and
     503 `busy` while the process is behind (fieldops.tracking.brake)."""
+    batch = _checked(event_id, officer_id, fixes, source)
+    if not ingest.submit(batch, tick=current_app.config["PUSH_TICK"]):
+        raise NOT_STORED
+    return len(fixes)
+
+
+def record_fixes_later(
+    event_id: int, officer_id: int, fixes: list[FixIn], source: str, then: Callable[[bool], None]
+) -> None:
+    """The same for a socket, whose next event must not wait for the store: checked now (the
+    errors are raised), and `then(stored)` is called once the tick has stored them or not."""
+    batch = _checked(event_id, officer_id, fixes, source)
+    ingest.submit_later(batch, tick=current_app.config["PUSH_TICK"], answer=then)
+
+
+def _checked(
+    event_id: int, officer_id: int, fixes: list[FixIn], source: str
+) -> list[ingest.PendingFix]:
     brake.check()
     cfg = current_app.config
     check_plausible(
@@ -42,14 +65,7 @@ def record_fixes(event_id: int, officer_id: int, fixes: list[FixIn], source: str
     if live.officer(event_id, officer_id) is None:
         raise ApiError("you have not joined this event", code="forbidden", status=403)
     received_at = utcnow()
-    batch = [ingest.PendingFix(event_id, officer_id, fix, source, received_at) for fix in fixes]
-    if not ingest.submit(batch, tick=cfg["PUSH_TICK"]):
-        raise ApiError(
-            "the position was not stored; send it again",
-            code="not_stored",
-            status=503,
-        )
-    return len(fixes)
+    return [ingest.PendingFix(event_id, officer_id, fix, source, received_at) for fix in fixes]
 
 
 def _member(event_id: int, officer_id: int) -> EventOfficer:
