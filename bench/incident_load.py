@@ -117,6 +117,11 @@ class IncidentLoad:
         self.report_ack_latency: list[float] = []
         self.helps = Deliveries()  # by the calling officer's id, to every dashboard
         self.help_acked = 0
+        # Where a help alarm's time goes: press -> the server's raised_at (reading the socket,
+        # storing), and raised_at -> each command screen (publishing, sending, the client).
+        self.help_pressed: dict[int, float] = {}  # by caller id: time.time() of the press
+        self.help_in: list[float] = []
+        self.help_out: list[float] = []
         self.help_nearby = Deliveries()  # the same, to the officers around the caller
         self.help_far: dict[int, set[int]] = {}  # caller -> officers who must not hear it
         self.dispatches = Deliveries()  # by incident id, to the officer sent
@@ -164,9 +169,17 @@ class IncidentLoad:
         elif event == "alert" and data.get("acknowledged_at") is None:
             if data.get("kind") == "help" and data.get("officer"):
                 self.helps.arrive(data["officer"]["id"], dash_index)
+                self._split_help(data)
             if dash_index == self.dashboards[0].index and data["id"] not in self.alerts_seen:
                 self.alerts_seen.add(data["id"])
                 self._spawn(self._acknowledge_alert(data["id"]))
+
+    def _split_help(self, alert: dict) -> None:
+        raised = datetime.fromisoformat(alert["raised_at"].replace("Z", "+00:00")).timestamp()
+        self.help_out.append(max(0.0, time.time() - raised))
+        pressed = self.help_pressed.pop(alert["officer"]["id"], None)
+        if pressed is not None:  # once per alarm, at its first screen
+            self.help_in.append(max(0.0, raised - pressed))
 
     def _on_officer_incident(self, officer_id: int, envelope: dict) -> None:
         data = envelope.get("data") or {}
@@ -268,6 +281,7 @@ class IncidentLoad:
                     self.errors.add("help_nack", RuntimeError(str(ack)[:200]), self.examples)
 
             body = {"client_id": uuid.uuid4().hex, "lat": here[0], "lon": here[1]}
+            self.help_pressed[caller.officer_id] = time.time()
             try:
                 await caller.client.emit("help", body, namespace=NAMESPACE, callback=on_ack)
             except Exception as exc:
@@ -377,6 +391,8 @@ class IncidentLoad:
             "help_heard_beyond_radius": heard_far,
             "dispatches": len(self.dispatches.sent),
             "dispatch_to_officer_s": percentiles(self.dispatches.latencies()),
+            "help_press_to_raised_s": percentiles(self.help_in),
+            "help_raised_to_command_s": percentiles(self.help_out),
             "dispatch_missing": dispatches[0],
             "dispatch_officer_gone": dispatches[1],
             "dispatch_to_wrong_officer": self.dispatch_wrong,
@@ -402,6 +418,10 @@ def print_figures(r: dict, fmt_ms) -> None:
         f"({r['help_acked']}/{r['help_sent']} alarms acked, "
         f"missing pairs {r['help_to_command_missing']}, "
         f"to disconnected dashboards {r['help_to_command_dashboard_gone']})"
+    )
+    print(
+        f"  press -> stored      {fmt_ms(r['help_press_to_raised_s'])}  "
+        f"stored -> command {fmt_ms(r['help_raised_to_command_s'])}"
     )
     print(
         f"help -> nearby officer {fmt_ms(r['help_to_nearby_officers_s'])}  "

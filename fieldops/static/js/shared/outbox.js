@@ -38,7 +38,9 @@ export function clientId() {
 /**
  * lanes: {name: {send, batch?, keepDone?, max?, retryMs?, backoff?}}, in the order they drain.
  * - max: keep at most this many waiting items (the oldest go first);
- * - retryMs: wait this long after a "retry" (default 3 s); backoff: double it per failure, to 60 s.
+ * - retryMs: wait this long after a "retry" (default 3 s); backoff: double it per failure, to 60 s,
+ *   each wait drawn from ¾ to 1¼ of it, so phones refused together (a busy server, a restart)
+ *   do not all come back in the same second.
  * canSend(): false stops every lane (no session, offline). onChange(lane): that lane changed
  * (every lane when left out: another tab's change, or the outbox read again).
  */
@@ -131,7 +133,8 @@ export function createOutbox({ database, storeName = "outbox", channel = "fieldo
           if (result === "retry") {
             s.failures += 1;
             const wait = lane.retryMs ?? 3000;
-            s.nextAt = Date.now() + (lane.backoff ? Math.min(60000, wait * 2 ** Math.min(s.failures, 5)) : wait);
+            const due = lane.backoff ? Math.min(60000, wait * 2 ** Math.min(s.failures, 5)) : wait;
+            s.nextAt = Date.now() + (lane.backoff ? due * (0.75 + Math.random() / 2) : due);
             changed(name);
             return;
           }
