@@ -55,10 +55,10 @@ DEFAULT_STORE_TICK = 0.25  # the server's FIELDOPS_STORE_TICK
 RETRY_AFTER_S = 5  # what a busy server says (fieldops.tracking.brake.RETRY_AFTER)
 
 
-def outbox_pause(failures: int) -> float:
-    """Seconds the phone's fixes lane waits after its Nth refusal in a row: 2 s doubled per
-    refusal, to 60 s, drawn from ¾ to 1¼ of it (shared/outbox.js, officer/outbox.js)."""
-    return min(60.0, 2.0 * 2 ** min(failures, 5)) * random.uniform(0.75, 1.25)
+def outbox_pause() -> float:
+    """Seconds the phone's fixes lane waits when the server says `busy`: its Retry-After,
+    drawn from ¾ to 1¼ of it (officer/sending.js BUSY_PAUSE_MS, shared/outbox.js)."""
+    return RETRY_AFTER_S * random.uniform(0.75, 1.25)
 
 
 def store_tick(args) -> float:
@@ -650,7 +650,6 @@ async def officer_sender(
     after the outbox's pause (fieldops.tracking.brake)."""
     held: list[tuple[tuple[int, int], dict]] = []  # refused as busy, to send again
     resume = [0.0]  # time.time() before which nothing is sent (the outbox's pause)
-    refusals = [0]  # in a row
 
     async def send(batch):
         keys = [key for key, _body in batch]
@@ -658,15 +657,13 @@ async def officer_sender(
         def on_ack(*args):
             ack = args[0] if args else None
             if isinstance(ack, dict) and ack.get("ok") and ack.get("accepted") == len(keys):
-                refusals[0] = 0
                 for one in keys:
                     ledger.acked.add(one)
                     ledger.ack_latency.append(time.monotonic() - ledger.sent[one])
             elif isinstance(ack, dict) and (ack.get("error") or {}).get("code") == "busy":
                 ledger.busy += len(keys)
                 held[:0] = batch  # oldest first, sent again after the pause
-                refusals[0] += 1
-                resume[0] = time.time() + outbox_pause(refusals[0])
+                resume[0] = time.time() + outbox_pause()
             else:
                 ledger.nacks += len(keys)
                 errors.add("position_nack", RuntimeError(str(ack)[:200]), examples)

@@ -125,3 +125,19 @@ test("an item added while the outbox first reads its store is kept (a help press
   await box.ready;
   assert.deepEqual(box.items("help").map((i) => i.id), ["press-1"]);
 });
+
+test("a pause asked for by the server is waited out about as long, and does not back off", async () => {
+  const sent = [];
+  let answer = { pause: 40 };
+  const box = make({ fixes: { batch: 10, backoff: true, retryMs: 60_000, send: (batch) => (sent.push(Date.now()), answer) } });
+  box.add({ lane: "fixes", n: 1 });
+  await settle();
+  assert.equal(sent.length, 1);
+  await box.drain(); // too soon: the pause is not over
+  assert.equal(sent.length, 1);
+  while (Date.now() - sent[0] < 50) await settle();
+  answer = "done";
+  await box.drain(); // 40 ms at most 1¼: over, and no 60 s backoff after it
+  assert.equal(sent.length, 2);
+  assert.equal(box.unsent(), 0);
+});

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-const { createFixSender, createLinkHealth } = await import("../../fieldops/static/js/officer/sending.js");
+const { BUSY_PAUSE_MS, createFixSender, createLinkHealth } = await import("../../fieldops/static/js/officer/sending.js");
 
 const items = [{ id: 1, body: { lat: 40.6, lon: -74 } }];
 
@@ -20,15 +20,15 @@ function sender({ ack, http }) {
   return { send, health };
 }
 
-test("a busy server over the socket: send again later, the link is fine", async () => {
+test("a busy server over the socket: send again after its pause, the link is fine", async () => {
   const { send, health } = sender({ ack: { ok: false, error: { code: "busy", message: "busy" } } });
-  assert.equal(await send(items), "retry");
+  assert.deepEqual(await send(items), { pause: BUSY_PAUSE_MS });
   assert.equal(health.get().failures, 0);
 });
 
 test("a busy server over HTTP: the same", async () => {
   const { send, health } = sender({ http: { status: 503, data: { error: { code: "busy" } } } });
-  assert.equal(await send(items), "retry");
+  assert.deepEqual(await send(items), { pause: BUSY_PAUSE_MS });
   assert.equal(health.get().failures, 0);
 });
 

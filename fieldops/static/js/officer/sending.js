@@ -5,6 +5,7 @@ import { errorOf } from "./http.js";
 
 export const BATCH = 100; // fixes per send
 export const MAX_FIXES = 2000; // the outbox keeps the newest this many
+export const BUSY_PAUSE_MS = 5000; // a busy server's Retry-After (fieldops.tracking.brake)
 
 /** Failures in a row, since when, and why: what the connection line and location panel show. */
 export function createLinkHealth() {
@@ -78,8 +79,9 @@ export function createFixSender({ stream, request, eventPath, health, verify }) 
       return { settled: bad.map((item) => item.id) };
     }
     if (result.busy) {
-      // The server is behind and asked for them later: not a failure of this phone's link.
-      return "retry";
+      // The server is behind and asked for them later: not a failure of this phone's link,
+      // and no reason to wait longer each time (Retry-After, fieldops.tracking.brake).
+      return { pause: BUSY_PAUSE_MS };
     }
     if (result.unauthorized) {
       verify();

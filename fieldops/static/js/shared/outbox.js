@@ -35,12 +35,18 @@ export function clientId() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/** From ¾ to 1¼ of ms: phones told to wait together come back spread out. */
+const jittered = (ms) => ms * (0.75 + Math.random() / 2);
+
 /**
  * lanes: {name: {send, batch?, keepDone?, max?, retryMs?, backoff?}}, in the order they drain.
  * - max: keep at most this many waiting items (the oldest go first);
  * - retryMs: wait this long after a "retry" (default 3 s); backoff: double it per failure, to 60 s,
  *   each wait drawn from ¾ to 1¼ of it, so phones refused together (a busy server, a restart)
  *   do not all come back in the same second.
+ * A sender answers "done", "retry", "drop", {settled: ids} (only those went) or {pause: ms}: the
+ * server asked for a pause (busy), not a failure: the lane waits about that long, without
+ * backing off further.
  * canSend(): false stops every lane (no session, offline). onChange(lane): that lane changed
  * (every lane when left out: another tab's change, or the outbox read again).
  */
@@ -130,11 +136,16 @@ export function createOutbox({ database, storeName = "outbox", channel = "fieldo
           if (!waiting.length) return;
           const batch = lane.batch ? waiting.slice(0, lane.batch) : [waiting[0]];
           const result = await (async () => lane.send(lane.batch ? batch : batch[0]))().catch(() => "retry"); // fetch throws offline
+          if (result && result.pause) {
+            s.nextAt = Date.now() + jittered(result.pause);
+            changed(name);
+            return;
+          }
           if (result === "retry") {
             s.failures += 1;
             const wait = lane.retryMs ?? 3000;
             const due = lane.backoff ? Math.min(60000, wait * 2 ** Math.min(s.failures, 5)) : wait;
-            s.nextAt = Date.now() + (lane.backoff ? due * (0.75 + Math.random() / 2) : due);
+            s.nextAt = Date.now() + (lane.backoff ? jittered(due) : due);
             changed(name);
             return;
           }
