@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fieldops.sockets import hot_handler, joined_officer, later
-from fieldops.tracking import services
+from fieldops.tracking import brake, services
 from fieldops.tracking.schemas import parse_fixes
 
 
@@ -13,6 +13,7 @@ def on_position(payload):
     once the next tick has stored them, else an error ack `not_stored` (send them again).
     The socket's next event (a help alarm) is handled meanwhile."""
     officer_id, event_id = joined_officer()
+    brake.check()  # before parsing: a refused fix should cost the least it can
     fixes = parse_fixes(payload)
     answer, accepted = later(), {"accepted": len(fixes)}
 
