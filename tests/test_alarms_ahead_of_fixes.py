@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from tests.conftest import fix
-from tests.support.live_server import LiveServer, Recorder
+from tests.support.live_server import LiveServer
 
 pytestmark = pytest.mark.live
 
@@ -36,13 +36,8 @@ def slow_store(tmp_path_factory):
 
 def test_a_help_alarm_goes_ahead_of_the_fix_before_it_which_is_acked_once_stored(slow_store):
     server = slow_store
-    event = server.create_event(server.staff("admin"))
-    screen = server.socket(cookies=server.staff("command"))
-    seen = Recorder(screen)
-    assert screen.call("join", {"event_id": event["id"]}, namespace="/live", timeout=10)["ok"]
-    _http, joined = server.join_officer(event["enrollment_code"], "Rosa Parks", "5120")
-    phone = server.socket(token=joined["device_token"])
-    assert phone.call("join", {"event_id": event["id"]}, namespace="/live", timeout=10)["ok"]
+    scene = server.watched_officer("Rosa Parks", "5120")
+    phone, seen = scene.phone, scene.seen
 
     acks: list[tuple[str, dict]] = []
     both = threading.Event()
@@ -73,5 +68,4 @@ def test_a_help_alarm_goes_ahead_of_the_fix_before_it_which_is_acked_once_stored
     ]
     assert kinds[:2] == ["alert", "positions"], kinds
     assert requests.get(f"{server.url}/healthz", timeout=5).json()["ingest"]["stored"] == 1
-    phone.disconnect()
-    screen.disconnect()
+    scene.close()

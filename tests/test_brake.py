@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from tests.conftest import fix
-from tests.support.live_server import LiveServer, Recorder
+from tests.support.live_server import LiveServer
 
 pytestmark = pytest.mark.live
 
@@ -30,17 +30,12 @@ def braking_server(tmp_path_factory):
 
 def test_fixes_wait_while_a_help_alarm_goes_through(braking_server):
     server = braking_server
-    event = server.create_event(server.staff("admin"))
-    screen = server.socket(cookies=server.staff("command"))
-    seen = Recorder(screen)
-    assert screen.call("join", {"event_id": event["id"]}, namespace="/live", timeout=10)["ok"]
-    http, joined = server.join_officer(event["enrollment_code"], "Kim Novak", "4411")
-    phone = server.socket(token=joined["device_token"])
-    assert phone.call("join", {"event_id": event["id"]}, namespace="/live", timeout=10)["ok"]
+    scene = server.watched_officer("Kim Novak", "4411")
+    event, joined, phone = scene.event, scene.joined, scene.phone
 
     refused = phone.call("position", fix(), namespace="/live", timeout=10)
     assert refused["ok"] is False and refused["error"]["code"] == "busy", refused
-    over_http = http.post(
+    over_http = scene.http.post(
         f"{server.url}/api/v1/events/{event['id']}/positions",
         json=fix(),
         headers={"Authorization": f"Bearer {joined['device_token']}"},
@@ -53,8 +48,7 @@ def test_fixes_wait_while_a_help_alarm_goes_through(braking_server):
         "help", {"client_id": str(uuid.uuid4()), "lat": 40.65, "lon": -74.01}, namespace="/live"
     )
     assert ack["ok"], ack
-    seen.wait_for(lambda e: e["type"] == "alert" and e["data"]["id"] == ack["alert"]["id"])
+    scene.seen.wait_for(lambda e: e["type"] == "alert" and e["data"]["id"] == ack["alert"]["id"])
     health = requests.get(f"{server.url}/healthz", timeout=5).json()
     assert health["brake"]["fixes_refused"] >= 2 and health["ingest"]["stored"] == 0
-    phone.disconnect()
-    screen.disconnect()
+    scene.close()

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -130,6 +131,31 @@ class ServerClients:
             wait_timeout=10,
         )
         return client
+
+    def watched_officer(self, name: str, badge: str) -> Watched:
+        """A new event, a command screen following it, and an officer's phone joined to it."""
+        event = self.create_event(self.staff("admin"))
+        screen = self.socket(cookies=self.staff("command"))
+        seen = Recorder(screen)
+        assert screen.call("join", {"event_id": event["id"]}, namespace="/live", timeout=10)["ok"]
+        http, joined = self.join_officer(event["enrollment_code"], name, badge)
+        phone = self.socket(token=joined["device_token"])
+        assert phone.call("join", {"event_id": event["id"]}, namespace="/live", timeout=10)["ok"]
+        return Watched(event, screen, seen, http, joined, phone)
+
+
+@dataclass
+class Watched:
+    event: dict
+    screen: socketio.Client
+    seen: Recorder
+    http: requests.Session  # the phone's, for its HTTP calls
+    joined: dict  # the join's answer: the officer, the device token
+    phone: socketio.Client
+
+    def close(self) -> None:
+        self.phone.disconnect()
+        self.screen.disconnect()
 
 
 class Front(ServerClients):
