@@ -136,3 +136,48 @@ def test_in_a_served_process_a_tick_that_never_comes_is_a_503(
     response = client.post(_url(event), json=fix(), headers=_bearer(token))
     assert response.status_code == 503
     assert response.get_json()["error"]["code"] == "not_stored"
+
+
+def _joined_phone(app, event, token):
+    from fieldops.extensions import socketio
+
+    phone = socketio.test_client(app, namespace="/live", auth={"token": token})
+    assert phone.emit("join", {"event_id": event["id"]}, namespace="/live", callback=True)["ok"]
+    return phone
+
+
+def _later_ack(phone) -> dict:
+    """The ack the server sent after its handler returned (the test client keeps the last)."""
+    _wait_until(lambda: phone.acks is not None)
+    ack, phone.acks = phone.acks, None
+    return ack["args"][0]
+
+
+def test_in_a_served_process_the_sockets_ack_comes_from_the_ticks_commit(
+    app, make_event, make_officer, tick, served
+):
+    event = make_event()
+    _officer, token = make_officer(event)
+    phone = _joined_phone(app, event, token)
+    # The handler returns at once (the socket's next event is not held), unanswered.
+    assert phone.emit("position", fix(), namespace="/live", callback=True) is None
+    assert phone.acks is None and _stored(app) == 0
+    assert tick() == 1
+    assert _later_ack(phone) == {"ok": True, "accepted": 1}
+
+
+def test_a_fix_sent_while_the_tick_is_overdue_is_told_not_stored_at_once(
+    app, make_event, make_officer, tick, served, monkeypatch
+):
+    from fieldops.tracking import ingest
+
+    monkeypatch.setattr(ingest, "MIN_ACK_WAIT", 0.1)
+    app.config["PUSH_TICK"] = 0.02
+    event = make_event()
+    _officer, token = make_officer(event)
+    phone = _joined_phone(app, event, token)
+    assert phone.emit("position", fix(), namespace="/live", callback=True) is None
+    assert _later_ack(phone)["error"]["code"] == "not_stored"  # the tick's watchdog
+    late = phone.emit("position", fix(seconds_ago=1), namespace="/live", callback=True)
+    assert late["ok"] is False and late["error"]["code"] == "not_stored", late
+    assert tick() == 1  # the first is stored all the same: sent again, it is a success

@@ -100,7 +100,7 @@ class Tick:
     def __init__(self, max_wait: float):
         self.batches: list[Batch] = []
         self.answered = False
-        self._over = False
+        self.over = False  # answered: it takes no more callers
         # The event of the configured async mode (eventlet, gevent or threading alike).
         self.done = socketio.server.eio.create_event()
         socketio.start_background_task(self._watch, max_wait)
@@ -114,9 +114,9 @@ class Tick:
 
     def _finish(self, *, answered: bool) -> None:
         with _taking:
-            if self._over:
+            if self.over:
                 return
-            self._over, self.answered = True, answered
+            self.over, self.answered = True, answered
         self.done.set()
         for batch in self.batches:
             if batch.answer is not None:
@@ -143,27 +143,30 @@ def submit(fixes: list[PendingFix], *, tick: float) -> bool:
     a process that runs no tick (the tests' in-process apps, the CLI) stores them at once, and
     its pushes wait for the next flush()."""
     batch = Batch(fixes)
-    waiting = _hand_in(batch, tick)
-    if waiting is not None:
-        waiting.done.wait()
-        return waiting.answered and not batch.failed
-    return not batch.failed
+    taken = _hand_in(batch, tick)
+    if isinstance(taken, Tick):
+        taken.done.wait()
+        return taken.answered and not batch.failed
+    return taken
 
 
 def submit_later(fixes: list[PendingFix], *, tick: float, answer) -> None:
     """The same, without waiting: `answer(stored)` is called once, by the tick that stores
-    them (or at once, where there is no tick)."""
+    them (or at once, where there is no tick or it is overdue)."""
     batch = Batch(fixes, answer)
-    if _hand_in(batch, tick) is None:
-        answer(not batch.failed)
+    taken = _hand_in(batch, tick)
+    if not isinstance(taken, Tick):
+        answer(taken)
 
 
-def _hand_in(batch: Batch, tick: float) -> Tick | None:
-    """The tick that will store the batch, or None once it is stored here and now."""
+def _hand_in(batch: Batch, tick: float) -> Tick | bool:
+    """The tick that will store the batch and answer it; else whether it is stored: True or
+    False here and now where no tick runs, False while the next tick is overdue (its watchdog
+    has answered its callers "not stored", and this one is told the same)."""
     global _next_tick
     if not _ticking:
         _store_batches([batch])
-        return None
+        return not batch.failed
     # Hold no pooled connection while waiting (nothing is pending). The socket's hot path
     # has no session at all: making one per fix was a seventh of the server's CPU.
     if db.session.registry.has() and db.session().in_transaction():
@@ -171,6 +174,8 @@ def _hand_in(batch: Batch, tick: float) -> Tick | None:
     with _taking:
         if _next_tick is None:
             _next_tick = Tick(max(ACK_WAIT_TICKS * tick, MIN_ACK_WAIT))
+        if _next_tick.over:
+            return False
         _next_tick.batches.append(batch)
         return _next_tick
 
