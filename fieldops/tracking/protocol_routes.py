@@ -17,7 +17,7 @@ from fieldops import openapi
 from fieldops.api import check_json_bounds
 from fieldops.auth import device_callers
 from fieldops.errors import ApiError, Unauthorized
-from fieldops.tracking import services
+from fieldops.tracking import brake, services
 from fieldops.tracking.protocols import DeviceFix, ProtocolError, parse_osmand, parse_owntracks
 from fieldops.tracking.schemas import parse_fixes
 
@@ -62,6 +62,7 @@ def _record(token: str | None, fix: DeviceFix, source: str) -> None:
     caller = device_callers.lookup(token) if token else None
     if caller is None:
         raise Unauthorized("unknown or revoked device token")
+    brake.check()
     fixes = parse_fixes(_as_fix_body(fix))
     services.record_fixes(caller.event_id, caller.user_id, fixes, source)
 

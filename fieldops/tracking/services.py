@@ -22,7 +22,7 @@ from fieldops.events.schemas import (
 from fieldops.events.signals import roster_changed
 from fieldops.extensions import db
 from fieldops.formats import iso
-from fieldops.tracking import brake, ingest, live, peers
+from fieldops.tracking import ingest, live, peers
 from fieldops.tracking.models import ShiftLog
 from fieldops.tracking.schemas import FixIn, check_plausible
 
@@ -34,8 +34,9 @@ NOT_STORED = ApiError("the position was not stored; send it again", code="not_st
 
 def record_fixes(event_id: int, officer_id: int, fixes: list[FixIn], source: str) -> int:
     """Check the fixes and return once they are stored (the next tick's commit; it pushes
-    them too): nothing is acknowledged before it is stored. 503 `not_stored` otherwise, and
-    503 `busy` while the process is behind (fieldops.tracking.brake)."""
+    them too): nothing is acknowledged before it is stored. 503 `not_stored` otherwise. The
+    caller has asked `brake.check()` first, before parsing, so that a fix refused as `busy`
+    while the process is behind costs the least it can (fieldops.tracking.brake)."""
     batch = _checked(event_id, officer_id, fixes, source)
     if not ingest.submit(batch, tick=current_app.config["PUSH_TICK"]):
         raise NOT_STORED
@@ -54,7 +55,6 @@ def record_fixes_later(
 def _checked(
     event_id: int, officer_id: int, fixes: list[FixIn], source: str
 ) -> list[ingest.PendingFix]:
-    brake.check()
     cfg = current_app.config
     check_plausible(
         fixes,
