@@ -47,6 +47,23 @@ def storage_fails(monkeypatch):
 
 
 @pytest.fixture
+def impatient(app, monkeypatch):
+    """A tick's watchdog gives up on it after 0.1 s (callers are told "not stored")."""
+    from fieldops.tracking import ingest
+
+    monkeypatch.setattr(ingest, "MIN_ACK_WAIT", 0.1)
+    app.config["PUSH_TICK"] = 0.02
+
+
+def _joined_phone(app, event, token):
+    from fieldops.extensions import socketio
+
+    phone = socketio.test_client(app, namespace="/live", auth={"token": token})
+    assert phone.emit("join", {"event_id": event["id"]}, namespace="/live", callback=True)["ok"]
+    return phone
+
+
+@pytest.fixture
 def served(monkeypatch):
     """As in a serving process: a tick task runs, so callers wait for its commit (the test
     plays the tick with the `tick` fixture, from its own thread)."""
@@ -69,12 +86,9 @@ def test_a_fix_that_could_not_be_stored_is_a_503_never_a_success(
 def test_over_the_socket_a_fix_that_could_not_be_stored_is_an_error_ack(
     app, make_event, make_officer, storage_fails
 ):
-    from fieldops.extensions import socketio
-
     event = make_event()
     _officer, token = make_officer(event)
-    phone = socketio.test_client(app, namespace="/live", auth={"token": token})
-    assert phone.emit("join", {"event_id": event["id"]}, namespace="/live", callback=True)["ok"]
+    phone = _joined_phone(app, event, token)
     ack = phone.emit("position", fix(), namespace="/live", callback=True)
     assert ack["ok"] is False and ack["error"]["code"] == "not_stored"
 
@@ -125,25 +139,13 @@ def test_in_a_served_process_the_answer_waits_for_the_ticks_commit(
 
 
 def test_in_a_served_process_a_tick_that_never_comes_is_a_503(
-    app, client, make_event, make_officer, served, monkeypatch
+    app, client, make_event, make_officer, served, impatient
 ):
-    from fieldops.tracking import ingest
-
-    monkeypatch.setattr(ingest, "MIN_ACK_WAIT", 0.1)
-    app.config["PUSH_TICK"] = 0.02
     event = make_event()
     _officer, token = make_officer(event)
     response = client.post(_url(event), json=fix(), headers=_bearer(token))
     assert response.status_code == 503
     assert response.get_json()["error"]["code"] == "not_stored"
-
-
-def _joined_phone(app, event, token):
-    from fieldops.extensions import socketio
-
-    phone = socketio.test_client(app, namespace="/live", auth={"token": token})
-    assert phone.emit("join", {"event_id": event["id"]}, namespace="/live", callback=True)["ok"]
-    return phone
 
 
 def _later_ack(phone) -> dict:
@@ -167,12 +169,8 @@ def test_in_a_served_process_the_sockets_ack_comes_from_the_ticks_commit(
 
 
 def test_a_fix_sent_while_the_tick_is_overdue_is_told_not_stored_at_once(
-    app, make_event, make_officer, tick, served, monkeypatch
+    app, make_event, make_officer, tick, served, impatient
 ):
-    from fieldops.tracking import ingest
-
-    monkeypatch.setattr(ingest, "MIN_ACK_WAIT", 0.1)
-    app.config["PUSH_TICK"] = 0.02
     event = make_event()
     _officer, token = make_officer(event)
     phone = _joined_phone(app, event, token)
