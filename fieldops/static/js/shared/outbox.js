@@ -144,8 +144,7 @@ export function createOutbox({ database, storeName = "outbox", channel = "fieldo
           if (result === "retry") {
             s.failures += 1;
             const wait = lane.retryMs ?? 3000;
-            const due = lane.backoff ? Math.min(60000, wait * 2 ** Math.min(s.failures, 5)) : wait;
-            s.nextAt = Date.now() + (lane.backoff ? jittered(due) : due);
+            s.nextAt = Date.now() + (lane.backoff ? jittered(Math.min(60000, wait * 2 ** Math.min(s.failures, 5))) : wait);
             changed(name);
             return;
           }
