@@ -60,8 +60,11 @@ haproxy: ## Install Debian's HAProxy when missing (several processes behind one 
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq haproxy; }
 
+# Two workers: most of a test's time is waiting on a server or a browser, so a 2-core machine
+# runs two at once (tests/conftest.py keeps each file in one worker).
+WORKERS ?= 2
 test: setup chromium node haproxy ## Run the whole suite (services, API, sockets, real servers, browser)
-	$(BIN)/pytest --durations=20  # the slowest twenty, to keep the suite under 15 minutes
+	$(BIN)/pytest -n $(WORKERS) --dist loadgroup --durations=20  # the slowest twenty, to keep the suite under 15 minutes
 
 test-fast: setup node ## Only the tests that start nothing: in-process app, test clients, real databases
 	$(BIN)/pytest -m "not browser and not live"

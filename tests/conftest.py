@@ -56,12 +56,22 @@ _unmarked_test: str | None = None
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by these marks
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
+    in_workers = config.pluginmanager.hasplugin("xdist")
     for item in items:
         for fixture, marks in MARKS_OF_FIXTURES.items():
             if fixture in item.fixturenames:
                 for mark in marks:
                     item.add_marker(mark)
+        if in_workers:
+            item.add_marker(pytest.mark.xdist_group(_worker_group(item)))
+
+
+def _worker_group(item) -> str:
+    """`make test` runs the suite in two workers (pytest -n 2 --dist loadgroup): a file's tests
+    stay together (its module fixtures, a server or a browser, start once), and the files that
+    share the one Redis (its channels, streams and lead key) run one after another."""
+    return "redis" if item.get_closest_marker("redis") else item.module.__name__
 
 
 @pytest.hookimpl(wrapper=True)

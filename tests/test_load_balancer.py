@@ -10,7 +10,7 @@ import requests
 from tests.conftest import fix
 from tests.support.live_server import Front, Recorder, seed_staff
 
-pytestmark = pytest.mark.live
+pytestmark = [pytest.mark.live, pytest.mark.redis]
 
 PHONES = 8
 

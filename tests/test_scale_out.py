@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import fix
 from tests.support.live_server import LiveServer, Recorder
 
-pytestmark = pytest.mark.live
+pytestmark = [pytest.mark.live, pytest.mark.redis]
 
 STALE_AFTER = 3  # s: short, so that going stale is seen within a test
 OFF_POST_AFTER = 2
