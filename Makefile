@@ -67,7 +67,7 @@ test: setup chromium node haproxy ## Run the whole suite (services, API, sockets
 	$(BIN)/pytest -n $(WORKERS) --dist loadgroup --durations=20  # the slowest twenty, to keep the suite under 15 minutes
 
 test-fast: setup node ## Only the tests that start nothing: in-process app, test clients, real databases
-	$(BIN)/pytest -m "not browser and not live"
+	$(BIN)/pytest -n $(WORKERS) --dist loadgroup -m "not browser and not live"
 
 lint: setup ## ruff check and format check
 	$(BIN)/ruff check .
