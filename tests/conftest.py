@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import databases
 from tests.support.databases import drop_test_databases, postgres_url_or_skip, sqlite_template
 from tests.support.live_server import LiveServer
 
@@ -67,6 +68,21 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group(_worker_group(item)))
 
 
+@pytest.hookimpl(optionalhook=True)  # xdist's hook: absent under -p no:xdist
+def pytest_xdist_node_collection_finished(node, ids):
+    """Stop where loadgroup would silently not group. Every test gets a group, which xdist
+    writes into its node id; on pytest 9.2 that no longer takes (pytest-xdist#1386), and the
+    files' tests were spread over both workers: two pairs of processes crossed each other's
+    messages on the one Redis."""
+    ungrouped = [nodeid for nodeid in ids if "@" not in nodeid.rsplit("]", 1)[-1]]
+    if ungrouped and node.config.getvalue("dist") == "loadgroup":
+        pytest.exit(
+            f"--dist loadgroup did not group {ungrouped[0]} (and {len(ungrouped) - 1} more): "
+            "this pytest and pytest-xdist do not work together (see constraints.txt)",
+            returncode=pytest.ExitCode.USAGE_ERROR,
+        )
+
+
 def _worker_group(item) -> str:
     """`make test` runs the suite in two workers (pytest -n 2 --dist loadgroup): a file's tests
     stay together (its module fixtures, a server or a browser, start once), and the files that
@@ -78,10 +94,12 @@ def _worker_group(item) -> str:
 def pytest_runtest_protocol(item, nextitem):
     global _unmarked_test
     _unmarked_test = None if item.get_closest_marker("live") else item.nodeid
+    databases.test_without_redis_mark = None if item.get_closest_marker("redis") else item.nodeid
     try:
         return (yield)
     finally:
         _unmarked_test = None
+        databases.test_without_redis_mark = None
 
 
 def _refuse_processes_in_unmarked_tests(event: str, args: tuple) -> None:
