@@ -15,10 +15,19 @@ PG_ADMIN_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("FIELDOPS_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
+# The test now running, if it lacks @pytest.mark.redis (conftest sets it around each test).
+test_without_redis_mark: str | None = None
+
 
 def redis_url_or_skip() -> str:
     """The suite's Redis (the message queue several processes share); skips, saying why, if
-    unreachable."""
+    unreachable. Its channels, streams and lead key are shared by every test that uses it, so
+    such tests must be marked redis: the workers then run them one after another."""
+    if test_without_redis_mark is not None:
+        raise RuntimeError(
+            f"{test_without_redis_mark} uses the suite's Redis: mark it @pytest.mark.redis "
+            "(the tests that share it must not run at the same time in two workers)"
+        )
     import redis
 
     try:
