@@ -77,9 +77,17 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _headers(response):
         headers = response.headers
-        csp = content_security_policy(app.config.get("TILE_URL") or "", request.host)
-        headers.setdefault("Content-Security-Policy", csp)
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("X-Content-Type-Options", "nosniff")
+        for name, value in response_headers(app.config.get("TILE_URL") or "", request.host):
+            headers.setdefault(name, value)
         return response
+
+
+@functools.lru_cache(maxsize=64)  # keyed by the Host header: bounded
+def response_headers(tile_url: str, host: str) -> tuple[tuple[str, str], ...]:
+    """The headers every response carries (a route may set its own instead)."""
+    return (
+        ("Content-Security-Policy", content_security_policy(tile_url, host)),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "same-origin"),
+        ("X-Content-Type-Options", "nosniff"),
+    )

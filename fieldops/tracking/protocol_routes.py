@@ -93,6 +93,13 @@ def osmand():
     if request.is_json or request.get_data()[:1] == b"{":  # some builds omit the content type
         check_json_bounds()
         body = request.get_json(silent=True, force=True)
+    return jsonify(osmand_answer(query, body)), 200
+
+
+def osmand_answer(query: dict[str, str], body) -> dict:
+    """Store a Traccar Client fix: the 200's body, or the ApiError to answer (400 for a fix it
+    cannot read, 401 for the token, 503 to send it again). Its classic requests come here
+    without Flask (fieldops.tracking.osmand_direct)."""
     try:
         fix = parse_osmand(query, body)
     except ProtocolError as exc:
@@ -105,8 +112,8 @@ def osmand():
         # Traccar Client resends its oldest unacknowledged fix until it gets a 2xx, holding back
         # every newer one: a refused fix is dropped with a 200 that says so, never retried.
         log.warning("dropped a Traccar fix: %s", exc.message)
-        return jsonify(stored=False, **exc.to_dict()), 200
-    return jsonify(stored=True), 200
+        return dict(stored=False, **exc.to_dict())
+    return {"stored": True}
 
 
 def _basic_auth_token() -> str | None:

@@ -1,0 +1,151 @@
+"""Traccar Client's classic requests are answered without Flask's request machinery, exactly as
+the route answers them (fieldops.tracking.osmand_direct)."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from datetime import UTC, datetime
+
+import pytest
+
+
+@pytest.fixture
+def token(make_event, make_officer):
+    _officer_id, token = make_officer(make_event())
+    return token
+
+
+# Flask's route says `Vary: Cookie` because its hooks open the cookie session; neither answer
+# depends on a cookie, so the direct path leaves it out.
+NOT_COMPARED = {"Content-Length", "Vary"}
+
+
+def _answer(response) -> tuple:
+    headers = sorted((k, v) for k, v in response.headers.items() if k not in NOT_COMPARED)
+    return response.status_code, response.get_json(), headers
+
+
+def _both(app, client, *args, **kwargs) -> tuple:
+    """The answer through the direct path, then the same request through the Flask route."""
+    direct = _answer(client.open(*args, **kwargs))
+    gate = app.wsgi_app
+    app.wsgi_app = gate.inner
+    try:
+        routed = _answer(client.open(*args, **kwargs))
+    finally:
+        app.wsgi_app = gate
+    return direct, routed
+
+
+def _requests(token: str) -> list[tuple[str, dict]]:
+    now = int(time.time())
+    good = f"id={token}&timestamp={now}&lat=40.7128&lon=-74.006&speed=3.9&batt=87"
+    return [
+        ("a classic empty POST", {"path": f"/track/osmand?{good}", "method": "POST"}),
+        (
+            "an empty POST that names a content type",
+            {"path": f"/track/osmand?{good}", "method": "POST", "content_type": "text/plain"},
+        ),
+        ("a GET to the alias", {"path": f"/track/osmand/?{good}", "method": "GET"}),
+        (
+            "a form",
+            {
+                "path": "/track/osmand",
+                "method": "POST",
+                "data": good,
+                "content_type": "application/x-www-form-urlencoded",
+            },
+        ),
+        (
+            "a form overriding the query",
+            {
+                "path": f"/track/osmand?id=nobody&lat=1&lon=1&timestamp={now}",
+                "method": "POST",
+                "data": f"id={token}&lat=40.7&lon=-74.0",
+                "content_type": "application/x-www-form-urlencoded; charset=UTF-8",
+            },
+        ),
+        (
+            "an unknown token",
+            {"path": "/track/osmand?id=nobody&lat=40.7&lon=-74", "method": "POST"},
+        ),
+        ("no token", {"path": "/track/osmand?lat=40.7&lon=-74", "method": "POST"}),
+        ("no latitude", {"path": f"/track/osmand?id={token}&lon=-74", "method": "POST"}),
+        (
+            "a latitude of 91",
+            {"path": f"/track/osmand?id={token}&lat=91&lon=-74", "method": "POST"},
+        ),
+        ("not a number", {"path": f"/track/osmand?id={token}&lat=abc&lon=-74", "method": "POST"}),
+        (
+            "a fix from 1970 (dropped with a 200)",
+            {"path": f"/track/osmand?id={token}&lat=40.7&lon=-74&timestamp=5", "method": "POST"},
+        ),
+        (
+            "bad percent-encoding",
+            {"path": f"/track/osmand?id={token}&lat=%ZZ&lon=%ff", "method": "GET"},
+        ),
+        ("repeated fields", {"path": f"/track/osmand?{good}&lat=1&id=x", "method": "POST"}),
+        (
+            "a body of another kind",
+            {
+                "path": f"/track/osmand?{good}",
+                "method": "POST",
+                "data": "x",
+                "content_type": "text/plain",
+            },
+        ),
+        (
+            "JSON sent as a form",
+            {
+                "path": "/track/osmand",
+                "method": "POST",
+                "data": json.dumps({"device_id": token}),
+                "content_type": "application/x-www-form-urlencoded",
+            },
+        ),
+        (
+            "JSON without its content type",
+            {"path": "/track/osmand", "method": "POST", "data": json.dumps({"device_id": token})},
+        ),
+    ]
+
+
+@pytest.mark.parametrize("index", range(len(_requests("t"))), ids=[n for n, _ in _requests("t")])
+def test_the_direct_path_answers_as_the_route_does(app, client, token, index):
+    _name, request = _requests(token)[index]
+    direct, routed = _both(app, client, request.pop("path"), **request)
+    assert direct == routed
+    assert direct[0] < 500
+
+
+def test_a_plain_request_never_builds_a_flask_request(app, client, token, monkeypatch, tick):
+    def refuse(*args, **kwargs):
+        raise AssertionError("Flask built a request")
+
+    monkeypatch.setattr(app, "request_context", refuse)
+    response = client.post(f"/track/osmand?id={token}&lat=40.7&lon=-74.0")
+    assert response.status_code == 200 and response.get_json() == {"stored": True}
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert tick() == 1
+
+
+def test_json_multipart_and_other_methods_go_on_to_the_route(app, client, token, monkeypatch):
+    routed = []
+    original = app.request_context
+
+    def spy(environ):
+        routed.append(environ["REQUEST_METHOD"])
+        return original(environ)
+
+    monkeypatch.setattr(app, "request_context", spy)
+    now = datetime.now(UTC).isoformat()
+    fix = {"timestamp": now, "coords": {"latitude": 40.7, "longitude": -74.0}}
+    body = {"device_id": token, "location": fix}
+    assert client.post("/track/osmand", json=body).status_code == 200
+    form = {"id": token, "lat": "40.7", "lon": "-74", "note": (io.BytesIO(b"x"), "x.txt")}
+    assert client.post("/track/osmand", data=form).status_code == 200  # multipart
+    assert client.put(f"/track/osmand?id={token}&lat=40.7&lon=-74").status_code == 405
+    assert routed == ["POST", "POST", "PUT"]
