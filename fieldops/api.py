@@ -43,18 +43,23 @@ def json_depth(raw: bytes, limit: int) -> bool:
 def check_json_bounds() -> None:
     """Before any JSON of this request is parsed: too big is a 413, too deep a 400."""
     if request.content_length is not None and request.content_length > MAX_JSON_BYTES:
-        raise ApiError(
-            f"a JSON body is at most {MAX_JSON_BYTES:,} bytes", code="too_large", status=413
-        )
-    raw = request.get_data(cache=True)
+        raise _too_large()
+    check_json_bytes(request.get_data(cache=True))
+
+
+def check_json_bytes(raw: bytes) -> None:
+    """The same checks on a body already read."""
     if len(raw) > MAX_JSON_BYTES:
-        raise ApiError(
-            f"a JSON body is at most {MAX_JSON_BYTES:,} bytes", code="too_large", status=413
-        )
+        raise _too_large()
     if json_depth(raw, MAX_JSON_DEPTH):
         raise ApiError(
             f"the body nests deeper than {MAX_JSON_DEPTH} levels", code="invalid_json", status=400
         )
+
+
+def _too_large() -> ApiError:
+    message = f"a JSON body is at most {MAX_JSON_BYTES:,} bytes"
+    return ApiError(message, code="too_large", status=413)
 
 
 def json_body(required: bool = True):
@@ -71,8 +76,12 @@ def json_body(required: bool = True):
         return {}
     body = request.get_json(silent=True)
     if body is None:
-        raise ApiError("the body is not valid JSON", code="invalid_json", status=400)
+        raise not_json()
     return body
+
+
+def not_json() -> ApiError:
+    return ApiError("the body is not valid JSON", code="invalid_json", status=400)
 
 
 def body_as(model: type[M], required: bool = True) -> M:

@@ -10,10 +10,10 @@ from flask import Flask
 from fieldops import realtime, security, snapshots, socket_json, throttle
 from fieldops.config import load_config
 from fieldops.db import configure_sqlite
+from fieldops.direct import DirectRoutes
 from fieldops.errors import register_error_handlers
 from fieldops.extensions import csrf, db, login_manager, migrate, socketio
-from fieldops.tracking import peers
-from fieldops.tracking.osmand_direct import OsmandDirect
+from fieldops.tracking import direct, peers
 
 MIGRATIONS = os.path.join(os.path.dirname(__file__), "migrations")
 
@@ -42,7 +42,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     peers.init_app(app)
     register_error_handlers(app)
     _register_blueprints(app)
-    app.wsgi_app = OsmandDirect(app, app.wsgi_app)  # Traccar Client's fixes, without Flask
+    app.wsgi_app = DirectRoutes(app, app.wsgi_app, direct.ROUTES)  # phones' fixes, without Flask
 
     @app.teardown_appcontext
     def _end_session(_exc):

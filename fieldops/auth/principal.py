@@ -18,8 +18,12 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def bearer_token() -> str | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
+    return bearer_of(request.headers.get("Authorization", ""))
+
+
+def bearer_of(authorization: str) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header; None for any other."""
+    scheme, _, token = authorization.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 

@@ -17,9 +17,8 @@ from fieldops import openapi
 from fieldops.api import check_json_bounds
 from fieldops.auth import device_callers
 from fieldops.errors import ApiError, Unauthorized
-from fieldops.tracking import brake, services
+from fieldops.tracking import services
 from fieldops.tracking.protocols import DeviceFix, ProtocolError, parse_osmand, parse_owntracks
-from fieldops.tracking.schemas import parse_fixes
 
 bp = Blueprint("protocols", __name__)
 log = logging.getLogger(__name__)
@@ -62,9 +61,7 @@ def _record(token: str | None, fix: DeviceFix, source: str) -> None:
     caller = device_callers.lookup(token) if token else None
     if caller is None:
         raise Unauthorized("unknown or revoked device token")
-    brake.check()
-    fixes = parse_fixes(_as_fix_body(fix))
-    services.record_fixes(caller.event_id, caller.user_id, fixes, source)
+    services.take_fixes(caller.event_id, caller.user_id, lambda: _as_fix_body(fix), source)
 
 
 def _protocol_error(exc: ProtocolError) -> ApiError:
@@ -99,7 +96,7 @@ def osmand():
 def osmand_answer(query: dict[str, str], body) -> dict:
     """Store a Traccar Client fix: the 200's body, or the ApiError to answer (400 for a fix it
     cannot read, 401 for the token, 503 to send it again). Its classic requests come here
-    without Flask (fieldops.tracking.osmand_direct)."""
+    without Flask (fieldops.tracking.direct)."""
     try:
         fix = parse_osmand(query, body)
     except ProtocolError as exc:

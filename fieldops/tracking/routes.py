@@ -11,8 +11,8 @@ from fieldops.auth.principal import request_caller, require
 from fieldops.db import write_transaction
 from fieldops.errors import Forbidden
 from fieldops.payloads import Position
-from fieldops.tracking import brake, live, services
-from fieldops.tracking.schemas import CheckInIn, FixIn, StatusIn, parse_fixes, shift_to_dict
+from fieldops.tracking import live, services
+from fieldops.tracking.schemas import CheckInIn, FixIn, StatusIn, shift_to_dict
 
 bp = Blueprint("tracking", __name__)
 
@@ -34,9 +34,7 @@ def post_positions(event_id: int):
     caller = request_caller()
     if not live.is_member(caller, event_id):
         _officer_and_event(event_id)  # the reason, from the database
-    brake.check()  # before parsing: a refused fix should cost the least it can
-    fixes = parse_fixes(json_body())
-    accepted = services.record_fixes(event_id, caller.user_id, fixes, "web")
+    accepted = services.take_fixes(event_id, caller.user_id, json_body, "web")
     return jsonify(accepted=accepted), 202
 
 

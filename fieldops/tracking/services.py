@@ -22,9 +22,9 @@ from fieldops.events.schemas import (
 from fieldops.events.signals import roster_changed
 from fieldops.extensions import db
 from fieldops.formats import iso
-from fieldops.tracking import ingest, live, peers
+from fieldops.tracking import brake, ingest, live, peers
 from fieldops.tracking.models import ShiftLog
-from fieldops.tracking.schemas import FixIn, check_plausible
+from fieldops.tracking.schemas import FixIn, check_plausible, parse_fixes
 
 SOURCES = ("web", "socket", "osmand", "owntracks", "sim")
 
@@ -41,6 +41,13 @@ def record_fixes(event_id: int, officer_id: int, fixes: list[FixIn], source: str
     if not ingest.submit(batch, tick=current_app.config["PUSH_TICK"]):
         raise NOT_STORED
     return len(fixes)
+
+
+def take_fixes(event_id: int, officer_id: int, read_body: Callable[[], object], source: str) -> int:
+    """A request's fixes: refused as `busy` before `read_body()` parses them while the process
+    is behind (fieldops.tracking.brake), then checked and stored as record_fixes does."""
+    brake.check()
+    return record_fixes(event_id, officer_id, parse_fixes(read_body()), source)
 
 
 def record_fixes_later(

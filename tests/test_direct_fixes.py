@@ -1,5 +1,5 @@
-"""Traccar Client's classic requests are answered without Flask's request machinery, exactly as
-the route answers them (fieldops.tracking.osmand_direct)."""
+"""The fixes phones send over HTTP are answered without Flask's request machinery, exactly as
+the routes answer them (fieldops.direct, fieldops.tracking.direct)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,17 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.conftest import fix
+
 
 @pytest.fixture
-def token(make_event, make_officer):
-    _officer_id, token = make_officer(make_event())
+def event(make_event):
+    return make_event()
+
+
+@pytest.fixture
+def token(event, make_officer):
+    _officer_id, token = make_officer(event)
     return token
 
 
@@ -113,14 +120,90 @@ def _requests(token: str) -> list[tuple[str, dict]]:
 
 
 @pytest.mark.parametrize("index", range(len(_requests("t"))), ids=[n for n, _ in _requests("t")])
-def test_the_direct_path_answers_as_the_route_does(app, client, token, index):
+def test_traccar_client_is_answered_as_the_route_does(app, client, token, index):
     _name, request = _requests(token)[index]
     direct, routed = _both(app, client, request.pop("path"), **request)
     assert direct == routed
     assert direct[0] < 500
 
 
-def test_a_plain_request_never_builds_a_flask_request(app, client, token, monkeypatch, tick):
+def _positions(event_id: int, token: str, other_event_id: int) -> list[tuple[str, dict]]:
+    url = f"/api/v1/events/{event_id}/positions"
+    bearer = {"Authorization": f"Bearer {token}"}
+    deep = "[" * 40 + "]" * 40
+    return [
+        ("one fix", {"path": url, "json": fix(), "headers": bearer}),
+        ("a list", {"path": url, "json": [fix(), fix(40.71), fix(40.72)], "headers": bearer}),
+        ("a latitude of 91", {"path": url, "json": fix(91), "headers": bearer}),
+        ("no time", {"path": url, "json": {"lat": 40.7, "lon": -74.0}, "headers": bearer}),
+        ("an empty list", {"path": url, "json": [], "headers": bearer}),
+        ("a number", {"path": url, "json": 5, "headers": bearer}),
+        (
+            "not JSON",
+            {"path": url, "data": "{", "content_type": "application/json", "headers": bearer},
+        ),
+        (
+            "too deep",
+            {"path": url, "data": deep, "content_type": "application/json", "headers": bearer},
+        ),
+        ("not said to be JSON", {"path": url, "data": json.dumps(fix()), "headers": bearer}),
+        ("no token", {"path": url, "json": fix()}),
+        (
+            "an unknown token",
+            {"path": url, "json": fix(), "headers": {"Authorization": "Bearer x"}},
+        ),
+        ("Basic", {"path": url, "json": fix(), "headers": {"Authorization": "Basic eDp5"}}),
+        (
+            "another event",
+            {
+                "path": f"/api/v1/events/{other_event_id}/positions",
+                "json": fix(),
+                "headers": bearer,
+            },
+        ),
+        (
+            "no such event",
+            {"path": "/api/v1/events/999999/positions", "json": fix(), "headers": bearer},
+        ),
+        (
+            "an id past the largest",
+            {
+                "path": "/api/v1/events/99999999999999999999/positions",
+                "json": fix(),
+                "headers": bearer,
+            },
+        ),
+    ]
+
+
+POSITIONS = [name for name, _ in _positions(1, "t", 2)]
+
+
+@pytest.mark.parametrize("index", range(len(POSITIONS)), ids=POSITIONS)
+def test_a_device_tokens_fixes_are_answered_as_the_route_does(
+    app, client, event, token, make_event, index
+):
+    other = make_event(name="Another race")
+    _name, request = _positions(event["id"], token, other["id"])[index]
+    direct, routed = _both(app, client, request.pop("path"), method="POST", **request)
+    assert direct == routed
+    assert direct[0] < 500
+
+
+def test_busy_is_answered_as_the_routes_do(app, client, event, token, monkeypatch):
+    from fieldops.tracking import brake
+
+    monkeypatch.setattr(brake, "engaged", lambda: True)
+    url = f"/api/v1/events/{event['id']}/positions"
+    headers = {"Authorization": f"Bearer {token}"}
+    direct, routed = _both(app, client, url, method="POST", json=fix(), headers=headers)
+    assert direct == routed and direct[0] == 503
+    assert ("Retry-After", "5") in direct[2]
+    direct, routed = _both(app, client, f"/track/osmand?id={token}&lat=40.7&lon=-74", method="POST")
+    assert direct == routed and direct[0] == 503
+
+
+def test_a_plain_request_never_builds_a_flask_request(app, client, event, token, monkeypatch, tick):
     def refuse(*args, **kwargs):
         raise AssertionError("Flask built a request")
 
@@ -129,7 +212,14 @@ def test_a_plain_request_never_builds_a_flask_request(app, client, token, monkey
     assert response.status_code == 200 and response.get_json() == {"stored": True}
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
-    assert tick() == 1
+    response = client.post(
+        f"/api/v1/events/{event['id']}/positions",
+        json=[fix(40.71), fix(40.72)],
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 202 and response.get_json() == {"accepted": 2}
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert tick() == 3
 
 
 def test_json_multipart_and_other_methods_go_on_to_the_route(app, client, token, monkeypatch):

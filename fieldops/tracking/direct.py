@@ -1,0 +1,96 @@
+"""The fixes phones send over HTTP, answered without Flask (fieldops.direct).
+
+- Traccar Client's classic request: `POST /track/osmand?id=<token>&lat=..`, with no body or
+  the same fields as a form. Answered by the route's own `osmand_answer`, errors included.
+- A fix or a list from a device token: `POST /api/v1/events/<id>/positions` with
+  `Authorization: Bearer` and a JSON body, as the officer page's outbox and `bench/live.py
+  --transport http` send them, from an officer the live picture knows is at the event. The
+  route explains any refusal but `busy` and a fix that does not check.
+
+Anything else (JSON to /track/osmand, multipart, a cookie session, an unknown token) goes on
+to the Flask routes in fieldops.tracking.protocol_routes and .routes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import parse_qsl
+
+import werkzeug.urls  # noqa: F401  registers the "werkzeug.url_quote" error handler
+
+from fieldops import direct
+from fieldops.api import MAX_JSON_BYTES, check_json_bytes, not_json
+from fieldops.auth import device_callers
+from fieldops.auth.principal import bearer_of
+from fieldops.security import MAX_ID
+from fieldops.tracking import live, services
+from fieldops.tracking.protocol_routes import osmand_answer
+
+FORM = "application/x-www-form-urlencoded"
+MAX_FORM = 64 * 1024  # a form of one fix is a few hundred bytes; larger goes to Flask
+
+
+def osmand(environ, _match) -> direct.Answer | None:
+    fields = _plain_fields(environ)
+    if fields is None:
+        return None
+    return direct.Answer(200, osmand_answer(fields, None))
+
+
+def positions(environ, match: re.Match) -> direct.Answer | None:
+    token = bearer_of(environ.get("HTTP_AUTHORIZATION", ""))
+    event_id = int(match[1])
+    if token is None or event_id > MAX_ID or not direct.is_json(direct.content_type(environ)):
+        return None
+    caller = device_callers.lookup(token)
+    if caller is None or not live.is_member(caller, event_id):
+        return None
+    raw = direct.body(environ, MAX_JSON_BYTES)
+    if raw is None:
+        return None
+
+    def read_body():
+        check_json_bytes(raw)
+        try:
+            return json.loads(raw)
+        except ValueError:
+            raise not_json() from None
+
+    accepted = services.take_fixes(event_id, caller.user_id, read_body, "web")
+    return direct.Answer(202, {"accepted": accepted})
+
+
+ROUTES = [
+    direct.Route(frozenset({"GET", "POST"}), re.compile(r"/track/osmand/?"), osmand),
+    direct.Route(
+        frozenset({"POST"}), re.compile(r"/api/v1/events/([1-9][0-9]{0,18})/positions"), positions
+    ),
+]
+
+
+def _plain_fields(environ) -> dict[str, str] | None:
+    """The query and form fields of a classic request (form fields win, as in the route);
+    None for a body the route reads otherwise (JSON, multipart, anything not a form)."""
+    media_type = direct.content_type(environ)
+    if direct.is_json(media_type) or media_type.startswith("multipart/"):
+        return None
+    raw = direct.body(environ, MAX_FORM)
+    if raw is None or (raw and (media_type != FORM or raw[:1] == b"{")):
+        return None  # the route reads a body starting with { as JSON, and ignores any other
+    try:
+        fields = dict(_pairs(environ.get("QUERY_STRING", "").encode("latin-1")))
+        if media_type == FORM:
+            fields.update(_pairs(raw))
+    except UnicodeError:
+        return None
+    return fields
+
+
+def _pairs(raw: bytes) -> list[tuple[str, str]]:
+    """Werkzeug's reading of a query string or form, keeping each name's first value."""
+    pairs = parse_qsl(raw.decode(), keep_blank_values=True, errors="werkzeug.url_quote")
+    first: dict[str, str] = {}
+    for name, value in pairs:
+        first.setdefault(name, value)
+    return list(first.items())
