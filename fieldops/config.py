@@ -5,6 +5,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from fieldops import collector
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
 
@@ -66,6 +68,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "TRUSTED_PROXIES": int(_env_float("TRUSTED_PROXIES", 0)),
         # Fixes are refused (503 busy) while the server's event loop runs this late (s); 0: never.
         "SHED_LAG": _env_float("SHED_LAG", 0.5),
+        # The cyclic garbage collector's thresholds in a serving process (fieldops.collector).
+        "GC_THRESHOLDS": collector.parse_thresholds(
+            _env("GC_THRESHOLDS") or collector.DEFAULT_THRESHOLDS
+        ),
         # 1: a greenlet per socket event (python-socketio's default); 0: in the socket's own.
         "SOCKET_ASYNC_HANDLERS": _env("SOCKET_ASYNC_HANDLERS", "0") == "1",
         # Tile URL template for the base map; empty string = no remote tiles (plain background).

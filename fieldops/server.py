@@ -18,6 +18,7 @@ from errno import EADDRINUSE
 
 from flask import Flask
 
+from fieldops import collector
 from fieldops.app import start_background
 from fieldops.extensions import socketio
 from fieldops.tls import Certificate
@@ -58,6 +59,7 @@ def serve(app: Flask, listeners: list[Listener]) -> None:
     # The officer page names the HTTPS address when it is opened over plain HTTP.
     app.config["HTTPS_PORT"] = secure[0].port if secure else None
     start_background(app)
+    collector.tune(app.config["GC_THRESHOLDS"])
     log.info(
         "serving on %s (%s, up to %d connections, %d open files)",
         " and ".join(item.url for item in listeners),

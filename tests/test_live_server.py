@@ -53,6 +53,9 @@ def test_an_officers_fix_reaches_the_dashboard_in_a_positions_batch(live_server,
     assert envelope["seq"] > ack["seq"]
     health = requests.get(f"{live_server.url}/healthz", timeout=5).json()
     assert health["ingest"]["stored"] >= 1 and health["ingest"]["failed"] == 0
+    # The app's own objects are out of the collector's view, and it runs less often.
+    assert health["collector"]["thresholds"] == [20000, 50, 10]
+    assert health["collector"]["frozen"] > 50_000
     phone.disconnect()
     dashboard.disconnect()
 

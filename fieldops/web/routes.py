@@ -17,6 +17,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from fieldops import collector
 from fieldops.auth.models import Role
 from fieldops.events.access import events_for
 from fieldops.events.schemas import event_to_dict
@@ -150,8 +151,9 @@ def officer_service_worker():
 @bp.get("/healthz")
 def healthz():
     """Load balancers, operations and tests: the process is up, and how far its ingest
-    buffer is behind (`ingest.oldest_pending_s` well above the push tick means overload)."""
-    return jsonify(ok=True, ingest=ingest.stats(), brake=brake.stats())
+    buffer is behind (`ingest.oldest_pending_s` well above the push tick means overload),
+    and how the garbage collector is set (fieldops.collector)."""
+    return jsonify(ok=True, ingest=ingest.stats(), brake=brake.stats(), collector=collector.stats())
 
 
 @bp.get("/tiles/<int:z>/<int:x>/<int:y>.png")
