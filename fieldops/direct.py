@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 
 from flask import Flask
+from werkzeug.sansio.utils import get_host
 
 from fieldops import security
 from fieldops.errors import ApiError
@@ -74,8 +75,7 @@ class DirectRoutes:
                 return Answer(500, _internal_error())
 
     def _headers(self, environ) -> tuple[tuple[str, str], ...]:
-        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
-        return security.response_headers(self.app.config.get("TILE_URL") or "", host)
+        return security.response_headers(self.app.config.get("TILE_URL") or "", _host(environ))
 
 
 def _send(answer: Answer, headers, start_response):
@@ -110,16 +110,24 @@ def body(environ, max_bytes: int) -> bytes | None:
     longer than max_bytes or of a length that does not parse (Flask answers those)."""
     if "HTTP_TRANSFER_ENCODING" in environ:
         return None
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
+    declared = environ.get("CONTENT_LENGTH") or "0"
+    if not declared.isdigit() or int(declared) > max_bytes:  # werkzeug's reading: digits only
         return None
-    if not 0 <= length <= max_bytes:
-        return None
+    length = int(declared)
     raw = environ["wsgi.input"].read(length) if length else b""
     if raw:
         environ["wsgi.input"] = io.BytesIO(raw)
+    if len(raw) != length:  # the client went away mid-body: Flask's 400, nothing stored
+        return None
     return raw
+
+
+def _host(environ) -> str:
+    """As werkzeug's `request.host` reads it."""
+    server_port = environ.get("SERVER_PORT")
+    port = int(server_port) if server_port and server_port.isdigit() else None
+    server = (environ.get("SERVER_NAME", ""), port)
+    return get_host(environ.get("wsgi.url_scheme", "http"), environ.get("HTTP_HOST"), server)
 
 
 def _internal_error() -> dict:

@@ -104,6 +104,21 @@ def _requests(token: str) -> list[tuple[str, dict]]:
             },
         ),
         (
+            "a form cut short: the client went away",
+            {
+                "path": "/track/osmand",
+                "method": "POST",
+                "data": good,
+                "content_type": "application/x-www-form-urlencoded",
+                "environ_overrides": {"CONTENT_LENGTH": str(len(good) + 20)},
+            },
+        ),
+        (
+            "a Host with the default port",
+            {"path": f"/track/osmand?{good}", "method": "POST", "headers": {"Host": "a.org:80"}},
+        ),
+        ("a Host that is not one", {"path": f"/track/osmand?{good}", "headers": {"Host": "a b"}}),
+        (
             "JSON sent as a form",
             {
                 "path": "/track/osmand",
@@ -138,6 +153,10 @@ def _positions(event_id: int, token: str, other_event_id: int) -> list[tuple[str
         ("no time", {"path": url, "json": {"lat": 40.7, "lon": -74.0}, "headers": bearer}),
         ("an empty list", {"path": url, "json": [], "headers": bearer}),
         ("a number", {"path": url, "json": 5, "headers": bearer}),
+        (
+            "null",
+            {"path": url, "data": "null", "content_type": "application/json", "headers": bearer},
+        ),
         (
             "not JSON",
             {"path": url, "data": "{", "content_type": "application/json", "headers": bearer},

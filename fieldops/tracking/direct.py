@@ -53,9 +53,12 @@ def positions(environ, match: re.Match) -> direct.Answer | None:
     def read_body():
         check_json_bytes(raw)
         try:
-            return json.loads(raw)
+            body = json.loads(raw)
         except ValueError:
             raise not_json() from None
+        if body is None:  # `null`: Flask's get_json(silent=True) cannot tell it from bad JSON
+            raise not_json()
+        return body
 
     accepted = services.take_fixes(event_id, caller.user_id, read_body, "web")
     return direct.Answer(202, {"accepted": accepted})

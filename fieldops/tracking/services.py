@@ -29,7 +29,10 @@ from fieldops.tracking.schemas import FixIn, check_plausible, parse_fixes
 SOURCES = ("web", "socket", "osmand", "owntracks", "sim")
 
 
-NOT_STORED = ApiError("the position was not stored; send it again", code="not_stored", status=503)
+def not_stored() -> ApiError:
+    """A new one each time: one error raised again and again keeps every raising frame alive
+    in its growing traceback."""
+    return ApiError("the position was not stored; send it again", code="not_stored", status=503)
 
 
 def record_fixes(event_id: int, officer_id: int, fixes: list[FixIn], source: str) -> int:
@@ -39,7 +42,7 @@ def record_fixes(event_id: int, officer_id: int, fixes: list[FixIn], source: str
     while the process is behind costs the least it can (fieldops.tracking.brake)."""
     batch = _checked(event_id, officer_id, fixes, source)
     if not ingest.submit(batch, tick=current_app.config["PUSH_TICK"]):
-        raise NOT_STORED
+        raise not_stored()
     return len(fixes)
 
 

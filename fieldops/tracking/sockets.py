@@ -21,7 +21,7 @@ def on_position(payload):
         if ok:
             answer.send(accepted)
         else:
-            answer.refuse(services.NOT_STORED)
+            answer.refuse(services.not_stored())
 
     services.record_fixes_later(event_id, officer_id, fixes, "socket", stored)
     return answer
