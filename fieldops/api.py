@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import g, request
 
 from fieldops.auth.models import User
@@ -76,11 +78,23 @@ def json_body(required: bool = True):
         return {}
     body = request.get_json(silent=True)
     if body is None:
-        raise not_json()
+        raise _not_json()
     return body
 
 
-def not_json() -> ApiError:
+def json_from_bytes(raw: bytes):
+    """A JSON body already read, as json_body() reads the request's: the same 413 and 400s."""
+    check_json_bytes(raw)
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        raise _not_json() from None
+    if body is None:  # `null`: Flask's get_json(silent=True) cannot tell it from bad JSON
+        raise _not_json()
+    return body
+
+
+def _not_json() -> ApiError:
     return ApiError("the body is not valid JSON", code="invalid_json", status=400)
 
 

@@ -13,14 +13,13 @@ to the Flask routes in fieldops.tracking.protocol_routes and .routes.
 
 from __future__ import annotations
 
-import json
 import re
 from urllib.parse import parse_qsl
 
 import werkzeug.urls  # noqa: F401  registers the "werkzeug.url_quote" error handler
 
 from fieldops import direct
-from fieldops.api import MAX_JSON_BYTES, check_json_bytes, not_json
+from fieldops.api import MAX_JSON_BYTES, json_from_bytes
 from fieldops.auth import device_callers
 from fieldops.auth.principal import bearer_of
 from fieldops.security import MAX_ID
@@ -49,18 +48,7 @@ def positions(environ, match: re.Match) -> direct.Answer | None:
     raw = direct.body(environ, MAX_JSON_BYTES)
     if raw is None:
         return None
-
-    def read_body():
-        check_json_bytes(raw)
-        try:
-            body = json.loads(raw)
-        except ValueError:
-            raise not_json() from None
-        if body is None:  # `null`: Flask's get_json(silent=True) cannot tell it from bad JSON
-            raise not_json()
-        return body
-
-    accepted = services.take_fixes(event_id, caller.user_id, read_body, "web")
+    accepted = services.take_fixes(event_id, caller.user_id, lambda: json_from_bytes(raw), "web")
     return direct.Answer(202, {"accepted": accepted})
 
 
@@ -82,18 +70,17 @@ def _plain_fields(environ) -> dict[str, str] | None:
     if raw is None or (raw and (media_type != FORM or raw[:1] == b"{")):
         return None  # the route reads a body starting with { as JSON, and ignores any other
     try:
-        fields = dict(_pairs(environ.get("QUERY_STRING", "").encode("latin-1")))
+        fields = _first_values(environ.get("QUERY_STRING", "").encode("latin-1"))
         if media_type == FORM:
-            fields.update(_pairs(raw))
+            fields.update(_first_values(raw))
     except UnicodeError:
         return None
     return fields
 
 
-def _pairs(raw: bytes) -> list[tuple[str, str]]:
+def _first_values(raw: bytes) -> dict[str, str]:
     """Werkzeug's reading of a query string or form, keeping each name's first value."""
-    pairs = parse_qsl(raw.decode(), keep_blank_values=True, errors="werkzeug.url_quote")
     first: dict[str, str] = {}
-    for name, value in pairs:
+    for name, value in parse_qsl(raw.decode(), keep_blank_values=True, errors="werkzeug.url_quote"):
         first.setdefault(name, value)
-    return list(first.items())
+    return first
