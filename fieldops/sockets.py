@@ -230,6 +230,20 @@ def _leave_previous_stream(stream: str) -> None:
         leave_room(previous)
 
 
+def _end_reads_keeping(viewer: User) -> None:
+    """Commit, expiring everything but the viewer: only their id and role are read again, and
+    those are what connect verified (a user reloaded is one query more per join)."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+    for instance in list(session.identity_map.values()):
+        if instance is not viewer:
+            session.expire(instance)
+
+
 class JoinIn(Payload):
     """`join`: the event to follow; `since` and `epoch` from the last join's ack and the last
     envelope applied, to be sent only what was missed."""
@@ -256,7 +270,7 @@ def on_join(payload):
     seq = realtime.current_seq(stream)
     # The reads above (who, which event) began a read transaction, which on SQLite pins what
     # this one sees to before the seq was read: end it, so the snapshot is read after the seq.
-    db.session.commit()
+    _end_reads_keeping(user)
     _connections[request.sid].update(event_id=event.id, stream=stream)
     epoch = realtime.epoch()
     answer = {"seq": seq, "stream": stream, "epoch": epoch}

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from fieldops.audit import services as audit
@@ -121,11 +122,11 @@ def issue_device_token(officer: User, event_id: int) -> Enrollment:
 
 
 def find_device_token(token: str) -> DeviceToken | None:
-    """The live (not revoked) device token row for this secret."""
+    """The live (not revoked) device token row for this secret, with its user (one query)."""
     return db.session.scalar(
-        select(DeviceToken).where(
-            DeviceToken.token_hash == hash_token(token), DeviceToken.revoked_at.is_(None)
-        )
+        select(DeviceToken)
+        .options(joinedload(DeviceToken.user))
+        .where(DeviceToken.token_hash == hash_token(token), DeviceToken.revoked_at.is_(None))
     )
 
 

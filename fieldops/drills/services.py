@@ -45,7 +45,9 @@ def to_dict(drill: Drill) -> dict:
 
 
 def to_dicts(drills: list[Drill], event_id: int) -> list[dict]:
-    """Several drills of one event: its campus names read once."""
+    """Several drills of one event: its campus names read once (not at all for none)."""
+    if not drills:
+        return []
     names = place_names(event_id)
     return [drill_to_dict(d, names) for d in drills]
 

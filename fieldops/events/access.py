@@ -10,9 +10,14 @@ from fieldops.db import get_or_404
 from fieldops.errors import Forbidden
 from fieldops.events.models import Event, EventOfficer
 from fieldops.extensions import db
+from fieldops.tracking import live
 
 
 def is_member(user: User, event_id: int) -> bool:
+    """From the live picture when it holds the event (nobody leaves an event, so a member it
+    knows is one), else from the database."""
+    if live.is_loaded(event_id) and live.officer(event_id, user.id) is not None:
+        return True
     return (
         db.session.scalar(
             select(EventOfficer.id).where(

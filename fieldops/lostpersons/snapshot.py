@@ -34,6 +34,6 @@ def desk(event, viewer) -> dict:
 
 @part(OFFICER)
 def search(event, viewer) -> dict:
-    at_exit = viewer.id in services.officers_at_exits(event.id)
     found = [p for p in services.lost_persons_of(event.id) if is_open(p)]
+    at_exit = bool(found) and viewer.id in services.officers_at_exits(event.id)
     return {"lost_persons": [officer_copy(lost_person_to_dict(p), at_exit=at_exit) for p in found]}
