@@ -12,6 +12,7 @@ from fieldops.config import load_config
 from fieldops.db import configure_sqlite
 from fieldops.direct import DirectRoutes
 from fieldops.errors import register_error_handlers
+from fieldops.events import setup_view  # noqa: F401 - its listener numbers set-up versions
 from fieldops.extensions import csrf, db, login_manager, migrate, socketio
 from fieldops.tracking import direct, peers
 

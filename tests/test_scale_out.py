@@ -219,3 +219,20 @@ def test_the_live_loop_works_in_the_other_async_modes(tmp_path, mode):
         dashboard.disconnect()
     finally:
         server.stop()
+
+
+def test_a_post_added_through_one_process_is_in_the_next_join_at_another(two_servers):
+    """Each process keeps an event's set-up for snapshots (fieldops.events.setup_view): the
+    revision in the shared database tells the other process that what it kept is old."""
+    first, second = two_servers
+    admin = first.staff("admin")
+    event = first.create_event(admin, name=f"Setup {uuid.uuid4().hex[:4]}")
+    dashboard = second.socket(cookies=second.staff("command"))
+    before = dashboard.call("join", {"event_id": event["id"]}, namespace="/live")
+    assert before["ok"] and before["snapshot"]["posts"] == []  # kept by the second process
+    response = admin.post(f"/api/v1/events/{event['id']}/posts", json=POST)
+    assert response.status_code == 201, response.text
+    after = dashboard.call("join", {"event_id": event["id"]}, namespace="/live")
+    assert after["ok"], after
+    assert [p["name"] for p in after["snapshot"]["posts"]] == [POST["name"]]
+    dashboard.disconnect()

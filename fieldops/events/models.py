@@ -54,6 +54,10 @@ class Event(db.Model):
     # A school's designated administrator (an organizer login): reads its students' records.
     school_admin_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    # Which version of its set-up (details, course, posts, campus) the event is at: every change
+    # to them bumps it in the same flush (fieldops.events.setup_view), so each process knows
+    # whether the set-up it keeps for snapshots is still this one.
+    setup_revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
     course = relationship(
         "Course", uselist=False, back_populates="event", cascade="all, delete-orphan"

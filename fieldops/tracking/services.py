@@ -11,14 +11,9 @@ from fieldops import realtime
 from fieldops.auth.models import User
 from fieldops.db import after_commit, utcnow
 from fieldops.errors import ApiError, choice
+from fieldops.events import setup_view
 from fieldops.events.models import Event, EventOfficer, OfficerStatus, Post
-from fieldops.events.schemas import (
-    assignment_to_dict,
-    campus_to_list,
-    course_to_dict,
-    event_to_dict,
-    post_to_dict,
-)
+from fieldops.events.schemas import assignment_to_dict, post_to_dict
 from fieldops.events.signals import roster_changed
 from fieldops.extensions import db
 from fieldops.formats import iso
@@ -199,12 +194,9 @@ def officer_view(event: Event, officer: User) -> dict:
     course and posts for its small maps (useful without a base map)."""
     state = live.officer(event.id, officer.id)
     return {
-        "event": event_to_dict(event),
+        **setup_view.for_snapshot(event),
         "officer": state.to_dict() if state else None,
         **own_post(event, officer),
-        "posts": [post_to_dict(p) for p in event.posts],
-        "campus": campus_to_list(event),
-        "course": course_to_dict(event.course, event.distance_unit),
         "stale_after": current_app.config["STALE_AFTER"],
         "server_time": iso(utcnow()),
     }
@@ -222,13 +214,7 @@ def own_post(event: Event, officer: User) -> dict:
 
 def snapshot(event: Event, viewer: User | None = None) -> dict:
     """The whole live picture for the command post (an officer sees only themselves)."""
-    static = {
-        "event": event_to_dict(event),
-        "course": course_to_dict(event.course, event.distance_unit),
-        "posts": [post_to_dict(p) for p in event.posts],
-        "campus": campus_to_list(event),
-        "stale_after": current_app.config["STALE_AFTER"],
-    }
+    static = dict(setup_view.for_snapshot(event), stale_after=current_app.config["STALE_AFTER"])
     officers = live.get_event(event.id).officers
     if viewer is not None and viewer.role == "officer":
         states = [officers[viewer.id]] if viewer.id in officers else []
