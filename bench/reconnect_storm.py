@@ -19,6 +19,7 @@ import asyncio
 import json
 import os
 import random
+import secrets
 import shutil
 import signal
 import subprocess
@@ -31,6 +32,7 @@ from types import SimpleNamespace
 
 import aiohttp
 import psutil
+import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import live  # noqa: E402 - bench/live.py, this script's neighbour
@@ -589,6 +591,43 @@ async def storm(args, server: live.Server, folder: Path, seed: dict) -> dict:
 # --- main ------------------------------------------------------------------------------------
 
 
+COURSE = live.ROOT / "fieldops" / "data" / "nyc-marathon-course.geojson"
+
+
+def set_up_event(server: live.Server, event_id: int, posts: int) -> None:
+    """What every join's snapshot carries of a real event: a course and posts along it, made
+    through the API an admin uses."""
+    username = f"bench-admin-{secrets.token_hex(3)}"
+    live.fieldops_command(
+        server.env, "user", "import", stdin=f"{username},admin,{live.STAFF_PASSWORD}\n"
+    )
+    admin = requests.Session()
+    signed_in = admin.post(
+        f"{server.url}/api/v1/auth/login",
+        json={"username": username, "password": live.STAFF_PASSWORD},
+        timeout=30,
+    )
+    signed_in.raise_for_status()
+    admin.headers["X-CSRF-Token"] = signed_in.json()["csrf_token"]
+    course = admin.put(
+        f"{server.url}/api/v1/events/{event_id}/course?filename={COURSE.name}",
+        data=COURSE.read_bytes(),
+        timeout=60,
+    )
+    course.raise_for_status()
+    points = [p for line in course.json()["lines"] for p in line]
+    for i in range(posts):
+        lat, lon = points[i * len(points) // posts]
+        made = admin.post(
+            f"{server.url}/api/v1/events/{event_id}/posts",
+            json={"name": f"Post {i + 1}", "kind": "traffic_point", "lat": lat, "lon": lon,
+                  "orders": "Hold the crossing until the sweep bus passes."},
+            timeout=30,
+        )  # fmt: skip
+        made.raise_for_status()
+    print(f"  set up: the course ({len(points)} points drawn) and {posts} posts", flush=True)
+
+
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--clients", type=int, default=2000, help="officers + dashboards")
@@ -610,6 +649,13 @@ def parse_args(argv=None):
         type=float,
         default=JOIN_TIMEOUT_S,
         help="seconds a page waits for the join ack before it starts over (stream.js: 60)",
+    )
+    p.add_argument(
+        "--set-up",
+        type=int,
+        metavar="POSTS",
+        default=None,
+        help="give the event the NYC marathon course and this many posts, as an admin would",
     )
     p.add_argument("--async-mode", default="eventlet", choices=["eventlet", "gevent", "threading"])
     p.add_argument("--push-tick", type=float, help="FIELDOPS_PUSH_TICK (server default 0.5)")
@@ -704,6 +750,8 @@ def main(argv=None) -> int:
         seed = server.seed(officers, with_shifts=False)
         print(f"  seeded in {time.monotonic() - t0:.1f}s", flush=True)
         server.start(timeout=60)
+        if args.set_up is not None:
+            set_up_event(server, seed["event_id"], args.set_up)
         result["figures"] = asyncio.run(storm(args, server, folder, seed))
         result["server_log"] = {
             "first": live.Server.log_problems(_log_at(folder / "server.log")),
