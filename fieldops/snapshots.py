@@ -4,26 +4,47 @@ Each capability registers its part (`@part("command")`, `@part("officer")`, or b
 `snapshot.py`; `build()` puts them together for the joining viewer. The envelopes that follow
 in the same stream carry the same serializers, so a screen that applies them to the snapshot
 holds what a fresh snapshot would (tests/test_stream_truth.py proves it for every action).
+
+Most phones have nothing of most parts: no help calls, no messages, no incidents of their own.
+A part may say when it has rows with `rows=`, an EXISTS over EVENT and VIEWER that is true
+whenever it has anything to show (it may be true more often, never less); a join asks every
+such question in one statement and tells each part what it found (`any_rows`), so 2,000 phones
+rejoining a restarted server do not each run a query per empty part (issue 13).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlalchemy import Integer, bindparam, select
+from sqlalchemy.sql.elements import ColumnElement
+
 from fieldops.auth.models import Role, User
 from fieldops.events.models import Event
+from fieldops.extensions import db
 
 COMMAND, OFFICER, LEAD = "command", "officer", "lead"
-Part = Callable[[Event, User], dict]
+Part = Callable[..., dict]
 _parts: dict[str, list[Part]] = {COMMAND: [], OFFICER: [], LEAD: []}
+_rows_of: dict[Part, ColumnElement[bool]] = {}
+_questions: dict[str, object] = {}  # kind -> the one statement asking each part's `rows`
+
+# What a part's `rows` question is asked about: the event joined and who joins it.
+EVENT = bindparam("snapshot_event_id", type_=Integer)
+VIEWER = bindparam("snapshot_viewer_id", type_=Integer)
 
 
-def part(*kinds: str):
-    """Register fn(event, viewer) -> {key: value, ...} in the snapshots of these streams."""
+def part(*kinds: str, rows: ColumnElement[bool] | None = None):
+    """Register fn(event, viewer) -> {key: value, ...} in the snapshots of these streams. With
+    `rows` (an EXISTS over EVENT and VIEWER), fn(event, viewer, *, any_rows) is told whether
+    there are any: with none it reads nothing."""
 
     def register(fn: Part) -> Part:
         for kind in kinds:
             _parts[kind].append(fn)
+            _questions.pop(kind, None)
+        if rows is not None:
+            _rows_of[fn] = rows
         return fn
 
     return register
@@ -37,10 +58,33 @@ def kind_for(viewer: User) -> str:
 
 def build(event: Event, viewer: User) -> dict:
     """Every part of the viewer's stream, read now (call after the seq is read: see join)."""
+    kind = kind_for(viewer)
+    found = which_have_rows(kind, event, viewer)
     snapshot: dict = {}
-    for fn in _parts[kind_for(viewer)]:
-        snapshot.update(fn(event, viewer))
+    for fn in _parts[kind]:
+        if fn in found:
+            snapshot.update(fn(event, viewer, any_rows=found[fn]))
+        else:
+            snapshot.update(fn(event, viewer))
     return snapshot
+
+
+def questions_of(kind: str) -> list[Part]:
+    """The parts of this stream that ask whether they have rows."""
+    return [fn for fn in _parts[kind] if fn in _rows_of]
+
+
+def which_have_rows(kind: str, event: Event, viewer: User) -> dict[Part, bool]:
+    """Each part of this stream that asks: whether it has rows, all asked in one statement."""
+    asking = questions_of(kind)
+    if not asking:
+        return {}
+    question = _questions.get(kind)
+    if question is None:  # built once: the statement's compiled form is cached by SQLAlchemy
+        question = _questions[kind] = select(*(_rows_of[fn] for fn in asking))
+    params = {EVENT.key: event.id, VIEWER.key: viewer.id}
+    answers = db.session.execute(question, params).one()
+    return dict(zip(asking, map(bool, answers), strict=True))
 
 
 def load_parts() -> None:

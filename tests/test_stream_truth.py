@@ -111,6 +111,18 @@ class Screen:
         return again.snapshot
 
 
+def read_in_full(screen: Screen) -> dict:
+    """A fresh snapshot with every part told it has rows (fieldops.snapshots: `rows=`)."""
+    from fieldops import snapshots
+
+    def every_part_has_rows(kind, event, viewer):
+        return dict.fromkeys(snapshots.questions_of(kind), True)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(snapshots, "which_have_rows", every_part_has_rows)
+        return screen.fresh()
+
+
 def assert_screens_tell_the_truth(screens: list[Screen], *, caused: set[str]) -> None:
     seen = set()
     for screen in screens:
@@ -118,6 +130,8 @@ def assert_screens_tell_the_truth(screens: list[Screen], *, caused: set[str]) ->
         seen |= {e["type"] for e in envelopes}
         followed = apply_in_javascript(screen.kind, screen.snapshot, envelopes)
         fresh = held(screen.fresh())
+        # A part's `rows` question never hides a row: reading every part gives the same.
+        assert held(read_in_full(screen)) == fresh, screen.kind
         if screen.kind == "officer":
             followed, fresh = without_own_fix(followed), without_own_fix(fresh)
         assert followed == fresh, screen.kind

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from blinker import Namespace
 from sqlalchemy import select
+from sqlalchemy.sql.elements import ColumnElement
 
 from fieldops import realtime
 from fieldops.alerts.models import PRIORITY, Alert, AlertKind, AlertRecipient
@@ -121,13 +122,17 @@ def alerts_for(event_id: int, *, open_only: bool, viewer: User | None = None) ->
     help alarms they were told of."""
     query = select(Alert).where(Alert.event_id == event_id)
     if viewer is not None and viewer.role == Role.OFFICER:
-        told = select(AlertRecipient.alert_id).where(AlertRecipient.officer_id == viewer.id)
-        query = query.where(
-            Alert.kind == AlertKind.HELP, (Alert.officer_id == viewer.id) | Alert.id.in_(told)
-        )
+        query = query.where(help_calls_of(viewer.id))
     if open_only:
         query = query.where(Alert.acknowledged_at.is_(None), Alert.cancelled_at.is_(None))
     return list(db.session.scalars(query.order_by(Alert.raised_at.desc(), Alert.id.desc())))
+
+
+def help_calls_of(officer_id) -> ColumnElement[bool]:
+    """An officer's own help alarms and those they were told of (officer_id: a value or a
+    bound parameter)."""
+    told = select(AlertRecipient.alert_id).where(AlertRecipient.officer_id == officer_id)
+    return (Alert.kind == AlertKind.HELP) & ((Alert.officer_id == officer_id) | Alert.id.in_(told))
 
 
 def officers_needing_help(event_id: int) -> set[int]:

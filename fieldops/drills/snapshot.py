@@ -5,21 +5,23 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import exists
+
 from fieldops.auth.models import Role
 from fieldops.db import utcnow
 from fieldops.drills import services
+from fieldops.drills.models import Drill
 from fieldops.drills.schemas import organizer_copy
-from fieldops.snapshots import COMMAND, LEAD, OFFICER, part
+from fieldops.snapshots import COMMAND, EVENT, LEAD, OFFICER, part
 
 CLOSED_KEPT_FOR = timedelta(hours=1)
 
 
-@part(COMMAND, OFFICER, LEAD)
-def drills(event, viewer) -> dict:
+@part(COMMAND, OFFICER, LEAD, rows=exists().where(Drill.event_id == EVENT))
+def drills(event, viewer, *, any_rows: bool) -> dict:
     since = utcnow() - CLOSED_KEPT_FOR
-    kept = [
-        d for d in services.drills_of(event.id) if d.concluded_at is None or d.updated_at >= since
-    ]
+    found = services.drills_of(event.id) if any_rows else []
+    kept = [d for d in found if d.concluded_at is None or d.updated_at >= since]
     copies = services.to_dicts(kept, event.id)
     if viewer.role == Role.ORGANIZER:
         copies = [organizer_copy(c) for c in copies]

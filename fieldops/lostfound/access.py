@@ -4,6 +4,7 @@ see."""
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.sql.elements import ColumnElement
 
 from fieldops.auth.models import Role, User
 from fieldops.db import utcnow
@@ -111,19 +112,21 @@ def found_items_for(
     if statuses:
         query = query.where(FoundItem.status.in_(statuses))
     if user.role not in STAFF:
-        # In SQL what officers_of() says, so 1,000 phones joining read only their own items.
-        passed_through = select(CustodyRecord.item_id).where(
-            (
-                (CustodyRecord.to_kind == CustodianKind.OFFICER)
-                & (CustodyRecord.to_user_id == user.id)
-            )
-            | (
-                (CustodyRecord.from_kind == CustodianKind.OFFICER)
-                & (CustodyRecord.from_user_id == user.id)
-            )
-        )
-        query = query.where((FoundItem.logged_by_id == user.id) | FoundItem.id.in_(passed_through))
+        query = query.where(handled_by(user.id))
     return list(db.session.scalars(query))
+
+
+def handled_by(officer_id) -> ColumnElement[bool]:
+    """In SQL what officers_of() says (officer_id: a value or a bound parameter), so 1,000
+    phones joining read only their own items."""
+    to_them = (CustodyRecord.to_kind == CustodianKind.OFFICER) & (
+        CustodyRecord.to_user_id == officer_id
+    )
+    from_them = (CustodyRecord.from_kind == CustodianKind.OFFICER) & (
+        CustodyRecord.from_user_id == officer_id
+    )
+    passed_through = select(CustodyRecord.item_id).where(to_them | from_them)
+    return (FoundItem.logged_by_id == officer_id) | FoundItem.id.in_(passed_through)
 
 
 def retention_list(event: Event) -> list[FoundItem]:

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import exists
+
 from fieldops.db import utcnow
 from fieldops.lostfound import services
+from fieldops.lostfound.access import handled_by
+from fieldops.lostfound.models import FoundItem
 from fieldops.lostfound.schemas import found_item_to_dict, lost_report_to_dict, match_to_dict
-from fieldops.snapshots import COMMAND, OFFICER, part
+from fieldops.snapshots import COMMAND, EVENT, OFFICER, VIEWER, part
 
 # A returned, handed-over or disposed item (a returned or closed report) stays on the desk this
 # long after its last change; the page's model forgets it by the same rule.
@@ -51,9 +55,9 @@ def desk(event, viewer) -> dict:
     }
 
 
-@part(OFFICER)
-def in_hand(event, viewer) -> dict:
-    items = _kept_items(event, viewer)
+@part(OFFICER, rows=exists().where(FoundItem.event_id == EVENT, handled_by(VIEWER)))
+def in_hand(event, viewer, *, any_rows: bool) -> dict:
+    items = _kept_items(event, viewer) if any_rows else []
     return {
         "found_items": [found_item_to_dict(i, private=False) for i in items],
         "kept_closed_found_items": KEPT_CLOSED_ITEMS,

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import exists
+
 from fieldops.auth.models import Role
 from fieldops.db import utcnow
 from fieldops.lostpersons import services
+from fieldops.lostpersons.models import LostPerson
 from fieldops.lostpersons.schemas import (
     is_open,
     lost_person_to_dict,
     officer_copy,
     organizer_copy,
 )
-from fieldops.snapshots import COMMAND, OFFICER, part
+from fieldops.snapshots import COMMAND, EVENT, OFFICER, part
 
 # A closed record (reunited, cancelled, matched) stays on the desk this long after its last
 # change.
@@ -32,8 +35,8 @@ def desk(event, viewer) -> dict:
     return {"lost_persons": copies, "kept_closed_lost_persons": rule}
 
 
-@part(OFFICER)
-def search(event, viewer) -> dict:
-    found = [p for p in services.lost_persons_of(event.id) if is_open(p)]
+@part(OFFICER, rows=exists().where(LostPerson.event_id == EVENT))
+def search(event, viewer, *, any_rows: bool) -> dict:
+    found = [p for p in services.lost_persons_of(event.id) if is_open(p)] if any_rows else []
     at_exit = bool(found) and viewer.id in services.officers_at_exits(event.id)
     return {"lost_persons": [officer_copy(lost_person_to_dict(p), at_exit=at_exit) for p in found]}

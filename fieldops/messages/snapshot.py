@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from sqlalchemy import exists
+
+from fieldops.messages.models import Message, MessageRecipient
 from fieldops.messages.services import messages_for
-from fieldops.snapshots import COMMAND, OFFICER, part
+from fieldops.snapshots import COMMAND, EVENT, OFFICER, VIEWER, part
 
 RECENT = 200  # the desk's message log and a phone's inbox never show more
 
 
-@part(COMMAND, OFFICER)
-def recent_messages(event, viewer) -> dict:
+@part(COMMAND)
+def message_log(event, viewer) -> dict:
     return {"messages": messages_for(event, viewer)[:RECENT], "kept_messages": RECENT}
+
+
+@part(OFFICER, rows=exists().where(
+    Message.event_id == EVENT,
+    MessageRecipient.message_id == Message.id,
+    MessageRecipient.officer_id == VIEWER,
+))  # fmt: skip
+def inbox(event, viewer, *, any_rows: bool) -> dict:
+    found = messages_for(event, viewer)[:RECENT] if any_rows else []
+    return {"messages": found, "kept_messages": RECENT}

@@ -13,7 +13,7 @@ from fieldops.db import after_commit, utcnow
 from fieldops.errors import ApiError, choice
 from fieldops.events import setup_view
 from fieldops.events.models import Event, EventOfficer, OfficerStatus, Post
-from fieldops.events.schemas import assignment_to_dict, post_to_dict
+from fieldops.events.schemas import assignment_to_dict
 from fieldops.events.signals import roster_changed
 from fieldops.extensions import db
 from fieldops.formats import iso
@@ -202,13 +202,15 @@ def officer_view(event: Event, officer: User) -> dict:
     }
 
 
-def own_post(event: Event, officer: User) -> dict:
-    """The officer's post with its orders, and their assignment."""
+def own_post(event: Event, officer: User, *, any_assignment: bool = True) -> dict:
+    """The officer's post with its orders (as the event's set-up holds it), and their
+    assignment (with any_assignment False, known to be none)."""
     state = live.officer(event.id, officer.id)
-    assignment = live.current_assignment(event.id, officer.id)
+    assignment = live.current_assignment(event.id, officer.id) if any_assignment else None
     post = None
     if state and state.post:
-        post = post_to_dict(db.session.get(Post, state.post["id"]))
+        posts = setup_view.for_snapshot(event)["posts"]
+        post = next((p for p in posts if p["id"] == state.post["id"]), None)
     return {"post": post, "assignment": assignment_to_dict(assignment) if assignment else None}
 
 

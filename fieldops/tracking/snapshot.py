@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from fieldops.snapshots import COMMAND, OFFICER, part
+from sqlalchemy import exists
+
+from fieldops.events.models import Assignment
+from fieldops.snapshots import COMMAND, EVENT, OFFICER, VIEWER, part
 from fieldops.tracking import services
 
 
@@ -11,7 +14,7 @@ def live_picture(event, viewer) -> dict:
     return services.snapshot(event, viewer)
 
 
-@part(OFFICER)
-def own_post(event, viewer) -> dict:
+@part(OFFICER, rows=exists().where(Assignment.event_id == EVENT, Assignment.officer_id == VIEWER))
+def own_post(event, viewer, *, any_rows: bool) -> dict:
     """The officer's post with its orders, and their assignment (what /me answers)."""
-    return services.own_post(event, viewer)
+    return services.own_post(event, viewer, any_assignment=any_rows)
