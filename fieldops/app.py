@@ -63,6 +63,7 @@ def _init_socketio(app: Flask) -> None:
         ping_timeout=20,
         max_http_buffer_size=1_000_000,
         json=socket_json,  # a payload nested too deep gets an error ack, not a dead parser
+        serializer=socket_json.TextPacket,
         # Each socket's events are handled in its own reading greenlet, in order, without a
         # greenlet spawned per event (a tenth of the CPU per fix); a fix's ack is sent by its
         # store tick, so the phone's next event (a help alarm) does not wait for the store.
