@@ -9,7 +9,9 @@ Most phones have nothing of most parts: no help calls, no messages, no incidents
 A part may say when it has rows with `rows=`, an EXISTS over EVENT and VIEWER that is true
 whenever it has anything to show (it may be true more often, never less); a join asks every
 such question in one statement and tells each part what it found (`any_rows`), so 2,000 phones
-rejoining a restarted server do not each run a query per empty part (issue 13).
+rejoining a restarted server do not each run a query per empty part (issue 13). The same
+statement reads the event's set-up revision: a join reads the event before the stream's seq,
+and reads it again only when its set-up changed since (fieldops.events.setup_view).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ _questions: dict[str, object] = {}  # kind -> the one statement asking each part
 # What a part's `rows` question is asked about: the event joined and who joins it.
 EVENT = bindparam("snapshot_event_id", type_=Integer)
 VIEWER = bindparam("snapshot_viewer_id", type_=Integer)
+_SETUP_REVISION = select(Event.setup_revision).where(Event.id == EVENT).scalar_subquery()
 
 
 def part(*kinds: str, rows: ColumnElement[bool] | None = None):
@@ -57,7 +60,8 @@ def kind_for(viewer: User) -> str:
 
 
 def build(event: Event, viewer: User) -> dict:
-    """Every part of the viewer's stream, read now (call after the seq is read: see join)."""
+    """Every part of the viewer's stream, read now (call after the seq is read: see join; the
+    event may have been read before it)."""
     kind = kind_for(viewer)
     found = which_have_rows(kind, event, viewer)
     snapshot: dict = {}
@@ -75,15 +79,16 @@ def questions_of(kind: str) -> list[Part]:
 
 
 def which_have_rows(kind: str, event: Event, viewer: User) -> dict[Part, bool]:
-    """Each part of this stream that asks: whether it has rows, all asked in one statement."""
+    """Each part of this stream that asks: whether it has rows, all asked in one statement
+    with the event's set-up revision (the event is read again if it changed)."""
     asking = questions_of(kind)
-    if not asking:
-        return {}
     question = _questions.get(kind)
     if question is None:  # built once: the statement's compiled form is cached by SQLAlchemy
-        question = _questions[kind] = select(*(_rows_of[fn] for fn in asking))
+        question = _questions[kind] = select(_SETUP_REVISION, *(_rows_of[fn] for fn in asking))
     params = {EVENT.key: event.id, VIEWER.key: viewer.id}
-    answers = db.session.execute(question, params).one()
+    revision, *answers = db.session.execute(question, params).one()
+    if revision != event.setup_revision:
+        db.session.expire(event)  # read before the seq, and its set-up changed since
     return dict(zip(asking, map(bool, answers), strict=True))
 
 

@@ -230,9 +230,9 @@ def _leave_previous_stream(stream: str) -> None:
         leave_room(previous)
 
 
-def _end_reads_keeping(viewer: User) -> None:
-    """Commit, expiring everything but the viewer: only their id and role are read again, and
-    those are what connect verified (a user reloaded is one query more per join)."""
+def _end_reads_keeping(*kept) -> None:
+    """Commit, expiring everything but these (each one reloaded is one query more per join).
+    Of the viewer only their id and role are read again, and those are what connect verified."""
     session = db.session()
     session.expire_on_commit = False
     try:
@@ -240,7 +240,7 @@ def _end_reads_keeping(viewer: User) -> None:
     finally:
         session.expire_on_commit = True
     for instance in list(session.identity_map.values()):
-        if instance is not viewer:
+        if not any(instance is row for row in kept):
             session.expire(instance)
 
 
@@ -269,8 +269,9 @@ def on_join(payload):
     join_room(stream)
     seq = realtime.current_seq(stream)
     # The reads above (who, which event) began a read transaction, which on SQLite pins what
-    # this one sees to before the seq was read: end it, so the snapshot is read after the seq.
-    _end_reads_keeping(user)
+    # this one sees to before the seq was read: end it, so the snapshot is read after the seq
+    # (it reads the event again if its set-up changed since: snapshots.build).
+    _end_reads_keeping(user, event)
     _connections[request.sid].update(event_id=event.id, stream=stream)
     epoch = realtime.epoch()
     answer = {"seq": seq, "stream": stream, "epoch": epoch}

@@ -397,6 +397,39 @@ def test_a_write_committed_while_a_screen_joins_is_in_its_snapshot_or_after_its_
     assert held(screen.snapshot)["incidents"] == held(screen.fresh())["incidents"]
 
 
+def test_a_post_added_while_a_phone_joins_is_in_its_snapshot_or_after_its_seq(
+    scene, make_user, monkeypatch
+):
+    """The join reads the event before the stream's seq and keeps it (one read less per join):
+    a set-up change committed in between must be in the snapshot all the same."""
+    import threading
+
+    from fieldops import realtime
+
+    _lee_id, lee = scene.officer("Lee Officer")
+    admin = scene.staff(make_user, "admin")
+    real_seq = realtime.current_seq
+    added = {}
+
+    def add_post():
+        body = {"name": "Mile 4 crossing", "kind": "traffic_point", "lat": 40.66, "lon": -74.0}
+        added.update(r=admin.post(f"/api/v1/events/{scene.id}/posts", json=body))
+
+    def seq_after_a_new_post(stream):
+        if not added and stream.startswith("officer:"):
+            writer = threading.Thread(target=add_post)
+            writer.start()
+            writer.join()
+        return real_seq(stream)
+
+    Screen(scene.app, scene.id, token=lee)  # the set-up as it was, now kept
+    monkeypatch.setattr(realtime, "current_seq", seq_after_a_new_post)
+    screen = Screen(scene.app, scene.id, token=lee)
+    monkeypatch.setattr(realtime, "current_seq", real_seq)
+    assert added["r"].status_code == 201, added["r"].get_json()
+    assert "Mile 4 crossing" in [p["name"] for p in screen.snapshot["posts"]]
+
+
 def test_a_desk_open_all_day_forgets_closed_incidents_as_a_fresh_snapshot_does(stage, monkeypatch):
     """An incident closed long ago leaves a fresh snapshot; the page's model, pruned as the
     pages prune it, lets it go too (no envelope says so: time does)."""
