@@ -17,9 +17,8 @@ from pydantic import Field, Strict
 from socketio.packet import ACK
 
 from fieldops import realtime, snapshots
-from fieldops.auth import sessions
+from fieldops.auth import device_callers, sessions
 from fieldops.auth.models import Role, User
-from fieldops.auth.services import find_device_token
 from fieldops.errors import ApiError, Forbidden
 from fieldops.events.access import visible_event
 from fieldops.extensions import db, socketio
@@ -192,13 +191,13 @@ def on_connect(auth=None):
     try:
         token = auth.get("token") if isinstance(auth, dict) else None
         if token:
-            found = find_device_token(str(token))
-            if found is None:
+            caller = device_callers.lookup(str(token))
+            if caller is None:
                 raise ConnectionRefusedError("unknown or revoked device token")
-            user, token_event = found.user, found.event_id
-            credentials = {"token_id": found.id}
+            user_id, role, token_event = caller.user_id, caller.role, caller.event_id
+            credentials = {"token_id": caller.token_id}
         elif current_user.is_authenticated:  # a live server-side session (auth.sessions)
-            user, token_event = current_user, None
+            user_id, role, token_event = current_user.id, Role(current_user.role), None
             live = sessions.current()
             credentials = {
                 "session_id": live.id,
@@ -208,8 +207,8 @@ def on_connect(auth=None):
         else:
             raise ConnectionRefusedError("authentication required")
         _connections[request.sid] = {
-            "user_id": user.id,
-            "role": Role(user.role),
+            "user_id": user_id,
+            "role": role,
             "token_event": token_event,
             **credentials,
         }

@@ -232,10 +232,15 @@ def test_signing_out_disconnects_that_sessions_socket_in_this_process_at_once(ap
 
 
 def test_revoking_devices_disconnects_the_phones_socket_in_this_process_at_once(scene):
+    from fieldops.extensions import socketio
+
     officer_id, token = scene.officer("Dana Reyes")
     phone = _live_socket(scene.app, scene.app.test_client(), auth={"token": token})
     scene.command.post(f"/api/v1/events/{scene.id}/officers/{officer_id}/revoke-devices")
     assert not phone.is_connected("/live")
+    # The token's caller was remembered when it connected (auth.device_callers): no more.
+    again = socketio.test_client(scene.app, namespace="/live", auth={"token": token})
+    assert not again.is_connected("/live")
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"], indirect=True)

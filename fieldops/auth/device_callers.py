@@ -1,6 +1,7 @@
 """Who holds a device token, remembered: a phone sends a fix every few seconds, and looking
 its token up each time (a query, and the user row behind it) was most of the server's CPU for
-a fix sent over HTTP (bench/live.py --compare http --profile).
+a fix sent over HTTP (bench/live.py --compare http --profile). A socket connecting with a
+device token is checked here too.
 
 An entry is forgotten when its token or user ends (fieldops.auth.ending: at once in the
 process that ended it, within its sweep in the others, as their sockets are dropped) and
@@ -13,7 +14,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from fieldops.auth.models import DeviceToken, Role, User, hash_token
 from fieldops.extensions import db
@@ -34,6 +35,12 @@ class Caller:
 
 
 _known: dict[str, tuple[Caller, float]] = {}  # token hash -> (caller, good until)
+# Built once: after a restart 2,000 phones ask it at once, as they connect their sockets.
+_LIVE_TOKEN = (
+    select(DeviceToken.id, DeviceToken.user_id, DeviceToken.event_id, User.role)
+    .join(User, User.id == DeviceToken.user_id)
+    .where(DeviceToken.token_hash == bindparam("token_hash"), DeviceToken.revoked_at.is_(None))
+)
 
 
 def lookup(token: str) -> Caller | None:
@@ -43,11 +50,7 @@ def lookup(token: str) -> Caller | None:
     hit = _known.get(key)
     if hit is not None and hit[1] > now:
         return hit[0]
-    row = db.session.execute(
-        select(DeviceToken.id, DeviceToken.user_id, DeviceToken.event_id, User.role)
-        .join(User, User.id == DeviceToken.user_id)
-        .where(DeviceToken.token_hash == key, DeviceToken.revoked_at.is_(None))
-    ).first()
+    row = db.session.execute(_LIVE_TOKEN, {"token_hash": key}).first()
     if row is None:
         _known.pop(key, None)
         return None

@@ -6,7 +6,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -121,17 +121,13 @@ def issue_device_token(officer: User, event_id: int) -> Enrollment:
     return Enrollment(officer=officer, token=token, token_id=row.id)
 
 
-# Built once: every phone's socket connect asks it, 2,000 at once after a restart.
-_LIVE_TOKEN = (
-    select(DeviceToken)
-    .options(joinedload(DeviceToken.user))
-    .where(DeviceToken.token_hash == bindparam("token_hash"), DeviceToken.revoked_at.is_(None))
-)
-
-
 def find_device_token(token: str) -> DeviceToken | None:
     """The live (not revoked) device token row for this secret, with its user (one query)."""
-    return db.session.scalar(_LIVE_TOKEN, {"token_hash": hash_token(token)})
+    return db.session.scalar(
+        select(DeviceToken)
+        .options(joinedload(DeviceToken.user))
+        .where(DeviceToken.token_hash == hash_token(token), DeviceToken.revoked_at.is_(None))
+    )
 
 
 def officer_for_token(token: str) -> tuple[User, int] | None:
