@@ -134,11 +134,12 @@ def later() -> Later:
 
 
 def hot_handler(event_name: str):
-    """`handler` for the event a phone sends every few seconds (a fix), in an app context
-    only. Flask-SocketIO would build a request context for each event, opening the cookie
-    session and matching the URL again: a quarter of the server's CPU per fix (bench/live.py
-    --profile). The handler gets the socket from `socket_id()`, never from `request`, and may
-    return `later()` to answer once it can."""
+    """`handler` for the events every phone sends: a fix every few seconds, a join after each
+    reconnect (2,000 at once after a restart). In an app context only: Flask-SocketIO would
+    build a request context for each event, opening the cookie session and matching the URL
+    again, a quarter of the server's CPU per fix (bench/live.py --profile). The handler gets
+    the socket from `socket_id()`, never from `request`, and may return `later()` to answer
+    once it can."""
 
     def decorator(fn):
         _hot_handlers[event_name] = fn
@@ -221,12 +222,12 @@ def on_disconnect(*_args):
     _connections.pop(request.sid, None)
 
 
-def _leave_previous_stream(stream: str) -> None:
+def _leave_previous_stream(sid: str, stream: str) -> None:
     """A socket follows one stream at a time: switching events leaves the old event's stream
     (an officer's stream is theirs at every event: it stays)."""
-    previous = _connections[request.sid].pop("stream", None)
+    previous = _connections[sid].pop("stream", None)
     if previous is not None and previous != stream:
-        leave_room(previous)
+        leave_room(previous, sid=sid, namespace=realtime.NAMESPACE)
 
 
 def _end_reads_keeping(*kept) -> None:
@@ -252,26 +253,28 @@ class JoinIn(Payload):
     epoch: Text(64) | None = None
 
 
-@handler("join")
+@hot_handler("join")
 def on_join(payload):
     """Dashboard or phone: subscribe to an event's stream. The ack carries the stream's seq and
     either `replay` (the envelopes after `since`, when the log still holds them all) or a
-    `snapshot` of everything the screen shows (fieldops.snapshots)."""
+    `snapshot` of everything the screen shows (fieldops.snapshots). Every phone joins again
+    after every reconnect, 2,000 at once after a restart: a hot handler."""
     join = parse(JoinIn, payload)
+    sid = socket_id()
     user, token_event = principal()
     event = visible_event(user, join.event_id, token_event)
     stream = tracking.stream_for(event, user)
-    _leave_previous_stream(stream)
+    _leave_previous_stream(sid, stream)
     # Subscribe first, then read seq, then state: whatever is published after the seq is read
     # reaches this socket, and the client applies only envelopes with a greater seq (each
     # carries its resource whole, so one also found in the snapshot changes nothing).
-    join_room(stream)
+    join_room(stream, sid=sid, namespace=realtime.NAMESPACE)
     seq = realtime.current_seq(stream)
     # The reads above (who, which event) began a read transaction, which on SQLite pins what
     # this one sees to before the seq was read: end it, so the snapshot is read after the seq
     # (it reads the event again if its set-up changed since: snapshots.build).
     _end_reads_keeping(user, event)
-    _connections[request.sid].update(event_id=event.id, stream=stream)
+    _connections[sid].update(event_id=event.id, stream=stream)
     epoch = realtime.epoch()
     answer = {"seq": seq, "stream": stream, "epoch": epoch}
     missed = None

@@ -44,6 +44,9 @@ def test_a_phone_with_nothing_to_show_reads_no_part_of_its_snapshot(scene):
     _id, token = scene.officer("Lee Officer")
     snapshot, statements = join_reading(scene.app, token, scene.id)
     assert len(reading_parts(statements)) == 1, statements  # the one question, asked of all
+    _again, statements = join_reading(scene.app, token, scene.id)  # the set-up now kept
+    selects = [s for s in statements if s.startswith("SELECT")]
+    assert len(selects) == 3, selects  # who, which event, then the one question
     assert snapshot["alerts"] == snapshot["messages"] == snapshot["incidents"] == []
     assert snapshot["found_items"] == snapshot["lost_persons"] == snapshot["drills"] == []
     assert snapshot["post"]["id"] == scene.post_id  # their post, from the set-up it shows
