@@ -239,8 +239,9 @@ def test_simulated_fixes_look_like_a_phones():
 
 
 def test_the_first_incident_waits_for_an_officer_who_can_report_it_not_for_the_next_round():
-    """On a slow start no simulated officer is sending yet when the first report is due: it
-    comes as soon as one is, not 90-180 s later (the demo test once waited for it in vain)."""
+    """On a slow start no simulated officer of the event on screen is sending yet when the
+    first report is due (another event's may be): it comes from that event as soon as one
+    of its officers sends, not 90-180 s later (the demo test twice waited for it in vain)."""
     from fieldops.demo import incidents
     from fieldops.demo.simulator import SimOfficer
 
@@ -253,20 +254,22 @@ def test_the_first_incident_waits_for_an_officer_who_can_report_it_not_for_the_n
 
     post = {"id": 1, "name": "Mile 3", "kind": "water_station", "lat": 40.7, "lon": -73.97}
     officer = SimOfficer(1, 5, "Officer 5", "t5", "posted", post)
-    officer.lat, officer.lon = 40.7, -73.97
+    elsewhere = SimOfficer(2, 9, "Officer 9", "t9", "posted", post)  # at the school, sending
+    for sim in (officer, elsewhere):
+        sim.lat, sim.lon = 40.7, -73.97
     player = incidents.IncidentPlayer(
         FakeApi(), None, None, random.Random(1), home=lambda o: (o.lat, o.lon), first_event=1
     )
-    officer.phase = "silent"  # not sending yet
+    officer.phase, elsewhere.phase = "silent", "on"  # the marathon's phone is not sending yet
     t = 0.0
     while t < incidents.FIRST_REPORT_AFTER[1] + 10:
-        player.step([officer], t)
+        player.step([officer, elsewhere], t)
         t += 1.0
     assert reports == []
     officer.phase = "on"
     started = t
     while not reports and t < started + 60:
-        player.step([officer], t)
+        player.step([officer, elsewhere], t)
         t += 1.0
     assert reports == [("/api/v1/events/1/incidents", "t5")]
     assert t - started <= incidents.TRY_AGAIN_AFTER + 1

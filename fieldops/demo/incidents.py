@@ -109,10 +109,11 @@ class IncidentPlayer:
             for o in officers
             if o.sending and not o.dropped and o.kind == "posted" and o.officer_id not in busy
         ]
+        if self.first_event is not None and not self.open_count:
+            # The first one is for the event on screen, whichever event's phones send first.
+            candidates = [o for o in candidates if o.event_id == self.first_event]
         if not candidates:
             return False
-        if self.first_event is not None and not self.open_count:
-            candidates = [o for o in candidates if o.event_id == self.first_event] or candidates
         reporter = self.rng.choice(candidates)
         if self.open_count.get(reporter.event_id, 0) >= MAX_OPEN:
             return False
