@@ -86,7 +86,8 @@ def which_have_rows(kind: str, event: Event, viewer: User) -> dict[Part, bool]:
     if question is None:  # built once: the statement's compiled form is cached by SQLAlchemy
         question = _questions[kind] = select(_SETUP_REVISION, *(_rows_of[fn] for fn in asking))
     params = {EVENT.key: event.id, VIEWER.key: viewer.id}
-    revision, *answers = db.session.execute(question, params).one()
+    db.session.flush()  # then the connection is asked directly: a quarter of a session query
+    revision, *answers = db.session.connection().execute(question, params).one()
     if revision != event.setup_revision:
         db.session.expire(event)  # read before the seq, and its set-up changed since
     return dict(zip(asking, map(bool, answers), strict=True))

@@ -50,7 +50,8 @@ def lookup(token: str) -> Caller | None:
     hit = _known.get(key)
     if hit is not None and hit[1] > now:
         return hit[0]
-    row = db.session.execute(_LIVE_TOKEN, {"token_hash": key}).first()
+    # On the session's connection: nothing to flush, and no ORM machinery for plain columns.
+    row = db.session.connection().execute(_LIVE_TOKEN, {"token_hash": key}).first()
     if row is None:
         _known.pop(key, None)
         return None
