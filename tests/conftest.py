@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import gc
 import re
 import shutil
 import sys
@@ -26,12 +27,21 @@ STAFF_PASSWORD = "correct-horse-battery"
 # seconds on this machine's 3.11.7, and never with this lock. This process parses in several
 # threads (Werkzeug builds each app's URL rules with ast.parse, beside client and server
 # threads), and two full runs of six hit it. A server parses only while it starts, in one thread.
+# A fresh-clone run hit it once more with the lock (2026-12-03, an app's URL rules in a test's
+# setup), most likely something else touching the count while a collection mid-parse ran
+# finalizers. No collection runs during a parse now, so no finalizer hands the GIL over there.
 _parse, _parsing = ast.parse, threading.RLock()
 
 
 def _parse_one_at_a_time(*args, **kwargs):
     with _parsing:
-        return _parse(*args, **kwargs)
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return _parse(*args, **kwargs)
+        finally:
+            if collecting:
+                gc.enable()
 
 
 ast.parse = _parse_one_at_a_time
