@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.sql.elements import ColumnElement
 
 from fieldops import realtime
 from fieldops.auth.models import Role, User
@@ -92,6 +93,12 @@ def messages_for(event: Event, user: User) -> list[dict]:
     if user.role != Role.OFFICER:
         found = db.session.scalars(query.order_by(Message.sent_at.desc(), Message.id.desc()))
         return [message_to_dict(m) for m in found]
-    query = query.join(MessageRecipient).where(MessageRecipient.officer_id == user.id)
+    query = query.where(sent_to(user.id))
     found = db.session.scalars(query.order_by(Message.sent_at.desc(), Message.id.desc()))
     return [officer_copy(m, _recipient(m, user)) for m in found]
+
+
+def sent_to(officer_id) -> ColumnElement[bool]:
+    """The messages one officer was sent (officer_id: a value or a bound parameter)."""
+    received = select(MessageRecipient.message_id).where(MessageRecipient.officer_id == officer_id)
+    return Message.id.in_(received)
