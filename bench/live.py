@@ -1304,8 +1304,9 @@ def give_a_core(args, pids: list[int]) -> dict | None:
     if not args.pin or len(pids) != 1 or len(cpus) < 2:
         return None
     server_cpu, client_cpus = cpus[-1], cpus[:-1]
-    os.sched_setaffinity(pids[0], {server_cpu})
-    for thread in psutil.Process(pids[0]).threads():  # threads that already exist keep theirs
+    # Linux sets affinity per thread, so each of the server's threads (the main one among
+    # them) is moved; threads it starts later inherit the setting.
+    for thread in psutil.Process(pids[0]).threads():
         os.sched_setaffinity(thread.id, {server_cpu})
     os.sched_setaffinity(0, set(client_cpus))
     print(f"  pinned: server on CPU {server_cpu}, this client on {client_cpus}", flush=True)
