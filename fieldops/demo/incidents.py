@@ -83,7 +83,8 @@ class IncidentPlayer:
         self.signed_in = False
         self.next_report: float | None = None
         self.next_poll = 0.0
-        self.open_count: dict[int, int] = {}
+        self.open_count: dict[int, int] = {}  # by event: active at the last poll, + reported since
+        self.reported = False  # by any officer: the first report has been taken
         self.responses: dict[tuple[int, int], Response] = {}
 
     def step(self, officers: list, now: float) -> None:
@@ -109,7 +110,7 @@ class IncidentPlayer:
             for o in officers
             if o.sending and not o.dropped and o.kind == "posted" and o.officer_id not in busy
         ]
-        if self.first_event is not None and not self.open_count:
+        if self.first_event is not None and not self.reported:
             # The first one is for the event on screen, whichever event's phones send first.
             candidates = [o for o in candidates if o.event_id == self.first_event]
         if not candidates:
@@ -131,6 +132,7 @@ class IncidentPlayer:
         status, answer = self.api.call("POST", path, reporter.token, body)
         if status in (200, 201):
             self.open_count[reporter.event_id] = self.open_count.get(reporter.event_id, 0) + 1
+            self.reported = True
             log.info("demo: %s reported %s #%s", reporter.name, kind, answer["id"])
         else:
             log.warning("demo: incident report refused with HTTP %s: %s", status, answer)
