@@ -30,7 +30,10 @@ class Api:
     def call(
         self, method: str, path: str, token: str | None = None, body: dict | None = None
     ) -> tuple[int, dict | None]:
-        """(status, JSON body) for 2xx and 4xx; ServerUnavailable otherwise."""
+        """(status, JSON body) for 2xx, 4xx and a 503 `busy`; ServerUnavailable otherwise.
+
+        A 503 `busy` is the server asking a phone to keep its fixes a while
+        (fieldops.tracking.brake): it is up, so it is an answer and not an outage."""
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(  # noqa: S310 - the scheme is checked in __init__
             self.base_url + path, data=data, method=method
@@ -51,7 +54,7 @@ class Api:
         except urllib.error.HTTPError as exc:
             payload = _json(exc.read())
             exc.close()
-            if exc.code >= 500:
+            if exc.code >= 500 and not is_busy(exc.code, payload):
                 raise ServerUnavailable(f"HTTP {exc.code}") from None
             return exc.code, payload
         except (urllib.error.URLError, OSError, TimeoutError) as exc:
@@ -70,6 +73,16 @@ def _json(raw: bytes) -> dict | None:
     except ValueError:
         return None
     return value if isinstance(value, dict) else None
+
+
+def is_busy(status: int | None, payload: dict | None) -> bool:
+    return status == 503 and error_code(payload) == "busy"
+
+
+def error_code(payload: dict | None) -> str:
+    if payload and isinstance(payload.get("error"), dict):
+        return str(payload["error"].get("code", ""))
+    return ""
 
 
 def error_message(payload: dict | None) -> str:

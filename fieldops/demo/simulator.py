@@ -34,12 +34,13 @@ from pathlib import Path
 from fieldops.demo.drill_leads import DrillLeadsPlayer
 from fieldops.demo.incidents import IncidentPlayer
 from fieldops.demo.lostchild import LostChildPlayer
-from fieldops.demo.phone_api import Api, ServerUnavailable, error_message, iso_now
+from fieldops.demo.phone_api import Api, ServerUnavailable, error_message, is_busy, iso_now
 from fieldops.tracking.geometry import bearing, destination, distance_m, in_polygon
 
 log = logging.getLogger(__name__)
 
 SEND_EVERY = (3.0, 5.0)  # seconds between one officer's fixes (uniform jitter)
+BUSY_WAIT = 5.0  # s a phone holds its fixes when the server answers 503 `busy` (its Retry-After)
 LOOP_SLEEP = 0.25
 MAX_BACKOFF = 15.0
 SUMMARY_EVERY = 600.0
@@ -195,6 +196,7 @@ class Simulator:
         # Fixes go out side by side, like phones: each answer waits for the server's next tick.
         self.spawn = spawn or _start_thread
         self._sending: list = []  # (task, outcome list) of this step's fixes
+        self.held = 0  # fixes the server answered 503 `busy` to
         self.clock = clock
         self.off_post_after = off_post_after
         self.stale_after = stale_after
@@ -219,7 +221,7 @@ class Simulator:
         self._resume_at = 0.0
         self._down_since: float | None = None
         self._summary_at = 0.0
-        self._sent_at_summary = 0
+        self._sent_at_summary = self._held_at_summary = 0
 
     # - lifecycle -
 
@@ -546,12 +548,15 @@ class Simulator:
         self._recovered()
         if now >= self._summary_at > 0:
             log.info(
-                "simulator: %d fixes in the last %d min; %d officers silent",
+                "simulator: %d fixes in the last %d min, %d held back by a busy server; "
+                "%d officers silent",
                 self.sent - self._sent_at_summary,
                 SUMMARY_EVERY // 60,
+                self.held - self._held_at_summary,
                 sum(1 for o in self.officers if not o.sending),
             )
-            self._summary_at, self._sent_at_summary = now + SUMMARY_EVERY, self.sent
+            self._summary_at = now + SUMMARY_EVERY
+            self._sent_at_summary, self._held_at_summary = self.sent, self.held
 
     def _act(self, o: SimOfficer, now: float) -> None:
         dt = max(0.0, now - o.last_step)
@@ -586,6 +591,11 @@ class Simulator:
             return
         if status == 202:
             self.sent += 1
+        elif is_busy(status, body):
+            # The server is up but behind: this phone holds its fixes a while, as a real one
+            # keeps them in its outbox. Not an outage: reports and alarms go on being sent.
+            o.next_due = max(o.next_due, self.clock() + BUSY_WAIT)
+            self.held += 1
         else:
             self._rejected(o, status, body, "fix")
 
