@@ -861,6 +861,15 @@ class HttpFixes:
         await self.session.close()
 
 
+def server_health(url: str) -> dict:
+    """fieldops' /healthz after the window (its collector and brake); {} from the relay."""
+    try:
+        answer = requests.get(f"{url}/healthz", timeout=10)
+        return answer.json() if answer.ok else {}
+    except (requests.RequestException, ValueError):
+        return {}
+
+
 def query_rows(database_url: str, sql: str, **params) -> list:
     """One query on the server's database, from outside it (what is really stored)."""
     from sqlalchemy import create_engine, text
@@ -973,6 +982,7 @@ async def run_load(args, server: Server, seed: dict, sampler: Sampler) -> dict:
 
     sampler.mark_end()
     resume_collector()
+    health = await asyncio.to_thread(server_health, server.url)
     if http is not None:
         await http.close()
         errors.update(http.failures)
@@ -1065,6 +1075,8 @@ async def run_load(args, server: Server, seed: dict, sampler: Sampler) -> dict:
         "client_library_log": dict(LIBRARY_LOG.counts),
         "incidents": incident_figures,
         "lost_persons": lost_figures,
+        "server_collector": health.get("collector"),
+        "server_brake": health.get("brake"),
     }
 
 
@@ -1402,6 +1414,12 @@ def print_load(r: dict, s: dict) -> None:
             " fixes/s)"
         )
     print(f"server RSS peak        {s['server_rss_peak_mb']} MB  (fds peak {s['server_fds_peak']})")
+    if r.get("server_collector"):
+        c = r["server_collector"]
+        print(
+            f"server collector       thresholds {c['thresholds']}, collections by generation "
+            f"{c['collections']} (since start), frozen {c['frozen']}"
+        )
     print(
         f"client loop lag        {fmt_ms(r['client_loop_lag_s'])}  "
         f"(late sends {r['client_late_sends']})"
