@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import json
 import random
 import subprocess
@@ -284,15 +285,46 @@ def fmt(value: float | None, unit: str = "ms") -> str:
     return "-" if value is None else f"{value:.1f} {unit}".strip()
 
 
+def start_profiler(page):
+    """V8's sampling profiler in the page (Chrome DevTools Protocol), every 100 µs."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Profiler.enable")
+    cdp.send("Profiler.setSamplingInterval", {"interval": 100})
+    cdp.send("Profiler.start")
+    return cdp
+
+
+def stop_profiler(cdp, path: str) -> list:
+    """Save the .cpuprofile (DevTools opens it) and return the top functions by self time."""
+    profile = cdp.send("Profiler.stop")["profile"]
+    Path(path).write_text(json.dumps(profile))
+    nodes = {node["id"]: node for node in profile["nodes"]}
+    gaps = profile.get("timeDeltas") or []
+    self_us: collections.Counter = collections.Counter()
+    for sample, gap in zip(profile["samples"], gaps[1:] + [0], strict=True):
+        frame = nodes[sample]["callFrame"]
+        where = frame["url"].rsplit("/", 1)[-1] or frame["url"]
+        name = frame["functionName"] or "(anonymous)"
+        self_us[f"{name} {where}:{frame['lineNumber'] + 1}"] += gap
+    busy = sum(us for name, us in self_us.items() if not name.startswith("(idle)"))
+    return [
+        {"function": name, "self_ms": round(us / 1000, 1), "share": round(us / busy, 3)}
+        for name, us in self_us.most_common(25)
+        if not name.startswith("(idle)")
+    ]
+
+
 def measure(page, args) -> dict:
     """Envelopes until `--envelopes` are drawn (bounded), then the pans."""
     deadline = time.monotonic() + args.envelopes * args.push_tick * 3 + 60
     page.evaluate("window.__bench.envelopes = []; window.__bench.pending = []")
+    profiler = start_profiler(page) if args.profile else None
     while time.monotonic() < deadline:
         drawn = page.evaluate("window.__bench.envelopes.filter((e) => e.drawn != null).length")
         if drawn >= args.envelopes:
             break
         page.wait_for_timeout(500)
+    profile = stop_profiler(profiler, args.profile) if profiler else None
     loads = [load_average()]
     pans = {}
     box = page.evaluate(
@@ -343,6 +375,7 @@ def measure(page, args) -> dict:
         "frame_to_handler_ms": summary([e["t0"] - e["ws"] for e in envelopes if e["ws"]]),
         "pans": pans,
         "loads": loads,
+        "profile_top": profile,
         "raw": [
             {k: e[k] for k in ("seq", "fixes", "t0", "ws", "handled", "drawn")} for e in envelopes
         ],
@@ -364,6 +397,11 @@ def main() -> int:
     )
     parser.add_argument("--label", default="", help="a name for this run in the JSON file")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
+    parser.add_argument(
+        "--profile",
+        metavar="FILE.cpuprofile",
+        help="run V8's sampling profiler in the page while the envelopes are timed",
+    )
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -459,6 +497,10 @@ def report(r: dict) -> None:
                 f"{fmt(run['longest_frame_ms']):>9} {run['long_tasks']:>11}"
             )
     print("\nload:", *r["loads"], sep="\n  ")
+    if r.get("profile_top"):
+        print(f"\npage profile ({r['args']['profile']}), self time while the envelopes were timed:")
+        for row in r["profile_top"]:
+            print(f"  {row['share']:6.1%} {row['self_ms']:8.1f} ms  {row['function']}")
 
 
 if __name__ == "__main__":
