@@ -535,6 +535,14 @@ def test_search_sort_the_card_buttons_a_post_click_and_history_work(page, server
     page.wait_for_function(first_row, arg="Bob")
     page.get_by_test_id("sort").select_option("name")
     page.wait_for_function(first_row, arg="Ana")
+    # Someone new is sorted in among the names the page had already ranked.
+    aaron = Officer(server, event, "Aaron Abel", "5005")
+    aaron.send_fix(40.7005, -74.0005)
+    page.wait_for_function(first_row, arg="Aaron")
+    page.get_by_test_id("sort").select_option("badge")
+    page.wait_for_function(first_row, arg="Bob")  # 1111 before 5005 and 9004
+    page.get_by_test_id("sort").select_option("name")
+    expect(page.locator("#list-shown")).to_have_text("(3)")
 
     drawn = marker(page, ana)
     page.mouse.move(drawn["point"]["x"], drawn["point"]["y"])
@@ -571,7 +579,7 @@ def test_search_sort_the_card_buttons_a_post_click_and_history_work(page, server
     )
     page.mouse.click(inside["x"], inside["y"])
     expect(page.locator(".leaflet-popup-content")).to_contain_text("Hold the gate")
-    assert page.evaluate("window.fieldopsCommand.layers()")["officers"] == 2
+    assert page.evaluate("window.fieldopsCommand.layers()")["officers"] == 3
 
     # Another event, then Back: the first event's officers again, live.
     page.get_by_test_id("event-picker").select_option(str(other["id"]))

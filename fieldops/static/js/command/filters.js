@@ -32,16 +32,46 @@ export function createFilters({ officers, onRefilter, onResort }) {
     return !state.search || rec.searchText.includes(state.search);
   }
 
+  // Where each officer's name and badge fall in the collator's order, worked out again only
+  // when a name or a badge changed: a sort of 2,000 officers then compares integers, not
+  // strings through Intl.Collator (3 ms on every push that changes the order).
+  const ranks = { name: new Map(), badge: new Map(), names: new Map(), badges: new Map() };
+
+  function rankBy(recs, valueOf) {
+    const byValue = recs.map((rec) => [valueOf(rec), rec.id]);
+    byValue.sort((a, b) => collator.compare(a[0], b[0]));
+    const rankOf = new Map();
+    let rank = 0;
+    byValue.forEach(([value, id], i) => {
+      if (i && collator.compare(byValue[i - 1][0], value)) rank += 1; // equal names share a rank
+      rankOf.set(id, rank);
+    });
+    return rankOf;
+  }
+
+  function freshRanks() {
+    const recs = [...officers.values()];
+    const current = recs.length === ranks.names.size && recs.every((rec) => (
+      ranks.names.get(rec.id) === (rec.data.name || "") &&
+      ranks.badges.get(rec.id) === (rec.data.badge || "~")
+    ));
+    if (current) return;
+    ranks.names = new Map(recs.map((rec) => [rec.id, rec.data.name || ""]));
+    ranks.badges = new Map(recs.map((rec) => [rec.id, rec.data.badge || "~"]));
+    ranks.name = rankBy(recs, (rec) => ranks.names.get(rec.id));
+    ranks.badge = rankBy(recs, (rec) => ranks.badges.get(rec.id));
+  }
+
   function compare(a, b) {
     if (state.sort === "alerts") {
       const rank = alertRank(a) - alertRank(b);
       if (rank) return rank;
     }
     if (state.sort === "badge") {
-      const byBadge = collator.compare(a.data.badge || "~", b.data.badge || "~");
+      const byBadge = ranks.badge.get(a.id) - ranks.badge.get(b.id);
       if (byBadge) return byBadge;
     }
-    return collator.compare(a.data.name || "", b.data.name || "") || a.id - b.id;
+    return ranks.name.get(a.id) - ranks.name.get(b.id) || a.id - b.id;
   }
 
   function setFilter(filter) {
@@ -81,6 +111,7 @@ export function createFilters({ officers, onRefilter, onResort }) {
     order() {
       const recs = [];
       for (const rec of officers.values()) if (matches(rec)) recs.push(rec);
+      freshRanks();
       recs.sort(compare);
       return recs.map((rec) => rec.id);
     },
