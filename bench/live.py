@@ -797,7 +797,8 @@ class HttpFixes:
     """Officers reporting over HTTP instead of the socket, on the bench's keep-alive pool:
     `http` is the phone's own path while its socket is down (POST .../positions, one fix or a
     list, Bearer token); `osmand` is Traccar Client's (POST /track/osmand?id=token&lat=..,
-    one fix to a request). Each answer is turned into the socket's ack shape."""
+    one fix to a request; `traccar-json` the current app's JSON body to the same URL). Each
+    answer is turned into the socket's ack shape."""
 
     def __init__(self, url: str, event_id: int, transport: str, connections: int):
         self.url, self.event_id, self.transport = url, event_id, transport
@@ -816,7 +817,7 @@ class HttpFixes:
     async def _send(self, officer: Officer, payload, on_ack) -> None:
         fixes = payload if isinstance(payload, list) else [payload]
         try:
-            if self.transport == "osmand":
+            if self.transport in ("osmand", "traccar-json"):
                 accepted = 0
                 for fix in fixes:  # Traccar Client sends one at a time
                     ack = await self._osmand(officer, fix)
@@ -838,15 +839,22 @@ class HttpFixes:
             on_ack({"ok": False, "error": {"code": "client", "message": str(exc)[:200]}})
 
     async def _osmand(self, officer: Officer, fix: dict) -> dict:
-        when = datetime.fromisoformat(fix["recorded_at"].replace("Z", "+00:00")).timestamp()
-        query = {
-            "id": officer.token,
-            "lat": fix["lat"],
-            "lon": fix["lon"],
-            "accuracy": fix["accuracy"],
-            "timestamp": f"{when:.3f}",
-        }
-        async with self.session.post(f"{self.url}/track/osmand", params=query) as response:
+        if self.transport == "traccar-json":  # the current app: its JSON, no query
+            coords = {"latitude": fix["lat"], "longitude": fix["lon"], "accuracy": fix["accuracy"]}
+            location = {"timestamp": fix["recorded_at"], "coords": coords}
+            sent = {"json": {"device_id": officer.token, "location": location}}
+        else:  # the classic request: every field in the query
+            when = datetime.fromisoformat(fix["recorded_at"].replace("Z", "+00:00")).timestamp()
+            sent = {
+                "params": {
+                    "id": officer.token,
+                    "lat": fix["lat"],
+                    "lon": fix["lon"],
+                    "accuracy": fix["accuracy"],
+                    "timestamp": f"{when:.3f}",
+                }
+            }
+        async with self.session.post(f"{self.url}/track/osmand", **sent) as response:
             text = await response.text()
         if response.status == 200:
             return {"ok": True}
@@ -1260,8 +1268,9 @@ def parse_args(argv=None):
     p.add_argument(
         "--transport",
         default="socket",
-        choices=["socket", "http", "osmand"],
-        help="how officers send: the socket; HTTP POST .../positions; Traccar Client's OsmAnd",
+        choices=["socket", "http", "osmand", "traccar-json"],
+        help="how officers send: the socket; HTTP POST .../positions; Traccar Client's OsmAnd "
+        "query (classic) or its JSON (the current app)",
     )
     p.add_argument(
         "--fixes-per-request",

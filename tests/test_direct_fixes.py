@@ -46,9 +46,16 @@ def _both(app, client, *args, **kwargs) -> tuple:
     return direct, routed
 
 
+JSON = "application/json"
+
+
 def _requests(token: str) -> list[tuple[str, dict]]:
     now = int(time.time())
     good = f"id={token}&timestamp={now}&lat=40.7128&lon=-74.006&speed=3.9&batt=87"
+    coords = {"latitude": 40.7128, "longitude": -74.006, "accuracy": 8, "speed": 2.0}
+    when = datetime.fromtimestamp(now, UTC).isoformat()
+    location = {"timestamp": when, "coords": coords, "battery": {"level": 0.87}}
+    located = {"device_id": token, "location": location}
     return [
         ("a classic empty POST", {"path": f"/track/osmand?{good}", "method": "POST"}),
         (
@@ -130,6 +137,39 @@ def _requests(token: str) -> list[tuple[str, dict]]:
         (
             "JSON without its content type",
             {"path": "/track/osmand", "method": "POST", "data": json.dumps({"device_id": token})},
+        ),
+        ("Traccar Client's JSON", {"path": "/track/osmand", "method": "POST", "json": located}),
+        ("its JSON to the alias", {"path": "/track/osmand/", "method": "POST", "json": located}),
+        (
+            "its JSON without a content type",
+            {"path": "/track/osmand", "method": "POST", "data": json.dumps(located)},
+        ),
+        (
+            "its JSON as text",
+            {
+                "path": "/track/osmand",
+                "method": "POST",
+                "data": json.dumps(located),
+                "content_type": "text/plain",
+            },
+        ),
+        (
+            "JSON with no coordinates",
+            {"path": "/track/osmand", "method": "POST", "json": {**located, "location": {}}},
+        ),
+        (
+            "JSON from an unknown device",
+            {"path": "/track/osmand", "method": "POST", "json": {**located, "device_id": "x"}},
+        ),
+        ("a JSON list", {"path": "/track/osmand", "method": "POST", "json": [located]}),
+        *(
+            (what, {"path": "/track/osmand", "method": "POST", "data": data, "content_type": JSON})
+            for what, data in [
+                ("JSON that does not parse", "{"),
+                ("JSON null", "null"),
+                ("JSON too deep", "[" * 40 + "]" * 40),
+                ("an empty JSON body", ""),
+            ]
         ),
     ]
 
@@ -238,10 +278,14 @@ def test_a_plain_request_never_builds_a_flask_request(app, client, event, token,
     )
     assert response.status_code == 202 and response.get_json() == {"accepted": 2}
     assert response.headers["X-Frame-Options"] == "DENY"
-    assert tick() == 3
+    now = datetime.now(UTC).isoformat()
+    location = {"timestamp": now, "coords": {"latitude": 40.73, "longitude": -74.0}}
+    response = client.post("/track/osmand", json={"device_id": token, "location": location})
+    assert response.status_code == 200 and response.get_json() == {"stored": True}
+    assert tick() == 4
 
 
-def test_json_multipart_and_other_methods_go_on_to_the_route(app, client, token, monkeypatch):
+def test_bad_json_multipart_and_other_methods_go_on_to_the_route(app, client, token, monkeypatch):
     routed = []
     original = app.request_context
 
@@ -250,10 +294,7 @@ def test_json_multipart_and_other_methods_go_on_to_the_route(app, client, token,
         return original(environ)
 
     monkeypatch.setattr(app, "request_context", spy)
-    now = datetime.now(UTC).isoformat()
-    fix = {"timestamp": now, "coords": {"latitude": 40.7, "longitude": -74.0}}
-    body = {"device_id": token, "location": fix}
-    assert client.post("/track/osmand", json=body).status_code == 200
+    assert client.post("/track/osmand", data="{", content_type=JSON).status_code == 400
     form = {"id": token, "lat": "40.7", "lon": "-74", "note": (io.BytesIO(b"x"), "x.txt")}
     assert client.post("/track/osmand", data=form).status_code == 200  # multipart
     assert client.put(f"/track/osmand?id={token}&lat=40.7&lon=-74").status_code == 405

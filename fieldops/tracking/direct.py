@@ -1,14 +1,15 @@
 """The fixes phones send over HTTP, answered without Flask (fieldops.direct).
 
-- Traccar Client's classic request: `POST /track/osmand?id=<token>&lat=..`, with no body or
-  the same fields as a form. Answered by the route's own `osmand_answer`, errors included.
+- Traccar Client's requests: the classic `POST /track/osmand?id=<token>&lat=..`, with no body
+  or the same fields as a form, and the current app's JSON (`device_id`, `location.coords`).
+  Answered by the route's own `osmand_answer`, errors included.
 - A fix or a list from a device token: `POST /api/v1/events/<id>/positions` with
   `Authorization: Bearer` and a JSON body, as the officer page's outbox and `bench/live.py
   --transport http` send them, from an officer the live picture knows is at the event. The
   route explains any refusal but `busy` and a fix that does not check.
 
-Anything else (JSON to /track/osmand, multipart, a cookie session, an unknown token) goes on
-to the Flask routes in fieldops.tracking.protocol_routes and .routes.
+Anything else (multipart, JSON that does not parse or is out of bounds, a cookie session, an
+unknown token) goes on to the Flask routes in fieldops.tracking.protocol_routes and .routes.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from fieldops import direct
 from fieldops.api import MAX_JSON_BYTES, json_from_bytes
 from fieldops.auth import device_callers
 from fieldops.auth.principal import bearer_of
+from fieldops.errors import ApiError
 from fieldops.security import MAX_ID
 from fieldops.tracking import live, services
 from fieldops.tracking.protocol_routes import osmand_answer
@@ -32,9 +34,12 @@ MAX_FORM = 64 * 1024  # a form of one fix is a few hundred bytes; larger goes to
 
 def osmand(environ, _match) -> direct.Answer | None:
     fields = _plain_fields(environ)
-    if fields is None:
+    if fields is not None:
+        return direct.Answer(200, osmand_answer(fields, None))
+    json_request = _json_request(environ)
+    if json_request is None:
         return None
-    return direct.Answer(200, osmand_answer(fields, None))
+    return direct.Answer(200, osmand_answer(*json_request))
 
 
 def positions(environ, match: re.Match) -> direct.Answer | None:
@@ -76,6 +81,24 @@ def _plain_fields(environ) -> dict[str, str] | None:
     except UnicodeError:
         return None
     return fields
+
+
+def _json_request(environ) -> tuple[dict[str, str], object] | None:
+    """The query's fields and the JSON body, as the route reads a JSON request (said to be
+    JSON, or a body starting with {); None for a form, multipart, or a body the route refuses
+    (not JSON, `null`, too large or too deep: it explains those)."""
+    media_type = direct.content_type(environ)
+    if media_type == FORM or media_type.startswith("multipart/"):
+        return None
+    raw = direct.body(environ, MAX_JSON_BYTES)
+    if raw is None or not (direct.is_json(media_type) or raw[:1] == b"{"):
+        return None
+    try:
+        body = json_from_bytes(raw)
+        fields = _first_values(environ.get("QUERY_STRING", "").encode("latin-1"))
+    except (ApiError, UnicodeError):
+        return None
+    return fields, body
 
 
 def _first_values(raw: bytes) -> dict[str, str]:
