@@ -4,6 +4,8 @@ was outside. The report counts stale and off-post minutes from it, not from the 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import select
 
@@ -31,7 +33,12 @@ def test_each_minute_of_fixes_says_whether_the_officer_was_at_their_post(scene, 
     scene.move(lee, *far, seconds_ago=150)  # the phone resends it: nothing changes
     rows = _minutes(app, lee_id)
     assert [(inside, outside) for _m, inside, outside in rows] == [(False, True), (True, False)]
-    scene.move(lee, *far, seconds_ago=1)  # and now away too, in the same minute as at the post
+    # And away too in the minute they were at the post: a fix timed in that minute, not "a
+    # second ago", which crossed into the minute before when the test started on a minute's
+    # first second (it failed so once in CI).
+    at_post_minute = rows[-1][0]
+    since = (datetime.now(UTC) - at_post_minute).total_seconds()
+    scene.move(lee, *far, seconds_ago=since - 0.01)
     assert [(inside, outside) for _m, inside, outside in _minutes(app, lee_id)][-1] == (True, True)
 
 
