@@ -33,13 +33,32 @@ MAX_FORM = 64 * 1024  # a form of one fix is a few hundred bytes; larger goes to
 
 
 def osmand(environ, _match) -> direct.Answer | None:
-    fields = _plain_fields(environ)
-    if fields is not None:
-        return direct.Answer(200, osmand_answer(fields, None))
-    json_request = _json_request(environ)
-    if json_request is None:
+    """Traccar Client's classic request (query, or a form) or its JSON, its body read once;
+    None for what the route reads otherwise (multipart, a form starting with {, a body that is
+    neither) or refuses (JSON that does not parse, `null`, too large or too deep: it explains
+    those)."""
+    media_type = direct.content_type(environ)
+    if media_type.startswith("multipart/"):
         return None
-    return direct.Answer(200, osmand_answer(*json_request))
+    raw = direct.body(environ, MAX_FORM if media_type == FORM else MAX_JSON_BYTES)
+    if raw is None:
+        return None
+    try:
+        fields = _first_values(environ.get("QUERY_STRING", "").encode("latin-1"))
+    except UnicodeError:
+        return None
+    # The route reads a body starting with { as JSON, whatever its content type but a form's.
+    if direct.is_json(media_type) or (media_type != FORM and raw[:1] == b"{"):
+        body = _json_or_none(raw)
+        return None if body is None else direct.Answer(200, osmand_answer(fields, body))
+    if raw and (media_type != FORM or raw[:1] == b"{"):
+        return None  # a form starting with {, or a body the route ignores
+    if raw:
+        try:
+            fields.update(_first_values(raw))  # form fields win, as in the route
+        except UnicodeError:
+            return None
+    return direct.Answer(200, osmand_answer(fields, None))
 
 
 def positions(environ, match: re.Match) -> direct.Answer | None:
@@ -65,40 +84,12 @@ ROUTES = [
 ]
 
 
-def _plain_fields(environ) -> dict[str, str] | None:
-    """The query and form fields of a classic request (form fields win, as in the route);
-    None for a body the route reads otherwise (JSON, multipart, anything not a form)."""
-    media_type = direct.content_type(environ)
-    if direct.is_json(media_type) or media_type.startswith("multipart/"):
-        return None
-    raw = direct.body(environ, MAX_FORM)
-    if raw is None or (raw and (media_type != FORM or raw[:1] == b"{")):
-        return None  # the route reads a body starting with { as JSON, and ignores any other
+def _json_or_none(raw: bytes):
+    """The JSON body, or None where the route's own reading answers an error."""
     try:
-        fields = _first_values(environ.get("QUERY_STRING", "").encode("latin-1"))
-        if media_type == FORM:
-            fields.update(_first_values(raw))
-    except UnicodeError:
+        return json_from_bytes(raw)
+    except ApiError:
         return None
-    return fields
-
-
-def _json_request(environ) -> tuple[dict[str, str], object] | None:
-    """The query's fields and the JSON body, as the route reads a JSON request (said to be
-    JSON, or a body starting with {); None for a form, multipart, or a body the route refuses
-    (not JSON, `null`, too large or too deep: it explains those)."""
-    media_type = direct.content_type(environ)
-    if media_type == FORM or media_type.startswith("multipart/"):
-        return None
-    raw = direct.body(environ, MAX_JSON_BYTES)
-    if raw is None or not (direct.is_json(media_type) or raw[:1] == b"{"):
-        return None
-    try:
-        body = json_from_bytes(raw)
-        fields = _first_values(environ.get("QUERY_STRING", "").encode("latin-1"))
-    except (ApiError, UnicodeError):
-        return None
-    return fields, body
 
 
 def _first_values(raw: bytes) -> dict[str, str]:
