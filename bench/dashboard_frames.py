@@ -305,12 +305,12 @@ def stop_profiler(cdp, path: str) -> list:
         frame = nodes[sample]["callFrame"]
         where = frame["url"].rsplit("/", 1)[-1] or frame["url"]
         name = frame["functionName"] or "(anonymous)"
-        self_us[f"{name} {where}:{frame['lineNumber'] + 1}"] += gap
-    busy = sum(us for name, us in self_us.items() if not name.startswith("(idle)"))
+        if name != "(idle)":  # the main thread waiting: not work
+            self_us[f"{name} {where}:{frame['lineNumber'] + 1}"] += gap
+    busy = sum(self_us.values())
     return [
         {"function": name, "self_ms": round(us / 1000, 1), "share": round(us / busy, 3)}
         for name, us in self_us.most_common(25)
-        if not name.startswith("(idle)")
     ]
 
 

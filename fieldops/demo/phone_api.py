@@ -80,12 +80,15 @@ def is_busy(status: int | None, payload: dict | None) -> bool:
 
 
 def error_code(payload: dict | None) -> str:
-    if payload and isinstance(payload.get("error"), dict):
-        return str(payload["error"].get("code", ""))
-    return ""
+    return _error_part(payload, "code")
 
 
 def error_message(payload: dict | None) -> str:
+    return _error_part(payload, "message")
+
+
+def _error_part(payload: dict | None, part: str) -> str:
+    """One part of fieldops' error shape, {"error": {"code", "message", "field"}}; "" if none."""
     if payload and isinstance(payload.get("error"), dict):
-        return str(payload["error"].get("message", ""))
+        return str(payload["error"].get(part, ""))
     return ""

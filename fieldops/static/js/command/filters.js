@@ -37,8 +37,8 @@ export function createFilters({ officers, onRefilter, onResort }) {
   // strings through Intl.Collator (3 ms on every push that changes the order).
   const ranks = { name: new Map(), badge: new Map(), names: new Map(), badges: new Map() };
 
-  function rankBy(recs, valueOf) {
-    const byValue = recs.map((rec) => [valueOf(rec), rec.id]);
+  function rankBy(recs, values) {
+    const byValue = recs.map((rec) => [values.get(rec.id), rec.id]);
     byValue.sort((a, b) => collator.compare(a[0], b[0]));
     const rankOf = new Map();
     let rank = 0;
@@ -58,8 +58,8 @@ export function createFilters({ officers, onRefilter, onResort }) {
     if (current) return;
     ranks.names = new Map(recs.map((rec) => [rec.id, rec.data.name || ""]));
     ranks.badges = new Map(recs.map((rec) => [rec.id, rec.data.badge || "~"]));
-    ranks.name = rankBy(recs, (rec) => ranks.names.get(rec.id));
-    ranks.badge = rankBy(recs, (rec) => ranks.badges.get(rec.id));
+    ranks.name = rankBy(recs, ranks.names);
+    ranks.badge = rankBy(recs, ranks.badges);
   }
 
   function compare(a, b) {
