@@ -1,6 +1,7 @@
 """The words for the server's enums: defined once (fieldops/vocabulary.py), sent to both pages."""
 
 import json
+import os
 import re
 import subprocess
 
@@ -62,11 +63,15 @@ def test_both_pages_carry_the_servers_vocabulary(client, make_user, auth):
         "tests/js/outbox.test.mjs",
         "tests/js/model.test.mjs",
         "tests/js/sending.test.mjs",
+        "tests/js/format.test.mjs",
     ],
 )
 def test_the_shared_stream_and_outbox_modules(script):
     """node:test files: the seq buffer (stream.js), the outbox's rules (outbox.js), the stream
-    model's merge rules (model.js), a phone's answers to its fixes (officer/sending.js). make
-    test installs node when missing."""
-    result = subprocess.run(["node", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    model's merge rules (model.js), a phone's answers to its fixes (officer/sending.js), the
+    clocks (shared/format.js), in UTC. make test installs node when missing."""
+    env = {**os.environ, "TZ": "UTC"}
+    result = subprocess.run(
+        ["node", script], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]

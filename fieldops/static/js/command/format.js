@@ -1,6 +1,6 @@
 // Small text helpers for the command page: escaping, "ago", clock and date strings.
 
-import { formatAge } from "../shared/format.js";
+import { formatAge, formatClock as sharedClock } from "../shared/format.js";
 
 export { escapeHtml } from "../shared/html.js";
 export { parseTime } from "../shared/format.js";
@@ -17,10 +17,9 @@ export function formatAgo(seconds) {
   return `${formatAge(seconds * 1000)} ago`;
 }
 
+/** "14:05:09": the desk's clock. */
 export function formatClock(ms) {
-  return new Date(ms).toLocaleTimeString([], {
-    hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23",
-  });
+  return sharedClock(ms, { seconds: true });
 }
 
 export function formatDate(iso) {

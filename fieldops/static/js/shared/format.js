@@ -4,12 +4,16 @@ export function parseTime(iso) {
   return iso ? Date.parse(iso) : null;
 }
 
-/** "14:05" (the phone) or "14:05:09" (the desk, `seconds: true`), in 24 h. */
-export function formatClock(iso, { seconds = false } = {}) {
-  if (!iso) return "";
-  const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
-  if (seconds) options.second = "2-digit";
-  return new Date(iso).toLocaleTimeString([], options);
+// Built once: toLocaleTimeString builds a formatter on every call (the desk's clock ticks).
+const CLOCKS = {
+  minutes: new Intl.DateTimeFormat([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }),
+  seconds: new Intl.DateTimeFormat([], { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }),
+};
+
+/** "14:05" (the phone) or "14:05:09" (the desk, `seconds: true`), in 24 h; `at` an ISO time or ms. */
+export function formatClock(at, { seconds = false } = {}) {
+  if (!at) return "";
+  return CLOCKS[seconds ? "seconds" : "minutes"].format(new Date(at));
 }
 
 /** "45 s", "12 min", "1 h 05 min": short enough for a queue row. */
