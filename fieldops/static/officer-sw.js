@@ -11,7 +11,7 @@
  * offline. Change VERSION when the list of shell files changes; old caches are deleted on
  * activate.
  */
-const VERSION = "officer-shell-v11";
+const VERSION = "officer-shell-v12";
 const PAGE = "/officer";
 const SHELL = [
   PAGE,

@@ -78,7 +78,10 @@ export function createOfficers({ eventId, onChange, onMoved, onRemoved, onUnknow
       }
     },
     applyPositions(fixes) {
-      for (const { officer_id: id, ...fix } of fixes) {
+      // Each entry is kept as the officer's fix as it came (its officer_id too): a copy per
+      // fix would only feed the collector, thousands a push.
+      for (const fix of fixes) {
+        const id = fix.officer_id;
         const rec = records.get(id) || placeholder(id);
         const recordedMs = timeMs(fix.recorded_at);
         // latestFix's rule (streams/model.js) on the times already read: the known fix stays
