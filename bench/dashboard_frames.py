@@ -29,6 +29,7 @@ import argparse
 import asyncio
 import collections
 import json
+import os
 import random
 import subprocess
 import sys
@@ -38,6 +39,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psutil
 import socketio
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -144,6 +146,31 @@ INIT_SCRIPT = r"""
   });
 })();
 """.replace("SAMPLES", str(SAMPLES))
+
+
+def pin(process_ids: list[int], cpus: set[int]) -> None:
+    """Every thread of these processes on `cpus` (Linux sets affinity per thread)."""
+    for pid in process_ids:
+        for thread in psutil.Process(pid).threads():
+            os.sched_setaffinity(thread.id, cpus)
+
+
+def split_cores(server_pid: int) -> dict | None:
+    """--pin: the browser gets the last CPU, the server and the simulated phones (this process)
+    the others: a dispatcher's laptop runs neither of them beside its browser."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        return None
+    browser_cpu, rest = cpus[-1], set(cpus[:-1])
+    pin([os.getpid(), server_pid], rest)
+    chromium = [
+        child.pid
+        for child in psutil.Process().children(recursive=True)
+        if "chrom" in child.name().lower()
+    ]
+    pin(chromium, {browser_cpu})
+    print(f"pinned: the browser ({len(chromium)} processes) on CPU {browser_cpu}, the rest {rest}")
+    return {"browser": [browser_cpu], "server_and_phones": sorted(rest)}
 
 
 def load_average() -> str:
@@ -316,6 +343,7 @@ def stop_profiler(cdp, path: str) -> list:
 
 def measure(page, args) -> dict:
     """Envelopes until `--envelopes` are drawn (bounded), then the pans."""
+    page.wait_for_timeout(args.settle * 1000)
     deadline = time.monotonic() + args.envelopes * args.push_tick * 3 + 60
     page.evaluate("window.__bench.envelopes = []; window.__bench.pending = []")
     profiler = start_profiler(page) if args.profile else None
@@ -388,12 +416,23 @@ def main() -> int:
     parser.add_argument("--envelopes", type=int, default=40, help="drawn envelopes to time")
     parser.add_argument("--push-tick", type=float, default=4.0, help="FIELDOPS_PUSH_TICK, s")
     parser.add_argument("--zoom", type=float, default=15)
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=60,
+        help="seconds the page runs with the officers moving before the envelopes are timed",
+    )
     parser.add_argument("--pan-seconds", type=float, default=5)
     parser.add_argument("--pans", type=int, default=2, help="rounds of (panBy, drag)")
     parser.add_argument(
         "--app-root",
         default=str(ROOT),
         help="serve this checkout's fieldops (e.g. a `git archive` of another commit)",
+    )
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="the browser on a core of its own, the server and the phones on the others",
     )
     parser.add_argument("--label", default="", help="a name for this run in the JSON file")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
@@ -445,8 +484,10 @@ def main() -> int:
                 page.wait_for_function(
                     "() => window.fieldopsCommand.groups().length === 0", timeout=10_000
                 )
+                pinned = split_cores(process.pid) if args.pin else None
                 movers.run()
                 result = measure(page, args)
+                result["pinned"] = pinned
                 movers.halt()
                 browser.close()
         finally:
