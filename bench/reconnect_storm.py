@@ -19,6 +19,7 @@ import asyncio
 import json
 import os
 import random
+import re
 import secrets
 import shutil
 import signal
@@ -41,10 +42,25 @@ from live import NAMESPACE, Errors, fmt_ms, iso_ms, percentiles, to_ms  # noqa: 
 JOIN_TIMEOUT_S = 60.0  # shared/stream.js JOIN_TIMEOUT_MS
 # socket.io-client's Manager options as the pages set them (reconnectionDelay, ...Max;
 # randomizationFactor is the library's default 0.5) and stream.js's retryAfterMs (a refused
-# connect: the library does not retry by itself).
-COMMAND_IO = {"delay": 1.0, "delay_max": 5.0, "retry_after": 3.0}  # command/connection.js
-OFFICER_IO = {"delay": 1.0, "delay_max": 10.0, "retry_after": 15.0}  # officer/index.js
+# connect: the library does not retry by itself), read from the served checkout's pages.
+IO_DEFAULTS = {"reconnectionDelay": 1000, "reconnectionDelayMax": 5000, "retryAfterMs": 15000}
+COMMAND_PAGE = "fieldops/static/js/command/connection.js"
+OFFICER_PAGE = "fieldops/static/js/officer/index.js"
 JITTER = 0.5
+
+
+def page_io(app_root: Path, page: str) -> dict:
+    """A page's reconnect options (the library's and stream.js's defaults where it sets none)."""
+    source = (app_root / page).read_text()
+    ms = {
+        name: int(found.group(1)) if (found := re.search(rf"\b{name}: (\d+)", source)) else default
+        for name, default in IO_DEFAULTS.items()
+    }
+    return {
+        "delay": ms["reconnectionDelay"] / 1000,
+        "delay_max": ms["reconnectionDelayMax"] / 1000,
+        "retry_after": ms["retryAfterMs"] / 1000,
+    }
 
 
 def backoff(attempt: int, delay: float, delay_max: float) -> float:
@@ -412,8 +428,10 @@ async def storm(args, server: live.Server, folder: Path, seed: dict) -> dict:
             await live.login_cookie(http, server.url, seed["command_username"])
             for _ in range(args.dashboards)
         ]
-    command_io = dict(COMMAND_IO, join_timeout=args.join_timeout)
-    officer_io = dict(OFFICER_IO, join_timeout=args.join_timeout)
+    app_root = Path(args.app_root or live.ROOT)
+    command_io = dict(page_io(app_root, COMMAND_PAGE), join_timeout=args.join_timeout)
+    officer_io = dict(page_io(app_root, OFFICER_PAGE), join_timeout=args.join_timeout)
+    print(f"  reconnecting as the pages do: command {command_io}, officer {officer_io}")
     dashboards = [
         Page(live.Dashboard(i), server.url, event_id, command_io, stats, {"Cookie": c})
         for i, c in enumerate(cookies)
