@@ -382,10 +382,8 @@ def fix(lat: float = 40.6, lon: float = -74.0, seconds_ago: float = 0, **extra) 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     """The real server (eventlet) in a subprocess, on a fresh database, with staff seeded."""
-    server = LiveServer(tmp_path_factory.mktemp("live"))
-    server.start()
-    yield server
-    server.stop()
+    with LiveServer(tmp_path_factory.mktemp("live")) as server:
+        yield server
 
 
 def _waits_without_eval() -> None:

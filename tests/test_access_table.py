@@ -327,12 +327,8 @@ class World:
 def world(tmp_path_factory):
     folder = tmp_path_factory.mktemp("access")
     _mbtiles(folder / "tiles.mbtiles")
-    server = LiveServer(folder, FIELDOPS_MBTILES_PATH=str(folder / "tiles.mbtiles"))
-    server.start()
-    try:
+    with LiveServer(folder, FIELDOPS_MBTILES_PATH=str(folder / "tiles.mbtiles")) as server:
         yield World(server)
-    finally:
-        server.stop()
 
 
 # --- the socket (before the HTTP checks: those end every role's session at the end) -------

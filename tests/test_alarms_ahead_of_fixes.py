@@ -24,14 +24,12 @@ STORE_TICK = 3.0
 
 @pytest.fixture(scope="module")
 def slow_store(tmp_path_factory):
-    server = LiveServer(
+    with LiveServer(
         tmp_path_factory.mktemp("slow-store"),
         FIELDOPS_STORE_TICK=str(STORE_TICK),
         FIELDOPS_PUSH_TICK=str(STORE_TICK),
-    )
-    server.start()
-    yield server
-    server.stop()
+    ) as server:
+        yield server
 
 
 def test_a_help_alarm_goes_ahead_of_the_fix_before_it_which_is_acked_once_stored(slow_store):

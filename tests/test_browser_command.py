@@ -25,14 +25,12 @@ WAIT = 8000  # ms for a push to reach the page
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """Officers go stale after 3 s without a fix and off post after 1 s outside their post."""
-    live = LiveServer(
+    with LiveServer(
         tmp_path_factory.mktemp("command"),
         FIELDOPS_STALE_AFTER=str(STALE_AFTER),
         FIELDOPS_OFF_POST_AFTER="1",
-    )
-    live.start()
-    yield live
-    live.stop()
+    ) as live:
+        yield live
 
 
 @pytest.fixture(scope="module")

@@ -25,10 +25,8 @@ START = (40.6000, -74.0000)
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    live = LiveServer(tmp_path_factory.mktemp("glance"))
-    live.start()
-    yield live
-    live.stop()
+    with LiveServer(tmp_path_factory.mktemp("glance")) as live:
+        yield live
 
 
 def along(km: float, east_m: float = 0.0) -> tuple[float, float]:

@@ -28,10 +28,8 @@ POST = (40.7000, -74.0000)
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A dispatch not acknowledged within 2 s is overdue (and raises its alarm)."""
-    live = LiveServer(tmp_path_factory.mktemp("desk"), FIELDOPS_DISPATCH_ACK_TIMEOUT="2")
-    live.start()
-    yield live
-    live.stop()
+    with LiveServer(tmp_path_factory.mktemp("desk"), FIELDOPS_DISPATCH_ACK_TIMEOUT="2") as live:
+        yield live
 
 
 @pytest.fixture(scope="module")

@@ -21,10 +21,8 @@ WAIT = 10_000
 
 @pytest.fixture
 def server(tmp_path):
-    live = LiveServer(tmp_path)
-    live.start()
-    yield live
-    live.stop()
+    with LiveServer(tmp_path) as live:
+        yield live
 
 
 def _help(officer: Officer) -> dict:

@@ -25,10 +25,8 @@ POST = (40.7000, -74.0000)
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    live = LiveServer(tmp_path_factory.mktemp("desk-lf"))
-    live.start()
-    yield live
-    live.stop()
+    with LiveServer(tmp_path_factory.mktemp("desk-lf")) as live:
+        yield live
 
 
 @pytest.fixture(scope="module")

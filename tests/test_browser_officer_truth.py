@@ -28,12 +28,10 @@ STALE_AFTER_S = 8
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     """A server that counts an officer stale after STALE_AFTER_S seconds without a fix."""
-    server = LiveServer(
+    with LiveServer(
         tmp_path_factory.mktemp("live-truth"), FIELDOPS_STALE_AFTER=str(STALE_AFTER_S)
-    )
-    server.start()
-    yield server
-    server.stop()
+    ) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

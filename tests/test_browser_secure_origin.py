@@ -22,10 +22,8 @@ WHERE = {"latitude": 40.7060, "longitude": -74.0090, "accuracy": 8}
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """`fieldops serve` with HTTP on its port and HTTPS for phones on a second one."""
-    live = LiveServer(tmp_path_factory.mktemp("secure-origin"), tls_port=free_port())
-    live.start()
-    yield live
-    live.stop()
+    with LiveServer(tmp_path_factory.mktemp("secure-origin"), tls_port=free_port()) as live:
+        yield live
 
 
 @pytest.fixture(scope="module")

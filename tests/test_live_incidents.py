@@ -15,13 +15,11 @@ ACK_TIMEOUT_S = 2
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
-    server = LiveServer(
+    with LiveServer(
         tmp_path_factory.mktemp("live-incidents"),
         FIELDOPS_DISPATCH_ACK_TIMEOUT=str(ACK_TIMEOUT_S),
-    )
-    server.start()
-    yield server
-    server.stop()
+    ) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -55,6 +55,14 @@ class ServerProcess:
         )
         self.wait_until_healthy(command, timeout)
 
+    def __enter__(self):
+        """`with LiveServer(folder) as server:` started, and stopped however the block ends."""
+        self.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.stop()
+
     def wait_until_healthy(self, name: str, timeout: float) -> None:
         """Until /healthz answers; stopped, with its log, if it exits or never does."""
         deadline = time.monotonic() + timeout
