@@ -401,6 +401,7 @@ def measure(page, args) -> dict:
         "message_to_canvas_ms": summary([e["drawn"] - e["t0"] for e in drawn]),
         "handler_ms": summary([e["handled"] - e["t0"] for e in envelopes if e["handled"]]),
         "frame_to_handler_ms": summary([e["t0"] - e["ws"] for e in envelopes if e["ws"]]),
+        "frame_to_canvas_ms": summary([e["drawn"] - e["ws"] for e in drawn if e["ws"]]),
         "pans": pans,
         "loads": loads,
         "profile_top": profile,
@@ -528,6 +529,7 @@ def report(r: dict) -> None:
         ("message -> canvas drawn", m),
         ("  handler (synchronous)", h),
         ("websocket frame -> handler", w),
+        ("websocket frame -> canvas", r["frame_to_canvas_ms"]),
     ):
         print(f"{name:28} {fmt(s['p50']):>9} {fmt(s['p95']):>9} {fmt(s['max']):>9}")
     print(f"\n{'pan':8} {'fps':>6} {'late (>25 ms)':>14} {'longest':>9} {'long tasks':>11}")
