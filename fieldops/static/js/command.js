@@ -55,13 +55,15 @@ const officers = createOfficers({
 });
 
 // The desk's pins and rings, which names keep clear of (the desk starts after the map).
-let deskMarks = { pinLatLngs: () => [], ringLatLngs: () => [] };
+let deskMarks = { pinLatLngs: () => [], ringLatLngs: () => [], bagLatLngs: () => [] };
 const canvas = createOfficerCanvas({
   map,
   officers,
   decorate(ctx, obstacles, labels) {
     groups.draw(ctx, obstacles);
-    obstacles.push(...deskObstacles(map, { pinLatLngs: deskMarks.pinLatLngs(), ringLatLngs: deskMarks.ringLatLngs() }));
+    obstacles.push(...deskObstacles(map, {
+      pinLatLngs: deskMarks.pinLatLngs(), ringLatLngs: deskMarks.ringLatLngs(), bagLatLngs: deskMarks.bagLatLngs(),
+    }));
     labels.push(...ground.labels());
   },
 });

@@ -225,8 +225,9 @@ export function createOfficerCanvas({ map, officers, decorate }) {
   };
 }
 
-/** What names must keep clear of besides markers and groups: the desk's incident pins and help rings. */
-export function deskObstacles(map, { pinLatLngs, ringLatLngs }) {
+/** What names must keep clear of besides markers and groups: the desk's incident pins, help
+ * rings and found items' glyphs. */
+export function deskObstacles(map, { pinLatLngs, ringLatLngs, bagLatLngs }) {
   const obstacles = [];
   for (const latlng of pinLatLngs) {
     const { x, y } = map.latLngToLayerPoint(latlng);
@@ -235,6 +236,10 @@ export function deskObstacles(map, { pinLatLngs, ringLatLngs }) {
   for (const latlng of ringLatLngs) { // the ring and its "HELP · name" tag under it
     const { x, y } = map.latLngToLayerPoint(latlng);
     obstacles.push({ x1: x - 90, y1: y + 36, x2: x + 90, y2: y + 62, owner: "help" });
+  }
+  for (const latlng of bagLatLngs) { // the 28 px glyph (found-item-map.js), centred on its point
+    const { x, y } = map.latLngToLayerPoint(latlng);
+    obstacles.push({ x1: x - 14, y1: y - 14, x2: x + 14, y2: y + 14, owner: "found-item" });
   }
   return obstacles;
 }

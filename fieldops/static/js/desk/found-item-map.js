@@ -39,5 +39,7 @@ export function createFoundItemMap({ map, onOpen }) {
       }
     },
     count: () => markers.size,
+    /** Where the glyphs stand (names on the map keep clear of them). */
+    latLngs: () => [...markers.values()].map(({ marker }) => marker.getLatLng()),
   };
 }

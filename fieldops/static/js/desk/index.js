@@ -137,6 +137,7 @@ export function startDesk(page) {
     if (change.reset || LOST_FOUND.has(change.collection)) {
       lostFound.sync(model);
       foundItemMap.show(lostFound.openItems());
+      page.redraw(); // the names on the map keep clear of a new glyph
     }
   });
 
@@ -237,6 +238,7 @@ export function startDesk(page) {
     mapClick: (latlng) => newIncident.mapClick(latlng),
     pinLatLngs: () => incidentMap.pinLatLngs(),
     ringLatLngs: () => helpRings.latLngs(),
+    bagLatLngs: () => foundItemMap.latLngs(),
     tick() {
       model.prune(serverNow());
       queue.tick();
