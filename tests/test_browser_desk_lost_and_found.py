@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support.live_server import LiveServer
-from tests.test_browser_command import add_post, sign_in
+from tests.test_browser_command import add_post, sign_in, tiny_gpx
 from tests.test_browser_command_incidents import Phone
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -316,3 +316,76 @@ def test_the_desk_takes_a_lost_child_report_and_matches_a_child_found_first(
     held = ok(command.get(f"/api/v1/lost-persons/{leo['id']}"), 200)
     assert held["status"] == "found"
     assert held["found_place"] == "at the first-aid tent"
+
+
+def test_a_found_items_glyph_on_the_finish_moves_the_finish_label_aside(page: Page, server, admin):
+    """Names on the map keep clear of the found items' glyphs, as of incident pins: a bag
+    logged at the finish line moves FINISH to a free spot beside it, and the glyph stays
+    clickable and readable."""
+    event = server.create_event(admin, name="Glyph 5K")
+    course = ok(
+        admin.put(
+            f"/api/v1/events/{event['id']}/course",
+            data=tiny_gpx(40.60, -74.00),
+            params={"filename": "glyph.gpx"},
+            headers={"Content-Type": "application/gpx+xml"},
+        ),
+        200,
+    )
+    finish = course["lines"][0][-1]
+    officer = Phone(server, event, "Bo Finch", "7010")
+    sign_in(page, server, event)
+    # How far FINISH is drawn from the finish line's point, in pixels (courseLabels: page points).
+    offset = """([lat, lon]) => {
+        const hooks = window.fieldopsCommand;
+        const label = hooks.courseLabels().find((l) => l.text === "FINISH");
+        if (!label) return null;
+        const box = hooks.map.getContainer().getBoundingClientRect();
+        const point = hooks.map.latLngToContainerPoint([lat, lon]);
+        return Math.hypot(label.point.x - box.left - point.x, label.point.y - box.top - point.y);
+    }"""
+    page.wait_for_function(f"(at) => ({offset})(at) !== null", arg=finish, timeout=WAIT)
+    assert page.evaluate(offset, finish) < 1  # on its point while nothing is there
+
+    officer.call(
+        "POST",
+        "/found-items",
+        client_id=str(uuid.uuid4()),
+        category="bag",
+        description="blue gym bag",
+        colours=["blue"],
+        lat=finish[0],
+        lon=finish[1],
+        found_at=datetime.now(UTC).isoformat(),
+    )
+    page.wait_for_function("() => window.fieldopsDesk.foundItemMarkers() === 1", timeout=WAIT)
+    # Beside the 28 px glyph, not on it: at least its half and the label's own half away.
+    page.wait_for_function(f"(at) => ({offset})(at) >= 25", arg=finish, timeout=WAIT)
+
+
+def test_a_course_label_with_no_free_spot_goes_where_it_covers_least(page: Page, server, admin):
+    """placeLabels (map/labels.js) in the page: every spot of a distance marker is taken, so it
+    is drawn anyway, inside the map and under the fewest other things, not on its point."""
+    event = server.create_event(admin, name="Crowded 5K")
+    sign_in(page, server, event)
+    drawn = page.evaluate(
+        """async () => {
+            const { placeLabels, spotsAround } = await import("/static/js/map/labels.js");
+            const ctx = document.createElement("canvas").getContext("2d");
+            const spots = spotsAround(200, 200, "3 mi", "course", 10);
+            const under = ([x, y], owner) =>
+                ({ x1: x - 2, y1: y - 2, x2: x + 2, y2: y + 2, owner });
+            const obstacles = [
+                under(spots[0], "a"), under(spots[0], "b"), under(spots[0], "c"), // the point
+                under(spots[1], "d"), under(spots[1], "e"),
+                under(spots[3], "f"),  // above: the one thing in the way
+                under(spots[4], "g"), under(spots[4], "h"),
+            ];
+            const view = { x1: 0, y1: 0, x2: 400, y2: 400 };
+            const label = { text: "3 mi", kind: "course", spots, priority: 0.5, owner: "course" };
+            const left = spots[2]; // kept out of the map: the least covered, but never chosen
+            const shown = placeLabels(ctx, [label], obstacles, { ...view, x1: left[0] - 1 });
+            return { shown: shown.map(({ x, y }) => [x, y]), above: spots[3] };
+        }"""
+    )
+    assert drawn["shown"] == [drawn["above"]]

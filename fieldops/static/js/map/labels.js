@@ -59,13 +59,20 @@ export function placeLabels(ctx, labels, obstacles, view = null) {
   const inView = (box) => !view || (box.x1 >= view.x1 && box.x2 <= view.x2 && box.y1 >= view.y1 && box.y2 <= view.y2);
   const free = (box, owner) => inView(box) &&
     !placed.some((b) => overlaps(b, box)) && !obstacles.some((b) => b.owner !== owner && overlaps(b, box));
+  // A label drawn where nothing is free: in the map, under the fewest others (the first of equals).
+  const covers = (box, owner) => (inView(box) ? 0 : 1000) + placed.filter((b) => overlaps(b, box)).length +
+    obstacles.filter((b) => b.owner !== owner && overlaps(b, box)).length;
+  const leastCovered = (boxes, owner) => boxes.reduce((best, box) => {
+    const n = covers(box, owner);
+    return n < best.n ? { box, n } : best;
+  }, { box: boxes[0], n: covers(boxes[0], owner) }).box;
   ctx.save();
   ctx.textBaseline = "middle";
   ctx.lineJoin = "round";
   for (const label of labels) {
     const boxes = label.spots.map((spot) => boxFor(label, spot));
     let box = boxes.find((b) => free(b, label.owner));
-    if (!box && (label.priority === 0 || label.kind === "course")) box = boxes[0];
+    if (!box && (label.priority === 0 || label.kind === "course")) box = leastCovered(boxes, label.owner);
     if (!box) continue;
     placed.push(box);
     drawn.push({ ...label, x: box.x, y: box.y });
