@@ -151,8 +151,15 @@ INIT_SCRIPT = r"""
 def pin(process_ids: list[int], cpus: set[int]) -> None:
     """Every thread of these processes on `cpus` (Linux sets affinity per thread)."""
     for pid in process_ids:
-        for thread in psutil.Process(pid).threads():
-            os.sched_setaffinity(thread.id, cpus)
+        try:
+            threads = psutil.Process(pid).threads()
+        except psutil.Error:  # gone already
+            continue
+        for thread in threads:
+            try:
+                os.sched_setaffinity(thread.id, cpus)
+            except OSError:  # a thread that ended meanwhile
+                pass
 
 
 def split_cores(server_pid: int) -> dict | None:

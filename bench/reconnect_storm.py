@@ -43,19 +43,28 @@ JOIN_TIMEOUT_S = 60.0  # shared/stream.js JOIN_TIMEOUT_MS
 # socket.io-client's Manager options as the pages set them (reconnectionDelay, ...Max;
 # randomizationFactor is the library's default 0.5) and stream.js's retryAfterMs (a refused
 # connect: the library does not retry by itself), read from the served checkout's pages.
-IO_DEFAULTS = {"reconnectionDelay": 1000, "reconnectionDelayMax": 5000, "retryAfterMs": 15000}
+LIBRARY_DEFAULTS = {"reconnectionDelay": 1000, "reconnectionDelayMax": 5000}  # socket.io-client
+STREAM = "fieldops/static/js/shared/stream.js"  # its retryAfterMs default
 COMMAND_PAGE = "fieldops/static/js/command/connection.js"
 OFFICER_PAGE = "fieldops/static/js/officer/index.js"
 JITTER = 0.5
 
 
+def js_ms(source: str, name: str) -> int | None:
+    """`name: 10000` (or `10_000`) in a page's source; None when it sets none."""
+    found = re.search(rf"\b{name}\s*[:=]\s*([\d_]+)", source)
+    return int(found.group(1).replace("_", "")) if found else None
+
+
 def page_io(app_root: Path, page: str) -> dict:
     """A page's reconnect options (the library's and stream.js's defaults where it sets none)."""
     source = (app_root / page).read_text()
-    ms = {
-        name: int(found.group(1)) if (found := re.search(rf"\b{name}: (\d+)", source)) else default
-        for name, default in IO_DEFAULTS.items()
-    }
+    retry_after = js_ms((app_root / STREAM).read_text(), "retryAfterMs")
+    if retry_after is None:
+        raise SystemExit(f"no retryAfterMs default in {STREAM}")
+    defaults = {**LIBRARY_DEFAULTS, "retryAfterMs": retry_after}
+    ms = {name: js_ms(source, name) for name in defaults}
+    ms = {name: defaults[name] if value is None else value for name, value in ms.items()}
     return {
         "delay": ms["reconnectionDelay"] / 1000,
         "delay_max": ms["reconnectionDelayMax"] / 1000,

@@ -69,8 +69,8 @@ def test_both_pages_carry_the_servers_vocabulary(client, make_user, auth):
 def test_the_shared_stream_and_outbox_modules(script):
     """node:test files: the seq buffer (stream.js), the outbox's rules (outbox.js), the stream
     model's merge rules (model.js), a phone's answers to its fixes (officer/sending.js), the
-    clocks (shared/format.js), in UTC. make test installs node when missing."""
-    env = {**os.environ, "TZ": "UTC"}
+    clocks (shared/format.js), in UTC and en_US. make test installs node when missing."""
+    env = {**os.environ, "TZ": "UTC", "LC_ALL": "en_US.UTF-8", "LANG": "en_US.UTF-8"}
     result = subprocess.run(
         ["node", script], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env
     )

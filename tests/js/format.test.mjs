@@ -1,5 +1,5 @@
 // shared/format.js: the clocks the desk and the phone show, in 24 h, from an ISO time or ms.
-// Run with TZ=UTC (tests/test_vocabulary.py) so the expected strings are the same everywhere.
+// Run in UTC and en_US (tests/test_vocabulary.py) so the expected strings are the same everywhere.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
@@ -17,7 +17,8 @@ test("the desk's clock: seconds too, from an ISO time or from ms", () => {
   assert.equal(desk.formatClock(Date.parse("2026-12-06T23:59:59.999Z")), "23:59:59");
 });
 
-test("no time, no clock", () => {
+test("no time, or one that does not parse, no clock", () => {
   assert.equal(formatClock(null), "");
   assert.equal(formatClock(undefined, { seconds: true }), "");
+  assert.equal(formatClock("not a time"), "");
 });

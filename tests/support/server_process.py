@@ -57,7 +57,11 @@ class ServerProcess:
 
     def __enter__(self):
         """`with LiveServer(folder) as server:` started, and stopped however the block ends."""
-        self.start()
+        try:
+            self.start()
+        except BaseException:
+            self.stop()  # started, then failed (e.g. seeding the staff): not left running
+            raise
         return self
 
     def __exit__(self, *_exc) -> None:

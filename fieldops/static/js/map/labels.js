@@ -59,13 +59,26 @@ export function placeLabels(ctx, labels, obstacles, view = null) {
   const inView = (box) => !view || (box.x1 >= view.x1 && box.x2 <= view.x2 && box.y1 >= view.y1 && box.y2 <= view.y2);
   const free = (box, owner) => inView(box) &&
     !placed.some((b) => overlaps(b, box)) && !obstacles.some((b) => b.owner !== owner && overlaps(b, box));
-  // A label drawn where nothing is free: in the map, under the fewest others (the first of equals).
-  const covers = (box, owner) => (inView(box) ? 0 : 1000) + placed.filter((b) => overlaps(b, box)).length +
-    obstacles.filter((b) => b.owner !== owner && overlaps(b, box)).length;
-  const leastCovered = (boxes, owner) => boxes.reduce((best, box) => {
-    const n = covers(box, owner);
-    return n < best.n ? { box, n } : best;
-  }, { box: boxes[0], n: covers(boxes[0], owner) }).box;
+  // A label drawn where nothing is free: of its spots in the map, the one under the fewest
+  // names, pins, glyphs and groups (not officers: they move every push, and the label would
+  // hop with them); the first of equals, and its point when none is in the map.
+  let steady = null;
+  function leastCovered(boxes, owner) {
+    steady ??= obstacles.filter((b) => typeof b.owner !== "number"); // officers' owners are ids
+    let best = boxes[0];
+    let fewest = Infinity;
+    for (const box of boxes) {
+      if (!inView(box)) continue;
+      let n = 0;
+      for (const b of placed) if (overlaps(b, box)) n += 1;
+      for (const b of steady) if (b.owner !== owner && overlaps(b, box)) n += 1;
+      if (n < fewest) {
+        best = box;
+        fewest = n;
+      }
+    }
+    return best;
+  }
   ctx.save();
   ctx.textBaseline = "middle";
   ctx.lineJoin = "round";

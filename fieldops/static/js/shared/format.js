@@ -12,8 +12,9 @@ const CLOCKS = {
 
 /** "14:05" (the phone) or "14:05:09" (the desk, `seconds: true`), in 24 h; `at` an ISO time or ms. */
 export function formatClock(at, { seconds = false } = {}) {
-  if (!at) return "";
-  return CLOCKS[seconds ? "seconds" : "minutes"].format(new Date(at));
+  const date = at ? new Date(at) : null;
+  if (!date || Number.isNaN(date.getTime())) return ""; // format() throws on an invalid date
+  return CLOCKS[seconds ? "seconds" : "minutes"].format(date);
 }
 
 /** "45 s", "12 min", "1 h 05 min": short enough for a queue row. */
