@@ -1,9 +1,9 @@
 // Small text helpers for the command page: escaping, "ago", clock and date strings.
 
-import { formatAge, formatClock as sharedClock } from "../shared/format.js";
+import { formatAge } from "../shared/format.js";
 
 export { escapeHtml } from "../shared/html.js";
-export { parseTime } from "../shared/format.js";
+export { formatSecondsClock as formatClock, parseTime } from "../shared/format.js";
 
 export const $ = (selector, root = document) => root.querySelector(selector);
 
@@ -15,11 +15,6 @@ export function setText(node, text) {
 /** "40 s ago", "3 min ago", "1 h 05 min ago" (shared/format.js says the age). */
 export function formatAgo(seconds) {
   return `${formatAge(seconds * 1000)} ago`;
-}
-
-/** "14:05:09": the desk's clock. */
-export function formatClock(ms) {
-  return sharedClock(ms, { seconds: true });
 }
 
 export function formatDate(iso) {

@@ -1,7 +1,6 @@
 // How incidents and alarms look: words, colours and icons shared by the queue, the map,
 // the detail panel and the alarm bar. Severity is told by colour and by its word.
 
-import { formatClock as sharedClock } from "../shared/format.js";
 import {
   ALERT_LABELS, DISPOSITION_LABELS, INCIDENT_TYPES, OPEN_STATUSES, SEVERITY_ORDER, STATUS_LABELS,
 } from "../shared/vocabulary.js";
@@ -51,8 +50,5 @@ export function typeLabel(type) {
 }
 
 export { escapeHtml } from "../shared/html.js";
-export { formatAge, formatDistance, parseTime } from "../shared/format.js";
+export { formatAge, formatDistance, formatSecondsClock as formatClock, parseTime } from "../shared/format.js";
 
-export function formatClock(iso) {
-  return sharedClock(iso, { seconds: true });
-}

@@ -17,6 +17,11 @@ export function formatClock(at, { seconds = false } = {}) {
   return CLOCKS[seconds ? "seconds" : "minutes"].format(date);
 }
 
+/** "14:05:09": the command page's clocks (the header, the desk). */
+export function formatSecondsClock(at) {
+  return formatClock(at, { seconds: true });
+}
+
 /** "45 s", "12 min", "1 h 05 min": short enough for a queue row. */
 export function formatAge(ms) {
   const s = Math.max(0, Math.floor(ms / 1000));
