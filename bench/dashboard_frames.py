@@ -47,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from command_map import demo_marathon, fill, serve_demo  # noqa: E402
+from live import pin_threads  # noqa: E402
 
 from tests.support.browser import CHROMIUM_ARGS, MAP_AT_REST, chromium_path  # noqa: E402
 
@@ -148,20 +149,6 @@ INIT_SCRIPT = r"""
 """.replace("SAMPLES", str(SAMPLES))
 
 
-def pin(process_ids: list[int], cpus: set[int]) -> None:
-    """Every thread of these processes on `cpus` (Linux sets affinity per thread)."""
-    for pid in process_ids:
-        try:
-            threads = psutil.Process(pid).threads()
-        except psutil.Error:  # gone already
-            continue
-        for thread in threads:
-            try:
-                os.sched_setaffinity(thread.id, cpus)
-            except OSError:  # a thread that ended meanwhile
-                pass
-
-
 def split_cores(server_pid: int) -> dict | None:
     """--pin: the browser gets the last CPU, the server and the simulated phones (this process)
     the others: a dispatcher's laptop runs neither of them beside its browser."""
@@ -169,13 +156,13 @@ def split_cores(server_pid: int) -> dict | None:
     if len(cpus) < 2:
         return None
     browser_cpu, rest = cpus[-1], set(cpus[:-1])
-    pin([os.getpid(), server_pid], rest)
+    pin_threads([os.getpid(), server_pid], rest)
     chromium = [
         child.pid
         for child in psutil.Process().children(recursive=True)
         if "chrom" in child.name().lower()
     ]
-    pin(chromium, {browser_cpu})
+    pin_threads(chromium, {browser_cpu})
     print(f"pinned: the browser ({len(chromium)} processes) on CPU {browser_cpu}, the rest {rest}")
     return {"browser": [browser_cpu], "server_and_phones": sorted(rest)}
 

@@ -1317,6 +1317,21 @@ def parse_args(argv=None):
     return args
 
 
+def pin_threads(pids: list[int], cpus: set[int]) -> None:
+    """Every thread of these processes on `cpus`. Linux sets affinity per thread, so each one
+    (the main one among them) is moved; threads started later inherit the setting."""
+    for pid in pids:
+        try:
+            threads = psutil.Process(pid).threads()
+        except psutil.Error:  # gone already
+            continue
+        for thread in threads:
+            try:
+                os.sched_setaffinity(thread.id, cpus)
+            except OSError:  # a thread that ended meanwhile
+                pass
+
+
 def give_a_core(args, pids: list[int]) -> dict | None:
     """--pin: a single server process (or the relay) gets the last CPU to itself, and this
     client the others, so that the client's own load never takes the server's core. Several
@@ -1325,10 +1340,7 @@ def give_a_core(args, pids: list[int]) -> dict | None:
     if not args.pin or len(pids) != 1 or len(cpus) < 2:
         return None
     server_cpu, client_cpus = cpus[-1], cpus[:-1]
-    # Linux sets affinity per thread, so each of the server's threads (the main one among
-    # them) is moved; threads it starts later inherit the setting.
-    for thread in psutil.Process(pids[0]).threads():
-        os.sched_setaffinity(thread.id, {server_cpu})
+    pin_threads(pids, {server_cpu})
     os.sched_setaffinity(0, set(client_cpus))
     print(f"  pinned: server on CPU {server_cpu}, this client on {client_cpus}", flush=True)
     return {"server": [server_cpu], "client": client_cpus}
